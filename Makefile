@@ -1,0 +1,41 @@
+# Convenience targets around CMake. README: `make demo`, `make check`.
+JOBS ?= 2
+DEMO_EVENTS ?= 20000
+
+.PHONY: all deps build check valgrind demo bench format clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+build: deps
+	@cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build/release -j$(JOBS)
+
+check: deps
+	@cmake -S . -B build/check -DCMAKE_BUILD_TYPE=Debug -DMRM_SANITIZE=ON >/dev/null
+	@cmake --build build/check -j$(JOBS)
+	cd build/check && ctest --output-on-failure -j$(JOBS)
+
+valgrind: deps
+	@cmake -S . -B build/valgrind -DCMAKE_BUILD_TYPE=Debug \
+		"-DMRM_TEST_LAUNCHER=valgrind;--quiet;--leak-check=full;--show-leak-kinds=definite,indirect;--errors-for-leak-kinds=definite,indirect;--error-exitcode=99" >/dev/null
+	@cmake --build build/valgrind -j$(JOBS)
+	cd build/valgrind && ctest --output-on-failure -j$(JOBS)
+
+demo: build
+	@mkdir -p demo
+	@rm -f demo/demo.db demo/demo.db.key demo/demo.db-wal demo/demo.db-shm
+	build/release/mrm init --db demo/demo.db
+	build/release/mrm demo-data --db demo/demo.db --events $(DEMO_EVENTS) --seed 1
+	build/release/mrm info --db demo/demo.db
+
+bench: build
+	sh bench/run.sh
+
+format:
+	clang-format -i include/mrm/*.h src/*/*.c src/lib/*.h tests/*.c tools/*.c
+
+clean:
+	rm -rf build

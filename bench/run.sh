@@ -1,0 +1,69 @@
+#!/bin/sh
+# Benchmarks. Speed targets live here, never in the tests. Each figure is a
+# ratio to a baseline measured in the same run on the same machine.
+#
+#   sh bench/run.sh [EVENTS]      (default 333334 events, about 1,000,000 acts)
+#
+# Writes the results to docs/benchmarks.md (replacing the import section).
+set -eu
+cd "$(dirname "$0")/.."
+EVENTS=${1:-333334}
+MRM=${MRM:-build/release/mrm}
+OUT=bench/out
+mkdir -p "$OUT"
+rm -f "$OUT"/import.db* "$OUT"/plain.db*
+
+measure() { # measure LABEL CMD... -> seconds and peak KiB in $OUT/LABEL.time
+	label=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$OUT/$label.time" "$@"
+}
+
+echo "generating $EVENTS synthetic events..." >&2
+"$MRM" demo-data --csv "$OUT/acts.csv" --events "$EVENTS" --seed 1 2>"$OUT/gen.log"
+ACTS=$(grep -o '[0-9]* acts' "$OUT/gen.log" | cut -d' ' -f1)
+ROWS=$(($(wc -l <"$OUT/acts.csv") - 1))
+SIZE=$(du -m "$OUT/acts.csv" | cut -f1)
+
+"$MRM" init --db "$OUT/import.db" >/dev/null
+for org in MKN-TH:TH MKN-MM:MM MKN-KH:KH MKN-LA:LA MKN-VN:VN MKN-CN:CN; do
+	"$MRM" org add --db "$OUT/import.db" --code "${org%%:*}" \
+		--name "Benchmark ${org%%:*}" --country "${org##*:}" >/dev/null
+done
+
+echo "baseline: sqlite3 .import into a plain table..." >&2
+measure sqlite3 sqlite3 "$OUT/plain.db" ".import --csv $OUT/acts.csv t"
+echo "mrm import..." >&2
+measure mrm "$MRM" import --db "$OUT/import.db" "$OUT/acts.csv"
+
+read -r BASE_S BASE_KB <"$OUT/sqlite3.time"
+read -r MRM_S MRM_KB <"$OUT/mrm.time"
+RATIO=$(awk -v a="$MRM_S" -v b="$BASE_S" 'BEGIN { printf "%.2f", a / b }')
+RATE=$(awk -v r="$ROWS" -v s="$MRM_S" 'BEGIN { printf "%.0f", r / s }')
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+
+cat >docs/benchmarks.md <<MD
+# Benchmarks
+
+Run with \`make bench\` (\`sh bench/run.sh\`). Targets are ratios to a baseline measured
+in the same run on the same machine, so they hold on any machine.
+
+## Import: 1,000,000 acts
+
+\`mrm demo-data --csv\` writes synthetic events in the native CSV (one row per act);
+\`mrm import\` reads it into a new database: validation of every field against the
+vocabularies, encryption of names, contacts and health fields, the trigram search index,
+one transaction. Baseline: \`sqlite3 NEW.db ".import --csv FILE t"\` of the same file into
+a plain table (no checks, no index, no encryption).
+Target: at most 3 times the baseline's time; aim 1.5.
+
+| | figure |
+|---|---|
+| date | $(date -u +%Y-%m-%d) |
+| machine | $CPU, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB |
+| input | $EVENTS events, $ACTS acts, $ROWS rows, $SIZE MB |
+| sqlite3 .import (baseline) | $BASE_S s, peak $((BASE_KB / 1024)) MiB |
+| mrm import | $MRM_S s, peak $((MRM_KB / 1024)) MiB, $RATE rows/s |
+| **ratio mrm / baseline** | **$RATIO** (target at most 3.0, aim 1.5) |
+MD
+cat docs/benchmarks.md

@@ -1,0 +1,67 @@
+/*
+ * demo.h - synthetic demonstration data in the native CSV format.
+ *
+ * `mrm demo-data` uses this to fill a database with a realistic-looking but
+ * entirely invented caseload: no row describes a real person. Every event
+ * summary begins "Synthetic demo record." and the owning organisations are
+ * the fictional ones listed by mrm_demo_orgs().
+ *
+ * The data has the shape of the Greater Mekong Subregion caseload: most
+ * events are in the Myanmar -> Thailand corridor, then Cambodia -> Thailand,
+ * Laos -> Thailand, Myanmar -> China (Yunnan), Vietnam -> China and a few
+ * others; most are arrest - detention - deportation (- return) sequences,
+ * the rest labour exploitation, extortion, violence, denial of rights,
+ * trafficking, deaths and disappearances. Names are written in the script
+ * of the person's nationality, places in the script of the country.
+ *
+ * Output follows docs/native-csv.md: a header line, then one row per act
+ * (UTF-8, LF line ends, RFC 4180 quoting). The event.* columns other than
+ * event.key, event.org and event.title are filled on the first row of each
+ * event only; victim.*, perpetrator.* and source.* are filled on every row.
+ * Vocabulary values are the codes of docs/vocab-contract.md.
+ */
+#ifndef MRM_DEMO_H
+#define MRM_DEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mrm/error.h"
+
+/* A fictional member organisation (one per country). */
+struct mrm_demo_org {
+	const char *code;    /* "MKN-TH" */
+	const char *name;    /* "Mekong Migrant Network (synthetic) Thailand" */
+	const char *country; /* ISO 3166-1 alpha-2, "TH" */
+};
+
+/*
+ * The fictional member organisations the demo data uses, in a fixed order.
+ * The array and its strings have static storage: do not free them. `count`
+ * may be NULL; otherwise it receives the number of entries.
+ */
+const struct mrm_demo_org *mrm_demo_orgs(size_t *count);
+
+/*
+ * Write `events` synthetic events as native CSV (header + one row per act)
+ * to `out`, which the caller owns and keeps open (it is not closed; it is
+ * flushed with fflush() at the end). The output depends only on `events`
+ * and `seed`: the same pair gives the same bytes on every platform (the
+ * generator has its own PRNG and never calls rand()).
+ *
+ * `acts_out` may be NULL; otherwise it receives the number of act rows
+ * written (also on failure: the rows written so far). `progress` may be
+ * NULL; otherwise it is called every few thousand events and once at the
+ * end with the number of events written so far, and `ctx` is passed to it
+ * unchanged.
+ *
+ * Returns 0, or MRM_ERR_INVALID (out is NULL), MRM_ERR_IO (a write
+ * failed), MRM_ERR_NOMEM, with `err` filled when not NULL.
+ */
+int mrm_demo_write_csv(FILE *out, unsigned long events, uint64_t seed,
+		       unsigned long *acts_out,
+		       void (*progress)(void *ctx, unsigned long done),
+		       void *ctx, struct mrm_error *err);
+
+#endif

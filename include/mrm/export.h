@@ -1,0 +1,37 @@
+/*
+ * export.h - taking documentation out: the project's JSON (lossless,
+ * sensitive fields decrypted) and CSV tables. No row cap.
+ */
+#ifndef MRM_EXPORT_H
+#define MRM_EXPORT_H
+
+#include "mrm/error.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct mrm_store;
+
+/*
+ * Write every organisation and event as one JSON document
+ * ({"format": "mrm-export/1", "organisations": [...], "events": [...]}),
+ * one event per line. Sensitive fields are written in clear: the caller
+ * decides where the file goes.
+ */
+int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err);
+
+/*
+ * Write a CSV table: "acts" (the native format of docs/native-csv.md, one
+ * row per act, which mrm import reads back), "events", "persons" or
+ * "organisations".
+ */
+int mrm_export_csv(struct mrm_store *st, const char *what, FILE *out,
+		   struct mrm_error *err);
+
+/* One event as a JSON object (the shape of mrm_export_json's events);
+ * the caller owns the result (json_decref). MRM_ERR_NOTFOUND if no such id. */
+int mrm_event_json(struct mrm_store *st, int64_t id, json_t **out,
+		   struct mrm_error *err);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * store.h - the case store: one database holding an organisation's (or a
+ * network's) documentation.
+ *
+ * struct mrm_store is the one handle every module goes through. This
+ * release implements it on an embedded SQLite file (WAL mode, foreign keys
+ * on, schema versioned with migrations); the field key that encrypts the
+ * sensitive columns is read from DB.key beside it.
+ *
+ * Writes go through mrm_store_begin()/mrm_store_commit(), so that a failed
+ * operation is rolled back whole with mrm_store_rollback().
+ */
+#ifndef MRM_STORE_H
+#define MRM_STORE_H
+
+#include "mrm/crypto.h"
+#include "mrm/error.h"
+
+#include <stdint.h>
+
+struct mrm_store;
+struct mrm_vocab;
+struct sqlite3;
+
+/* Current schema version; older databases are migrated on open. */
+#define MRM_SCHEMA_VERSION 1
+
+/*
+ * Create a new database at `path` and its key file `path`.key (mode 0600),
+ * load the shipped vocabularies. Refuses to overwrite either file. On
+ * failure neither file is left behind.
+ */
+int mrm_store_create(const char *path, struct mrm_error *err);
+
+/*
+ * Open an existing database read-write and unlock it with its key file.
+ * A missing database, a file that is not an mrm database, a missing or
+ * wrong key are each a clear error. Close with mrm_store_close().
+ */
+int mrm_store_open(struct mrm_store **out, const char *path,
+		   struct mrm_error *err);
+void mrm_store_close(struct mrm_store *st);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback is safe without a begin). */
+int mrm_store_begin(struct mrm_store *st, struct mrm_error *err);
+int mrm_store_commit(struct mrm_store *st, struct mrm_error *err);
+void mrm_store_rollback(struct mrm_store *st);
+
+/* The vocabularies, loaded on open; owned by the store. */
+const struct mrm_vocab *mrm_store_vocab(const struct mrm_store *st);
+/* The field key; owned by the store, wiped on close. */
+const struct mrm_key *mrm_store_key(const struct mrm_store *st);
+/* The path the store was opened with. */
+const char *mrm_store_path(const struct mrm_store *st);
+
+/*
+ * The SQLite connection, for libmrm's own modules (import, export, search).
+ * Code outside libmrm must not use it.
+ */
+struct sqlite3 *mrm_store_db(struct mrm_store *st);
+
+/* Record a database failure in `err` with SQLite's message. */
+int mrm_store_fail(struct mrm_store *st, struct mrm_error *err,
+		   const char *what);
+
+struct mrm_counts {
+	int64_t events, acts, persons, people, organisations, users;
+};
+
+/* `persons` counts records; `people` sums victim group sizes. */
+int mrm_store_counts(struct mrm_store *st, struct mrm_counts *c,
+		     struct mrm_error *err);
+
+#endif

@@ -1,0 +1,136 @@
+/* cmd_import.c - mrm import */
+#include "cli.h"
+
+#include "mrm/import.h"
+#include "mrm/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct progress {
+	int tty;
+	time_t last;
+};
+
+static void on_error(void *ctx, const struct mrm_error *e)
+{
+	char text[MRM_ERROR_WHERE_MAX + MRM_ERROR_MSG_MAX + 4];
+	struct progress *p = ctx;
+
+	mrm_error_format(e, text, sizeof(text));
+	fprintf(stderr, "%s%s\n", p->tty ? "\r\033[K" : "", text);
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct progress *p = ctx;
+	time_t now = time(NULL);
+
+	if (!p->tty || !total || (now == p->last && done < total))
+		return;
+	p->last = now;
+	fprintf(stderr, "\r\033[Kimporting [%-30.*s] %3u%%", (int)(done * 30 / total),
+		"##############################",
+		(unsigned)(done * 100 / total));
+	if (done >= total)
+		fputs("\r\033[K", stderr);
+}
+
+static int is_json(const char *path, const char *format)
+{
+	size_t n = strlen(path);
+
+	if (format)
+		return !strcmp(format, "json");
+	return n > 5 && !strcmp(path + n - 5, ".json");
+}
+
+static void summary(const char *path, const struct mrm_import_stats *s)
+{
+	fprintf(stderr,
+		"%s: %llu rows; added %llu events, %llu acts, %llu persons, "
+		"%llu sources, %llu interventions; %llu events already present",
+		path, (unsigned long long)s->rows, (unsigned long long)s->events,
+		(unsigned long long)s->acts, (unsigned long long)s->persons,
+		(unsigned long long)s->sources,
+		(unsigned long long)s->interventions,
+		(unsigned long long)s->events_existing);
+	if (s->rejected)
+		fprintf(stderr, "; %llu rows rejected",
+			(unsigned long long)s->rejected);
+	fputc('\n', stderr);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	const char *db = NULL, *org = NULL, *mapping = NULL, *rejects = NULL,
+		   *max = NULL, *format = NULL;
+	int skip = 0;
+	const struct cli_opt opts[] = {
+		{ "db", &db, NULL, NULL },	   { "org", &org, NULL, NULL },
+		{ "mapping", &mapping, NULL, NULL }, { "skip-invalid", NULL, &skip, NULL },
+		{ "rejects", &rejects, NULL, NULL }, { "max-errors", &max, NULL, NULL },
+		{ "format", &format, NULL, NULL },   { NULL }
+	};
+	struct progress prog = { isatty(2), 0 };
+	struct mrm_import_opts io = { 0 };
+	struct mrm_import_stats stats;
+	struct mrm_mapping *map = NULL;
+	struct mrm_store *st = NULL;
+	struct mrm_error err;
+	FILE *in = NULL, *rej = NULL;
+	char *pos[1];
+	int npos, rc;
+
+	rc = cli_parse(cli_find("import"), argc, argv, opts, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (npos != 1)
+		return cli_usage("import", "name one file to import");
+	if (rejects && !skip)
+		return cli_usage("import", "--rejects goes with --skip-invalid");
+	if (format && strcmp(format, "csv") && strcmp(format, "json"))
+		return cli_usage("import", "--format must be csv or json");
+	if (max && (atoi(max) < 1))
+		return cli_usage("import", "--max-errors must be 1 or more");
+	if (mapping && mrm_mapping_load(&map, mapping, &err))
+		return cli_error("import", &err);
+	in = fopen(pos[0], "rb");
+	if (!in) {
+		mrm_error_set(&err, MRM_ERR_IO, pos[0], "cannot open the file");
+		rc = cli_error("import", &err);
+		goto out;
+	}
+	if (rejects && !(rej = fopen(rejects, "w"))) {
+		mrm_error_set(&err, MRM_ERR_IO, rejects, "cannot create");
+		rc = cli_error("import", &err);
+		goto out;
+	}
+	if (!(st = cli_open("import", db))) {
+		rc = CLI_FAIL;
+		goto out;
+	}
+	io = (struct mrm_import_opts){ org, map, skip, rej,
+				       max ? (unsigned)atoi(max) : 0,
+				       on_error, on_progress, &prog };
+	if (is_json(pos[0], format))
+		rc = mrm_import_json(st, in, pos[0], &io, &stats, &err);
+	else
+		rc = mrm_import_csv(st, in, pos[0], &io, &stats, &err);
+	if (rc) {
+		rc = cli_error("import", &err);
+		goto out;
+	}
+	summary(pos[0], &stats);
+	rc = stats.rejected ? CLI_PARTIAL : CLI_OK;
+out:
+	if (rej && fclose(rej))
+		rc = CLI_FAIL;
+	if (in)
+		fclose(in);
+	mrm_store_close(st);
+	mrm_mapping_free(map);
+	return rc;
+}

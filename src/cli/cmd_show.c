@@ -1,0 +1,107 @@
+/* cmd_show.c - mrm show */
+#include "cli.h"
+
+#include "mrm/export.h"
+#include "mrm/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Print an object's scalar members as "  name  value" lines. */
+static void print_scalars(json_t *o, const char *indent)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v) {
+		if (json_is_object(v) || json_is_array(v))
+			continue;
+		if (json_is_string(v))
+			printf("%s%-18s %s\n", indent, k, json_string_value(v));
+		else {
+			char *s = json_dumps(v, JSON_ENCODE_ANY |
+						   JSON_REAL_PRECISION(12));
+
+			printf("%s%-18s %s\n", indent, k, s ? s : "");
+			free(s);
+		}
+	}
+}
+
+static void print_event(json_t *ev)
+{
+	static const char *const parts[] = { "arrest", "detention",
+					     "deportation", "return",
+					     "perpetrator", "victim" };
+	const char *k;
+	json_t *v, *a;
+	size_t i;
+
+	print_scalars(ev, "");
+	json_object_foreach(json_object_get(ev, "attrs"), k, v) {
+		char *s = json_dumps(v, JSON_COMPACT);
+
+		printf("attr.%-13s %s\n", k, s ? s : "");
+		free(s);
+	}
+	json_array_foreach(json_object_get(ev, "acts"), i, a) {
+		printf("\nact %zu\n", i + 1);
+		print_scalars(a, "  ");
+		for (size_t p = 0; p < 6; p++)
+			if (json_object_get(a, parts[p])) {
+				printf("  %s\n", parts[p]);
+				print_scalars(json_object_get(a, parts[p]),
+					      "    ");
+			}
+	}
+	json_array_foreach(json_object_get(ev, "sources"), i, a) {
+		printf("\nsource %zu\n", i + 1);
+		print_scalars(a, "  ");
+	}
+	json_array_foreach(json_object_get(ev, "interventions"), i, a) {
+		printf("\nintervention %zu\n", i + 1);
+		print_scalars(a, "  ");
+	}
+}
+
+int cmd_show(int argc, char **argv)
+{
+	const char *db = NULL, *format = NULL;
+	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
+					{ "format", &format, NULL, NULL },
+					{ NULL } };
+	struct mrm_store *st;
+	struct mrm_error err;
+	enum cli_format fmt;
+	json_t *ev = NULL;
+	char *pos[1], *end;
+	long long id;
+	int npos, rc;
+
+	rc = cli_parse(cli_find("show"), argc, argv, opts, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = cli_format("show", format, &fmt)))
+		return rc;
+	if (npos != 1)
+		return cli_usage("show", "give the event ID");
+	id = strtoll(pos[0], &end, 10);
+	if (*end || id <= 0)
+		return cli_usage("show", "\"%s\" is not an event id (a positive "
+					 "number)",
+				 pos[0]);
+	if (!(st = cli_open("show", db)))
+		return CLI_FAIL;
+	rc = mrm_event_json(st, id, &ev, &err);
+	mrm_store_close(st);
+	if (rc)
+		return cli_error("show", &err);
+	if (fmt == CLI_JSON) {
+		json_dumpf(ev, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		print_event(ev);
+	}
+	json_decref(ev);
+	return CLI_OK;
+}

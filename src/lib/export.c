@@ -1,0 +1,666 @@
+/* export.c - see include/mrm/export.h */
+#include "mrm/export.h"
+
+#include "mrm/buf.h"
+#include "mrm/crypto.h"
+#include "mrm/csv.h"
+#include "mrm/fields.h"
+#include "mrm/store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Prepared SELECTs of every entity by its parent, built from the catalogue:
+ * column 0 is the row id, then one column per field. */
+struct exporter {
+	struct mrm_store *st;
+	sqlite3 *db;
+	sqlite3_stmt *sel[MRM_ENT_COUNT];
+	sqlite3_stmt *attrs, *victim_key;
+	struct mrm_buf plain;
+};
+
+static const char *const parent_col[MRM_ENT_COUNT] = {
+	[MRM_ENT_EVENT] = "id",
+	[MRM_ENT_ACT] = "event_id",
+	[MRM_ENT_ARREST] = "act_id",
+	[MRM_ENT_DETENTION] = "act_id",
+	[MRM_ENT_DEPORTATION] = "act_id",
+	[MRM_ENT_RETURN] = "act_id",
+	[MRM_ENT_PERPETRATOR] = "act_id",
+	[MRM_ENT_VICTIM] = "id",
+	[MRM_ENT_SOURCE] = "event_id",
+	[MRM_ENT_INTERVENTION] = "event_id",
+};
+
+static const char *const id_col[MRM_ENT_COUNT] = {
+	[MRM_ENT_EVENT] = "id",
+	[MRM_ENT_ACT] = "id",
+	[MRM_ENT_ARREST] = "act_id",
+	[MRM_ENT_DETENTION] = "act_id",
+	[MRM_ENT_DEPORTATION] = "act_id",
+	[MRM_ENT_RETURN] = "act_id",
+	[MRM_ENT_PERPETRATOR] = "id",
+	[MRM_ENT_VICTIM] = "id",
+	[MRM_ENT_SOURCE] = "id",
+	[MRM_ENT_INTERVENTION] = "id",
+};
+
+static void exporter_release(struct exporter *x)
+{
+	for (int e = 0; e < MRM_ENT_COUNT; e++)
+		sqlite3_finalize(x->sel[e]);
+	sqlite3_finalize(x->attrs);
+	sqlite3_finalize(x->victim_key);
+	mrm_buf_release(&x->plain);
+}
+
+static int exporter_init(struct exporter *x, struct mrm_store *st,
+			 struct mrm_error *err)
+{
+	memset(x, 0, sizeof(*x));
+	x->st = st;
+	x->db = mrm_store_db(st);
+	mrm_buf_init(&x->plain, 64u << 20);
+	for (int e = 0; e < MRM_ENT_COUNT; e++) {
+		struct mrm_buf sql = MRM_BUF_INIT(8192);
+		int bad;
+
+		mrm_buf_addf(&sql, "SELECT %s", id_col[e]);
+		for (size_t i = 0; i < mrm_field_count; i++) {
+			const struct mrm_field *f = &mrm_fields[i];
+
+			if (f->ent != (enum mrm_entity)e)
+				continue;
+			if (f->type == MRM_F_ORG)
+				mrm_buf_addf(&sql, ", (SELECT code FROM org WHERE "
+						   "org.id = %s)", f->column);
+			else
+				mrm_buf_addf(&sql, ", %s", f->column);
+		}
+		if (e == MRM_ENT_ACT || e == MRM_ENT_INTERVENTION)
+			mrm_buf_adds(&sql, ", (SELECT key FROM person WHERE "
+					   "person.id = victim_id)");
+		if (e == MRM_ENT_ACT)
+			mrm_buf_adds(&sql, ", victim_id");
+		mrm_buf_addf(&sql, " FROM %s WHERE %s = ? ORDER BY %s",
+			     mrm_entity_table(e), parent_col[e], id_col[e]);
+		bad = sqlite3_prepare_v2(x->db, mrm_buf_str(&sql), -1,
+					 &x->sel[e], NULL);
+		mrm_buf_release(&sql);
+		if (bad)
+			return mrm_store_fail(st, err, "preparing the export");
+	}
+	if (sqlite3_prepare_v2(x->db,
+			       "SELECT name, value FROM event_attr WHERE "
+			       "event_id = ? ORDER BY name, value",
+			       -1, &x->attrs, NULL))
+		return mrm_store_fail(st, err, "preparing the export");
+	return 0;
+}
+
+/* Field value at result column `col` as JSON (NULL when SQL NULL). */
+static json_t *field_json(struct exporter *x, sqlite3_stmt *s, int col,
+			  const struct mrm_field *f, int64_t id,
+			  const char *currency, struct mrm_error *err)
+{
+	char ad[128], money[64];
+
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return NULL;
+	switch (f->type) {
+	case MRM_F_SECRET:
+		snprintf(ad, sizeof(ad), "%s/%lld/%s", mrm_entity_table(f->ent),
+			 (long long)id, f->column);
+		mrm_buf_reset(&x->plain);
+		if (mrm_unseal(mrm_store_key(x->st), ad,
+			       sqlite3_column_blob(s, col),
+			       (size_t)sqlite3_column_bytes(s, col), &x->plain,
+			       err))
+			return NULL;
+		return json_stringn(mrm_buf_str(&x->plain), x->plain.len);
+	case MRM_F_INT:
+		return json_integer(sqlite3_column_int64(s, col));
+	case MRM_F_BOOL:
+		return json_boolean(sqlite3_column_int(s, col));
+	case MRM_F_REAL:
+		return json_real(sqlite3_column_double(s, col));
+	case MRM_F_MONEY:
+		mrm_money_format(sqlite3_column_int64(s, col),
+				 currency ? currency : "", money, sizeof(money));
+		return json_string(money);
+	default:
+		return json_string((const char *)sqlite3_column_text(s, col));
+	}
+}
+
+/* The row's fields as a JSON object; *next is set to the first result
+ * column after the fields. */
+static json_t *row_json(struct exporter *x, sqlite3_stmt *s,
+			enum mrm_entity ent, int *next, struct mrm_error *err)
+{
+	size_t plen = strlen(mrm_entity_prefix(ent)) + 1;
+	const char *currency = NULL;
+	json_t *o = json_object();
+	int col = 1;
+
+	for (size_t i = 0; i < mrm_field_count; i++) {
+		if (mrm_fields[i].ent != ent)
+			continue;
+		if (mrm_fields[i].type == MRM_F_CURRENCY)
+			currency = (const char *)sqlite3_column_text(s, col);
+		col++;
+	}
+	col = 1;
+	for (size_t i = 0; o && i < mrm_field_count; i++) {
+		const struct mrm_field *f = &mrm_fields[i];
+		int c = col;
+		json_t *v;
+
+		if (f->ent != ent)
+			continue;
+		col++;
+		v = field_json(x, s, c, f, sqlite3_column_int64(s, 0), currency,
+			       err);
+		if (v) {
+			json_object_set_new(o, f->name + plen, v);
+		} else if (sqlite3_column_type(s, c) != SQLITE_NULL) {
+			json_decref(o); /* a field that would not decrypt */
+			o = NULL;
+		}
+	}
+	*next = col;
+	return o;
+}
+
+/* Every row of `ent` under `parent`, each passed to `each` with its
+ * object (which `each` takes over). */
+static int rows(struct exporter *x, enum mrm_entity ent, int64_t parent,
+		int (*each)(struct exporter *x, sqlite3_stmt *s, json_t *o,
+			    int next, void *ctx, struct mrm_error *err),
+		void *ctx, struct mrm_error *err)
+{
+	sqlite3_stmt *s = x->sel[ent];
+	int rc = 0, step, next;
+
+	sqlite3_bind_int64(s, 1, parent);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *o = row_json(x, s, ent, &next, err);
+
+		rc = o ? each(x, s, o, next, ctx, err) : MRM_ERR_CRYPTO;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(x->st, err, mrm_entity_table(ent));
+	sqlite3_reset(s);
+	return rc;
+}
+
+static int append(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
+		  void *ctx, struct mrm_error *err)
+{
+	(void)x, (void)next, (void)err;
+	if (s == x->sel[MRM_ENT_INTERVENTION] &&
+	    sqlite3_column_type(s, next) != SQLITE_NULL)
+		json_object_set_new(o, "victim",
+				    json_string((const char *)
+							sqlite3_column_text(s, next)));
+	return json_array_append_new(ctx, o) ? MRM_ERR_NOMEM : 0;
+}
+
+static int set_one(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
+		   void *ctx, struct mrm_error *err)
+{
+	json_t **slot = ctx;
+
+	(void)x, (void)s, (void)next, (void)err;
+	json_decref(*slot);
+	*slot = o;
+	return 0;
+}
+
+static int act_row(struct exporter *x, sqlite3_stmt *s, json_t *act, int next,
+		   void *ctx, struct mrm_error *err)
+{
+	static const struct {
+		enum mrm_entity ent;
+		const char *key;
+	} parts[] = { { MRM_ENT_ARREST, "arrest" },
+		      { MRM_ENT_DETENTION, "detention" },
+		      { MRM_ENT_DEPORTATION, "deportation" },
+		      { MRM_ENT_RETURN, "return" },
+		      { MRM_ENT_PERPETRATOR, "perpetrator" } };
+	int64_t act_id = sqlite3_column_int64(s, 0);
+	int64_t victim_id = sqlite3_column_int64(s, next + 1);
+	int has_victim = sqlite3_column_type(s, next + 1) != SQLITE_NULL;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++) {
+		json_t *one = NULL;
+
+		rc = rows(x, parts[i].ent, act_id, set_one, &one, err);
+		if (one)
+			json_object_set_new(act, parts[i].key, one);
+	}
+	if (!rc && has_victim) {
+		json_t *victim = NULL;
+
+		rc = rows(x, MRM_ENT_VICTIM, victim_id, set_one, &victim, err);
+		if (victim)
+			json_object_set_new(act, "victim", victim);
+	}
+	if (rc)
+		json_decref(act);
+	else if (json_array_append_new(ctx, act))
+		rc = MRM_ERR_NOMEM;
+	return rc;
+}
+
+static int attrs_json(struct exporter *x, int64_t event_id, json_t *ev)
+{
+	sqlite3_stmt *s = x->attrs;
+	json_t *attrs = json_object();
+
+	sqlite3_bind_int64(s, 1, event_id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		json_t *list = json_object_get(attrs, name);
+
+		if (!list) {
+			list = json_array();
+			json_object_set_new(attrs, name, list);
+		}
+		json_array_append_new(list, json_string((const char *)
+							sqlite3_column_text(s, 1)));
+	}
+	sqlite3_reset(s);
+	if (json_object_size(attrs))
+		json_object_set_new(ev, "attrs", attrs);
+	else
+		json_decref(attrs);
+	return 0;
+}
+
+static int event_row(struct exporter *x, sqlite3_stmt *s, json_t *ev, int next,
+		     void *ctx, struct mrm_error *err)
+{
+	int64_t id = sqlite3_column_int64(s, 0);
+	json_t *acts = json_array(), *sources = json_array(),
+	       *interventions = json_array();
+	int rc;
+
+	(void)next;
+	json_object_set_new(ev, "id", json_integer(id));
+	attrs_json(x, id, ev);
+	rc = rows(x, MRM_ENT_ACT, id, act_row, acts, err);
+	if (!rc)
+		rc = rows(x, MRM_ENT_SOURCE, id, append, sources, err);
+	if (!rc)
+		rc = rows(x, MRM_ENT_INTERVENTION, id, append, interventions,
+			  err);
+	json_object_set_new(ev, "acts", acts);
+	if (json_array_size(sources))
+		json_object_set_new(ev, "sources", sources);
+	else
+		json_decref(sources);
+	if (json_array_size(interventions))
+		json_object_set_new(ev, "interventions", interventions);
+	else
+		json_decref(interventions);
+	if (rc)
+		json_decref(ev);
+	else
+		*(json_t **)ctx = ev;
+	return rc;
+}
+
+int mrm_event_json(struct mrm_store *st, int64_t id, json_t **out,
+		   struct mrm_error *err)
+{
+	struct exporter x;
+	int rc = exporter_init(&x, st, err);
+
+	*out = NULL;
+	if (!rc)
+		rc = rows(&x, MRM_ENT_EVENT, id, event_row, out, err);
+	if (!rc && !*out)
+		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, NULL,
+				   "no event with id %lld", (long long)id);
+	exporter_release(&x);
+	return rc;
+}
+
+static int orgs_json(struct mrm_store *st, json_t **out, struct mrm_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	json_t *arr = json_array();
+
+	if (sqlite3_prepare_v2(mrm_store_db(st),
+			       "SELECT code, name, country, kind FROM org ORDER "
+			       "BY code",
+			       -1, &s, NULL)) {
+		json_decref(arr);
+		return mrm_store_fail(st, err, "organisations");
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *o = json_pack("{s:s, s:s, s:s}", "code",
+				      sqlite3_column_text(s, 0), "name",
+				      sqlite3_column_text(s, 1), "country",
+				      sqlite3_column_text(s, 2));
+
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			json_object_set_new(o, "kind",
+					    json_string((const char *)
+								sqlite3_column_text(s, 3)));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(s);
+	*out = arr;
+	return 0;
+}
+
+static int write_str(FILE *out, const char *s, struct mrm_error *err)
+{
+	if (fputs(s, out) == EOF)
+		return mrm_error_set(err, MRM_ERR_IO, NULL, "write failed");
+	return 0;
+}
+
+int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err)
+{
+	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER |
+			     JSON_REAL_PRECISION(12);
+	struct exporter x;
+	sqlite3_stmt *ids = NULL;
+	json_t *orgs = NULL;
+	char *text = NULL;
+	int rc, first = 1;
+
+	rc = exporter_init(&x, st, err);
+	if (!rc)
+		rc = orgs_json(st, &orgs, err);
+	if (rc)
+		goto out;
+	text = json_dumps(orgs, flags);
+	rc = write_str(out, "{\"format\":\"mrm-export/1\",\n\"organisations\":",
+		       err);
+	if (!rc)
+		rc = write_str(out, text ? text : "[]", err);
+	if (!rc)
+		rc = write_str(out, ",\n\"events\":[\n", err);
+	if (rc ||
+	    sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id", -1,
+			       &ids, NULL)) {
+		rc = rc ? rc : mrm_store_fail(st, err, "events");
+		goto out;
+	}
+	while (!rc && sqlite3_step(ids) == SQLITE_ROW) {
+		json_t *ev = NULL;
+
+		rc = rows(&x, MRM_ENT_EVENT, sqlite3_column_int64(ids, 0),
+			  event_row, &ev, err);
+		free(text);
+		text = ev ? json_dumps(ev, flags) : NULL;
+		json_decref(ev);
+		if (!rc && !first)
+			rc = write_str(out, ",\n", err);
+		if (!rc)
+			rc = write_str(out, text ? text : "{}", err);
+		first = 0;
+	}
+	if (!rc)
+		rc = write_str(out, "\n]}\n", err);
+out:
+	free(text);
+	json_decref(orgs);
+	sqlite3_finalize(ids);
+	exporter_release(&x);
+	return rc;
+}
+
+/* ---- CSV ---- */
+
+/* JSON scalar as CSV text into `b` (which is reset first). */
+static const char *scalar_text(json_t *v, struct mrm_buf *b)
+{
+	mrm_buf_reset(b);
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		mrm_buf_addf(b, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		mrm_buf_addf(b, "%.9g", json_real_value(v));
+	else if (json_is_boolean(v))
+		mrm_buf_adds(b, json_is_true(v) ? "true" : "false");
+	return mrm_buf_str(b);
+}
+
+struct csv_out {
+	FILE *out;
+	const char *what;
+	json_t *attr_names; /* array of attribute names, for columns */
+	struct mrm_buf line, cell;
+	int ncols;
+};
+
+/* The object a field of `ent` is read from, for row `k` of an event. */
+static json_t *holder(json_t *ev, json_t *act, enum mrm_entity ent, size_t k)
+{
+	switch (ent) {
+	case MRM_ENT_EVENT: return ev;
+	case MRM_ENT_ACT: return act;
+	case MRM_ENT_ARREST: return json_object_get(act, "arrest");
+	case MRM_ENT_DETENTION: return json_object_get(act, "detention");
+	case MRM_ENT_DEPORTATION: return json_object_get(act, "deportation");
+	case MRM_ENT_RETURN: return json_object_get(act, "return");
+	case MRM_ENT_PERPETRATOR: return json_object_get(act, "perpetrator");
+	case MRM_ENT_VICTIM: return json_object_get(act, "victim");
+	case MRM_ENT_SOURCE:
+		return json_array_get(json_object_get(ev, "sources"), k);
+	case MRM_ENT_INTERVENTION:
+		return json_array_get(json_object_get(ev, "interventions"), k);
+	default: return NULL;
+	}
+}
+
+static int wanted(const struct csv_out *c, enum mrm_entity ent)
+{
+	if (!strcmp(c->what, "events"))
+		return ent == MRM_ENT_EVENT;
+	if (!strcmp(c->what, "persons"))
+		return ent == MRM_ENT_VICTIM;
+	return 1;
+}
+
+static int put_cell(struct csv_out *c, const char *v)
+{
+	int rc = c->line.len ? mrm_buf_addc(&c->line, ',') : 0;
+
+	return rc ? rc : mrm_csv_put_field(&c->line, v, strlen(v));
+}
+
+static int end_line(struct csv_out *c, struct mrm_error *err)
+{
+	int rc = mrm_buf_addc(&c->line, '\n');
+
+	if (!rc && fwrite(c->line.ptr, 1, c->line.len, c->out) != c->line.len)
+		rc = mrm_error_set(err, MRM_ERR_IO, NULL, "write failed");
+	mrm_buf_reset(&c->line);
+	return rc;
+}
+
+static int csv_header(struct csv_out *c, struct mrm_error *err)
+{
+	size_t i;
+	json_t *name;
+	int rc = 0;
+
+	for (size_t f = 0; !rc && f < mrm_field_count; f++)
+		if (wanted(c, mrm_fields[f].ent))
+			rc = put_cell(c, mrm_fields[f].name);
+	json_array_foreach(c->attr_names, i, name)
+	{
+		mrm_buf_reset(&c->cell);
+		mrm_buf_addf(&c->cell, "attr.%s", json_string_value(name));
+		if (!rc)
+			rc = put_cell(c, mrm_buf_str(&c->cell));
+	}
+	return rc ? rc : end_line(c, err);
+}
+
+static size_t rows_needed(const struct csv_out *c, json_t *ev)
+{
+	size_t n = 1, m;
+	const char *k;
+	json_t *v;
+
+	if (!strcmp(c->what, "persons"))
+		return json_array_size(json_object_get(ev, "acts"));
+	if (strcmp(c->what, "events")) {
+		m = json_array_size(json_object_get(ev, "acts"));
+		n = m > n ? m : n;
+		m = json_array_size(json_object_get(ev, "sources"));
+		n = m > n ? m : n;
+		m = json_array_size(json_object_get(ev, "interventions"));
+		n = m > n ? m : n;
+	}
+	json_object_foreach(json_object_get(ev, "attrs"), k, v) {
+		m = json_array_size(v);
+		n = m > n ? m : n;
+	}
+	return n;
+}
+
+static int csv_event(struct csv_out *c, json_t *ev, struct mrm_error *err)
+{
+	size_t nrows = rows_needed(c, ev);
+	json_t *seen = json_object();
+	int rc = 0;
+
+	for (size_t k = 0; !rc && k < nrows; k++) {
+		json_t *act = json_array_get(json_object_get(ev, "acts"), k);
+		json_t *name;
+		size_t i;
+
+		if (!strcmp(c->what, "persons")) {
+			const char *key = json_string_value(json_object_get(
+				json_object_get(act, "victim"), "key"));
+
+			if (!key || json_object_get(seen, key))
+				continue;
+			json_object_set_new(seen, key, json_true());
+		}
+		for (size_t f = 0; !rc && f < mrm_field_count; f++) {
+			const struct mrm_field *fd = &mrm_fields[f];
+			json_t *h;
+
+			if (!wanted(c, fd->ent))
+				continue;
+			h = holder(ev, act, fd->ent, k);
+			rc = put_cell(c, scalar_text(
+				json_object_get(h, fd->name +
+						strlen(mrm_entity_prefix(fd->ent)) + 1),
+				&c->cell));
+		}
+		json_array_foreach(c->attr_names, i, name) {
+			json_t *vals = json_object_get(json_object_get(ev, "attrs"),
+						       json_string_value(name));
+			if (!rc)
+				rc = put_cell(c, scalar_text(json_array_get(vals, k),
+							     &c->cell));
+		}
+		if (!rc)
+			rc = end_line(c, err);
+	}
+	json_decref(seen);
+	return rc;
+}
+
+static int attr_names(struct mrm_store *st, json_t **out, struct mrm_error *err)
+{
+	sqlite3_stmt *s = NULL;
+
+	*out = json_array();
+	if (sqlite3_prepare_v2(mrm_store_db(st),
+			       "SELECT DISTINCT name FROM event_attr ORDER BY "
+			       "name",
+			       -1, &s, NULL))
+		return mrm_store_fail(st, err, "attributes");
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(*out, json_string((const char *)
+							sqlite3_column_text(s, 0)));
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int csv_orgs(struct mrm_store *st, struct csv_out *c,
+		    struct mrm_error *err)
+{
+	json_t *orgs = NULL, *o;
+	size_t i;
+	int rc = orgs_json(st, &orgs, err);
+	static const char *const cols[] = { "code", "name", "country", "kind" };
+
+	for (size_t k = 0; !rc && k < 4; k++)
+		rc = put_cell(c, cols[k]);
+	if (!rc)
+		rc = end_line(c, err);
+	json_array_foreach(orgs, i, o) {
+		for (size_t k = 0; !rc && k < 4; k++)
+			rc = put_cell(c, scalar_text(json_object_get(o, cols[k]),
+						     &c->cell));
+		if (!rc)
+			rc = end_line(c, err);
+	}
+	json_decref(orgs);
+	return rc;
+}
+
+int mrm_export_csv(struct mrm_store *st, const char *what, FILE *out,
+		   struct mrm_error *err)
+{
+	struct csv_out c = { out, what, NULL, MRM_BUF_INIT(256u << 20),
+			     MRM_BUF_INIT(1u << 20), 0 };
+	struct exporter x;
+	sqlite3_stmt *ids = NULL;
+	int rc;
+
+	if (!strcmp(what, "organisations")) {
+		rc = csv_orgs(st, &c, err);
+		goto done;
+	}
+	if (strcmp(what, "acts") && strcmp(what, "events") &&
+	    strcmp(what, "persons"))
+		return mrm_error_set(err, MRM_ERR_INVALID, "--what",
+				     "\"%s\" is not a table; use acts, events, "
+				     "persons or organisations",
+				     what);
+	rc = exporter_init(&x, st, err);
+	if (!rc)
+		rc = attr_names(st, &c.attr_names, err);
+	if (!strcmp(what, "persons")) {
+		json_decref(c.attr_names);
+		c.attr_names = json_array();
+	}
+	if (!rc)
+		rc = csv_header(&c, err);
+	if (!rc && sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id",
+				      -1, &ids, NULL))
+		rc = mrm_store_fail(st, err, "events");
+	while (!rc && sqlite3_step(ids) == SQLITE_ROW) {
+		json_t *ev = NULL;
+
+		rc = rows(&x, MRM_ENT_EVENT, sqlite3_column_int64(ids, 0),
+			  event_row, &ev, err);
+		if (!rc)
+			rc = csv_event(&c, ev, err);
+		json_decref(ev);
+	}
+	sqlite3_finalize(ids);
+	exporter_release(&x);
+done:
+	json_decref(c.attr_names);
+	mrm_buf_release(&c.line);
+	mrm_buf_release(&c.cell);
+	return rc;
+}

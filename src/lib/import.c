@@ -1,0 +1,723 @@
+/* import.c - see include/mrm/import.h: the writer and the CSV driver */
+#include "mrm/import.h"
+
+#include "import_internal.h"
+#include "mapping.h"
+#include "mrm/csv.h"
+#include "mrm/store.h"
+
+#include <assert.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAX_ERRORS 20
+#define PROGRESS_EVERY 4096
+
+/* Extra leading columns of each entity's INSERT, before its fields. */
+static const char *const lead_cols[MRM_ENT_COUNT] = {
+	[MRM_ENT_EVENT] = "id",
+	[MRM_ENT_ACT] = "id, event_id, victim_id",
+	[MRM_ENT_ARREST] = "act_id",
+	[MRM_ENT_DETENTION] = "act_id",
+	[MRM_ENT_DEPORTATION] = "act_id",
+	[MRM_ENT_RETURN] = "act_id",
+	[MRM_ENT_PERPETRATOR] = "act_id",
+	[MRM_ENT_VICTIM] = "id, org_id",
+	[MRM_ENT_SOURCE] = "event_id",
+	[MRM_ENT_INTERVENTION] = "event_id, victim_id",
+};
+
+static int prepare_inserts(struct importer *im, struct mrm_error *err)
+{
+	for (int e = 0; e < MRM_ENT_COUNT; e++) {
+		struct mrm_buf sql = MRM_BUF_INIT(8192);
+		int nlead = 1, rc;
+
+		for (const char *p = lead_cols[e]; *p; p++)
+			nlead += *p == ',';
+		mrm_buf_addf(&sql, "INSERT INTO %s(%s", mrm_entity_table(e),
+			     lead_cols[e]);
+		for (size_t i = 0; i < mrm_field_count; i++)
+			if (mrm_fields[i].ent == (enum mrm_entity)e)
+				mrm_buf_addf(&sql, ", %s", mrm_fields[i].column);
+		mrm_buf_adds(&sql, ") VALUES (?");
+		for (int i = 1; i < nlead; i++)
+			mrm_buf_adds(&sql, ", ?");
+		for (size_t i = 0; i < mrm_field_count; i++)
+			if (mrm_fields[i].ent == (enum mrm_entity)e)
+				mrm_buf_adds(&sql, ", ?");
+		rc = mrm_buf_adds(&sql, ")");
+		im->nlead[e] = nlead;
+		if (rc || sqlite3_prepare_v3(im->db, sql.ptr, -1,
+					     SQLITE_PREPARE_PERSISTENT,
+					     &im->ins[e], NULL)) {
+			mrm_buf_release(&sql);
+			return mrm_store_fail(im->st, err, "preparing the import");
+		}
+		mrm_buf_release(&sql);
+	}
+	if (sqlite3_prepare_v2(im->db,
+			       "INSERT OR IGNORE INTO event_attr(event_id, name,"
+			       " value) VALUES (?,?,?)",
+			       -1, &im->ins_attr, NULL) ||
+	    sqlite3_prepare_v2(im->db,
+			       "SELECT id FROM event WHERE org_id=? AND key=?",
+			       -1, &im->find_event, NULL) ||
+	    sqlite3_prepare_v2(im->db,
+			       "SELECT id FROM person WHERE org_id=? AND key=?",
+			       -1, &im->find_person, NULL))
+		return mrm_store_fail(im->st, err, "preparing the import");
+	return 0;
+}
+
+static int64_t next_id(sqlite3 *db, const char *table)
+{
+	char sql[128];
+	sqlite3_stmt *s = NULL;
+	int64_t id = 1;
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) + 1 FROM %s",
+		 table);
+	if (!sqlite3_prepare_v2(db, sql, -1, &s, NULL) &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+static int load_orgs(struct importer *im, struct mrm_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t count = 0, only = 0;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(im->db, "SELECT id, code FROM org", -1, &s, NULL))
+		return mrm_store_fail(im->st, err, "organisations");
+	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+		only = sqlite3_column_int64(s, 0);
+		count++;
+		rc = mrm_hmap_put(&im->orgs,
+				  (const char *)sqlite3_column_text(s, 1), only);
+	}
+	sqlite3_finalize(s);
+	if (rc)
+		return mrm_error_set(err, rc, NULL, "out of memory");
+	if (im->opts.org)
+		return mrm_org_id(im->st, im->opts.org, &im->default_org, err);
+	if (count == 1)
+		im->default_org = only;
+	return 0;
+}
+
+int importer_begin(struct importer *im, struct mrm_store *st,
+		   const struct mrm_import_opts *opts,
+		   struct mrm_import_stats *stats, struct mrm_error *err)
+{
+	int rc;
+
+	/* the victim reference slot must stay clear of the catalogue */
+	assert(mrm_field_count < REC_VICTIM_REF);
+	memset(im, 0, sizeof(*im));
+	memset(stats, 0, sizeof(*stats));
+	im->st = st;
+	im->db = mrm_store_db(st);
+	im->vocab = mrm_store_vocab(st);
+	im->key = mrm_store_key(st);
+	if (opts)
+		im->opts = *opts;
+	if (!im->opts.max_errors)
+		im->opts.max_errors = DEFAULT_MAX_ERRORS;
+	im->stats = stats;
+	mrm_hmap_init(&im->orgs);
+	mrm_hmap_init(&im->events);
+	mrm_hmap_init(&im->persons);
+	mrm_hmap_init(&im->seen);
+	mrm_buf_init(&im->scratch, 16u << 20);
+	mrm_buf_init(&im->reasons, 1u << 20);
+	rec_row_init(&im->row);
+	rc = mrm_store_begin(st, err);
+	if (rc)
+		return rc;
+	im->in_txn = 1;
+	rc = load_orgs(im, err);
+	if (!rc)
+		rc = prepare_inserts(im, err);
+	im->next_event = next_id(im->db, "event");
+	im->next_act = next_id(im->db, "act");
+	im->next_person = next_id(im->db, "person");
+	return rc;
+}
+
+void importer_release(struct importer *im)
+{
+	for (int e = 0; e < MRM_ENT_COUNT; e++)
+		sqlite3_finalize(im->ins[e]);
+	sqlite3_finalize(im->ins_attr);
+	sqlite3_finalize(im->find_event);
+	sqlite3_finalize(im->find_person);
+	if (im->in_txn)
+		mrm_store_rollback(im->st);
+	mrm_hmap_release(&im->orgs);
+	mrm_hmap_release(&im->events);
+	mrm_hmap_release(&im->persons);
+	mrm_hmap_release(&im->seen);
+	mrm_buf_release(&im->scratch);
+	mrm_buf_release(&im->reasons);
+	rec_row_release(&im->row);
+}
+
+void importer_problem(struct importer *im, const char *where,
+		      const struct mrm_error *e)
+{
+	struct mrm_error located = *e;
+
+	if (where)
+		snprintf(located.where, sizeof(located.where), "%s", where);
+	im->stats->errors++;
+	im->row_problems++;
+	mrm_buf_addf(&im->reasons, "%s%s", im->reasons.len ? "; " : "",
+		     located.msg);
+	if (im->stats->errors <= im->opts.max_errors && im->opts.on_error)
+		im->opts.on_error(im->opts.ctx, &located);
+}
+
+/* Bind the fields of `ent` from `p`, after the lead columns. */
+static int bind_fields(struct importer *im, enum mrm_entity ent,
+		       const struct rec_part *p, int64_t record_id,
+		       struct mrm_error *err)
+{
+	sqlite3_stmt *s = im->ins[ent];
+	int col = im->nlead[ent];
+	int rc = 0;
+
+	for (size_t i = 0; i < mrm_field_count && !rc; i++) {
+		const struct mrm_field *f = &mrm_fields[i];
+		const char *v;
+		char ad[128];
+
+		if (f->ent != ent)
+			continue;
+		col++;
+		v = rec_get(&im->row, p, (int)i);
+		if (f->type == MRM_F_ORG) {
+			sqlite3_bind_int64(s, col, im->row_org);
+			continue;
+		}
+		if (!v) {
+			sqlite3_bind_null(s, col);
+			continue;
+		}
+		switch (f->type) {
+		case MRM_F_SECRET:
+			snprintf(ad, sizeof(ad), "%s/%lld/%s",
+				 mrm_entity_table(ent), (long long)record_id,
+				 f->column);
+			mrm_buf_reset(&im->scratch);
+			rc = mrm_seal(im->key, ad, v, strlen(v), &im->scratch,
+				      err);
+			if (!rc)
+				sqlite3_bind_blob(s, col, im->scratch.ptr,
+						  (int)im->scratch.len,
+						  SQLITE_TRANSIENT);
+			break;
+		case MRM_F_INT:
+		case MRM_F_BOOL:
+		case MRM_F_MONEY:
+			sqlite3_bind_int64(s, col, strtoll(v, NULL, 10));
+			break;
+		case MRM_F_REAL:
+			sqlite3_bind_double(s, col, strtod(v, NULL));
+			break;
+		default:
+			sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
+		}
+	}
+	return rc;
+}
+
+static int run(struct importer *im, enum mrm_entity ent, struct mrm_error *err)
+{
+	sqlite3_stmt *s = im->ins[ent];
+	int rc = sqlite3_step(s) == SQLITE_DONE ?
+			 0 :
+			 mrm_store_fail(im->st, err, mrm_entity_table(ent));
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
+static int any_of(const struct rec_part *p, enum mrm_entity ent)
+{
+	for (size_t i = 0; i < mrm_field_count; i++)
+		if (mrm_fields[i].ent == ent && p->off[i])
+			return 1;
+	return 0;
+}
+
+/* Build "id\x1fkey" in scratch-free storage `out` of `size`. */
+static void scoped_key(char *out, size_t size, int64_t scope, const char *key)
+{
+	snprintf(out, size, "%lld\x1f%s", (long long)scope, key);
+}
+
+static int find_id(sqlite3_stmt *s, int64_t org, const char *key, int64_t *id)
+{
+	int found;
+
+	sqlite3_bind_int64(s, 1, org);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	if (found)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return found;
+}
+
+/* The victim of an act: an existing person by key, or a new one. */
+static int write_victim(struct importer *im, struct rec_part *p,
+			const char *event_key, int64_t act_id, int64_t *id,
+			struct mrm_error *err)
+{
+	int kf = mrm_field_index("victim.key");
+	char auto_key[600], scoped[700];
+	const char *key = rec_get(&im->row, p, kf);
+	int rc;
+
+	*id = 0;
+	if (!any_of(p, MRM_ENT_VICTIM))
+		return 0;
+	if (!key) {
+		/* Every person gets a key, so exports link acts and
+		 * interventions to the same person on the way back in. */
+		snprintf(auto_key, sizeof(auto_key), "%s/v%lld", event_key,
+			 (long long)act_id);
+		if (rec_set(&im->row, p, kf, auto_key))
+			return MRM_ERR_NOMEM;
+		key = rec_get(&im->row, p, kf);
+	}
+	scoped_key(scoped, sizeof(scoped), im->row_org, key);
+	if (mrm_hmap_get(&im->persons, scoped, id))
+		return 0;
+	if (find_id(im->find_person, im->row_org, key, id))
+		return mrm_hmap_put(&im->persons, scoped, *id);
+	*id = im->next_person++;
+	sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 1, *id);
+	sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 2, im->row_org);
+	rc = bind_fields(im, MRM_ENT_VICTIM, p, *id, err);
+	if (!rc)
+		rc = run(im, MRM_ENT_VICTIM, err);
+	if (!rc)
+		rc = mrm_hmap_put(&im->persons, scoped, *id);
+	im->stats->persons += !rc;
+	return rc;
+}
+
+static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
+		     const char *event_key, int64_t *victim_out,
+		     struct mrm_error *err)
+{
+	static const enum mrm_entity details[] = {
+		MRM_ENT_ARREST, MRM_ENT_DETENTION, MRM_ENT_DEPORTATION,
+		MRM_ENT_RETURN, MRM_ENT_PERPETRATOR
+	};
+	int64_t act_id = im->next_act++, victim = 0;
+	sqlite3_stmt *s = im->ins[MRM_ENT_ACT];
+	int rc = write_victim(im, p, event_key, act_id, &victim, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, act_id);
+	sqlite3_bind_int64(s, 2, event_id);
+	if (victim)
+		sqlite3_bind_int64(s, 3, victim);
+	rc = bind_fields(im, MRM_ENT_ACT, p, act_id, err);
+	if (!rc)
+		rc = run(im, MRM_ENT_ACT, err);
+	for (size_t d = 0; !rc && d < sizeof(details) / sizeof(details[0]); d++) {
+		if (!any_of(p, details[d]))
+			continue;
+		sqlite3_bind_int64(im->ins[details[d]], 1, act_id);
+		rc = bind_fields(im, details[d], p, act_id, err);
+		if (!rc)
+			rc = run(im, details[d], err);
+	}
+	im->stats->acts += !rc;
+	if (!*victim_out)
+		*victim_out = victim;
+	return rc;
+}
+
+/* Sources and interventions repeat on each row of an event: write each
+ * distinct one once. */
+static int first_time(struct importer *im, enum mrm_entity ent,
+		      int64_t event_id, const struct rec_part *p, int *first)
+{
+	struct mrm_buf *b = &im->scratch;
+	int rc;
+
+	mrm_buf_reset(b);
+	rc = mrm_buf_addf(b, "%d\x1f%lld", (int)ent, (long long)event_id);
+	for (size_t i = 0; !rc && i < mrm_field_count; i++)
+		if (mrm_fields[i].ent == ent)
+			rc = mrm_buf_addf(b, "\x1f%s",
+					  p->off[i] ? rec_get(&im->row, p, (int)i)
+						    : "\x1e");
+	if (rc)
+		return rc;
+	*first = !mrm_hmap_get(&im->seen, b->ptr, NULL);
+	return *first ? mrm_hmap_put(&im->seen, b->ptr, 1) : 0;
+}
+
+static int write_extra(struct importer *im, enum mrm_entity ent,
+		       struct rec_list *list, int64_t event_id, int64_t victim,
+		       struct mrm_error *err)
+{
+	int rc = 0, first = 0;
+
+	for (size_t i = 0; !rc && i < list->n; i++) {
+		rc = first_time(im, ent, event_id, &list->v[i], &first);
+		if (rc || !first)
+			continue;
+		sqlite3_bind_int64(im->ins[ent], 1, event_id);
+		if (ent == MRM_ENT_INTERVENTION) {
+			const char *ref = rec_get(&im->row, &list->v[i],
+						  REC_VICTIM_REF);
+			int64_t who = victim;
+			char scoped[700];
+
+			if (ref) {
+				scoped_key(scoped, sizeof(scoped), im->row_org,
+					   ref);
+				if (!mrm_hmap_get(&im->persons, scoped, &who) &&
+				    !find_id(im->find_person, im->row_org, ref,
+					     &who))
+					who = 0;
+			}
+			if (who)
+				sqlite3_bind_int64(im->ins[ent], 2, who);
+		}
+		rc = bind_fields(im, ent, &list->v[i], event_id, err);
+		if (!rc)
+			rc = run(im, ent, err);
+		if (!rc && ent == MRM_ENT_SOURCE)
+			im->stats->sources++;
+		else if (!rc)
+			im->stats->interventions++;
+	}
+	return rc;
+}
+
+/* Resolve the row's owner; 0 when it is known, else a problem. */
+static int row_owner(struct importer *im, const char *where)
+{
+	const char *org = rec_get(&im->row, &im->row.event,
+				  mrm_field_index("event.org"));
+	struct mrm_error e;
+
+	if (org && mrm_hmap_get(&im->orgs, org, &im->row_org))
+		return 0;
+	if (!org && im->default_org) {
+		im->row_org = im->default_org;
+		return 0;
+	}
+	if (org)
+		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+			      "column event.org: no organisation \"%s\" (add "
+			      "it with mrm org add)",
+			      org);
+	else
+		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+			      "no owning organisation: give --org CODE or an "
+			      "event.org column");
+	importer_problem(im, where, &e);
+	return -1;
+}
+
+/* Checks across fields of the row; each failure is a problem. */
+void importer_check_row(struct importer *im, const char *where)
+{
+	static const char *const required[] = { "event.key", "event.title" };
+	int unit = mrm_field_index("victim.unit");
+	int size = mrm_field_index("victim.group_size");
+	struct mrm_error e;
+
+	for (size_t i = 0; i < 2; i++)
+		if (!rec_get(&im->row, &im->row.event,
+			     mrm_field_index(required[i]))) {
+			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+				      "missing required field %s", required[i]);
+			importer_problem(im, where, &e);
+		}
+	for (size_t i = 0; i < im->row.acts.n; i++) {
+		struct rec_part *p = &im->row.acts.v[i];
+		const char *u = rec_get(&im->row, p, unit);
+		const char *n = rec_get(&im->row, p, size);
+		int many = n && strcmp(n, "1");
+
+		if (!any_of(p, MRM_ENT_VICTIM))
+			continue;
+		if (many && u && !strcmp(u, "individual")) {
+			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+				      "victim.group_size is %s but victim.unit "
+				      "is individual (use group)",
+				      n);
+			importer_problem(im, where, &e);
+		}
+		/* the defaults, written out so that exports carry them */
+		if ((!u && rec_set(&im->row, p, unit,
+				   many ? "group" : "individual")) ||
+		    (!n && rec_set(&im->row, p, size, "1")))
+			return;
+	}
+}
+
+int importer_write_row(struct importer *im, const char *where,
+		       struct mrm_error *err)
+{
+	const char *key = rec_get(&im->row, &im->row.event,
+				  mrm_field_index("event.key"));
+	char scoped[700];
+	int64_t event_id = 0, victim = 0;
+	int rc = 0;
+
+	if (row_owner(im, where))
+		return 0;
+	scoped_key(scoped, sizeof(scoped), im->row_org, key);
+	if (!mrm_hmap_get(&im->events, scoped, &event_id)) {
+		if (find_id(im->find_event, im->row_org, key, &event_id)) {
+			im->stats->events_existing++;
+			event_id = -1;
+		} else {
+			event_id = im->next_event++;
+			sqlite3_bind_int64(im->ins[MRM_ENT_EVENT], 1, event_id);
+			rc = bind_fields(im, MRM_ENT_EVENT, &im->row.event,
+					 event_id, err);
+			if (!rc)
+				rc = run(im, MRM_ENT_EVENT, err);
+			im->stats->events += !rc;
+		}
+		if (!rc)
+			rc = mrm_hmap_put(&im->events, scoped, event_id);
+	}
+	if (rc || event_id < 0)
+		return rc; /* already in the database before this import */
+	for (size_t i = 0; !rc && i < im->row.nattrs; i++) {
+		sqlite3_stmt *s = im->ins_attr;
+
+		sqlite3_bind_int64(s, 1, event_id);
+		sqlite3_bind_text(s, 2, rec_str(&im->row, im->row.attrs[i].name),
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, rec_str(&im->row, im->row.attrs[i].value),
+				  -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ?
+			     0 :
+			     mrm_store_fail(im->st, err, "attributes");
+		sqlite3_reset(s);
+	}
+	for (size_t i = 0; !rc && i < im->row.acts.n; i++)
+		rc = write_act(im, &im->row.acts.v[i], event_id, key, &victim,
+			       err);
+	if (!rc)
+		rc = write_extra(im, MRM_ENT_SOURCE, &im->row.sources, event_id,
+				 0, err);
+	if (!rc)
+		rc = write_extra(im, MRM_ENT_INTERVENTION,
+				 &im->row.interventions, event_id, victim, err);
+	return rc;
+}
+
+int importer_finish(struct importer *im, const char *name,
+		    struct mrm_error *err)
+{
+	int rc;
+
+	if (im->stats->errors && (!im->opts.skip_invalid || im->fatal)) {
+		mrm_store_rollback(im->st);
+		im->in_txn = 0;
+		return mrm_error_set(err, MRM_ERR_INVALID, name,
+				     "%llu problem%s%s; nothing was imported "
+				     "(fix them, or use --skip-invalid to "
+				     "import the good rows)",
+				     (unsigned long long)im->stats->errors,
+				     im->stats->errors == 1 ? "" : "s",
+				     im->stats->errors > im->opts.max_errors ?
+					     " (only the first shown)" :
+					     "");
+	}
+	rc = mrm_store_commit(im->st, err);
+	im->in_txn = rc != 0;
+	return rc;
+}
+
+/* ---- the CSV driver ---- */
+
+static void csv_row_error(void *ctx, int col, const struct mrm_error *e)
+{
+	struct importer *im = ctx;
+	char where[512];
+
+	if (col >= 0)
+		snprintf(where, sizeof(where), "%s:%lu:%d", im->name,
+			 mrm_csv_field_line(im->csv, (size_t)col), col + 1);
+	else
+		snprintf(where, sizeof(where), "%s:%lu", im->name,
+			 mrm_csv_line(im->csv));
+	importer_problem(im, where, e);
+}
+
+static int write_reject(struct importer *im, const char *const *fields,
+			size_t n)
+{
+	struct mrm_buf line = MRM_BUF_INIT(64u << 20);
+	int rc = 0;
+
+	if (!im->opts.rejects)
+		return 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = mrm_csv_put_field(&line, fields[i], strlen(fields[i]));
+		if (!rc)
+			rc = mrm_buf_addc(&line, ',');
+	}
+	if (!rc)
+		rc = mrm_csv_put_field(&line, mrm_buf_str(&im->reasons),
+				       im->reasons.len);
+	if (!rc)
+		rc = mrm_buf_addc(&line, '\n');
+	if (!rc && fwrite(line.ptr, 1, line.len, im->opts.rejects) != line.len)
+		rc = MRM_ERR_IO;
+	mrm_buf_release(&line);
+	return rc;
+}
+
+/* Copy the current record's field pointers; `nhead` empties pad short rows. */
+static int collect(struct importer *im, const char ***fields, size_t *cap)
+{
+	size_t n = mrm_csv_nfields(im->csv);
+
+	if (n > *cap) {
+		const char **f = realloc(*fields, n * sizeof(*f));
+
+		if (!f)
+			return MRM_ERR_NOMEM;
+		*fields = f;
+		*cap = n;
+	}
+	for (size_t i = 0; i < n; i++)
+		(*fields)[i] = mrm_csv_field(im->csv, i, NULL);
+	return 0;
+}
+
+static int read_header(struct importer *im, const char ***fields, size_t *cap,
+		       size_t *nhead, struct mrm_error *err)
+{
+	int rc = mrm_csv_next(im->csv, err);
+
+	if (rc == 0)
+		return mrm_error_set(err, MRM_ERR_INVALID, im->name,
+				     "the file is empty (expected a header "
+				     "row)");
+	if (rc < 0)
+		return rc;
+	rc = collect(im, fields, cap);
+	*nhead = mrm_csv_nfields(im->csv);
+	if (rc)
+		return rc;
+	if (im->opts.mapping)
+		return mapping_bind(im->opts.mapping, *fields, *nhead, im->name,
+				    err);
+	return mapping_native(&im->native, *fields, *nhead, im->name, err);
+}
+
+static void progress(struct importer *im, uint64_t total)
+{
+	if (im->opts.on_progress && im->stats->rows % PROGRESS_EVERY == 0)
+		im->opts.on_progress(im->opts.ctx, mrm_csv_offset(im->csv),
+				     total);
+}
+
+int mrm_import_csv(struct mrm_store *st, FILE *fp, const char *name,
+		   const struct mrm_import_opts *opts,
+		   struct mrm_import_stats *stats, struct mrm_error *err)
+{
+	struct importer im;
+	const char **fields = NULL;
+	size_t cap = 0, nhead = 0;
+	struct mrm_mapping *map;
+	struct stat sb;
+	uint64_t total = fstat(fileno(fp), &sb) == 0 ? (uint64_t)sb.st_size : 0;
+	char where[512];
+	int rc;
+
+	rc = importer_begin(&im, st, opts, stats, err);
+	im.name = name;
+	if (!rc)
+		rc = mrm_csv_reader_new(&im.csv, fp, name, NULL, err);
+	if (!rc)
+		rc = read_header(&im, &fields, &cap, &nhead, err);
+	if (!rc && im.opts.rejects && collect(&im, &fields, &cap) == 0) {
+		fields[0] = fields[0]; /* header row is still current */
+		rc = write_reject(&im, fields, nhead);
+	}
+	map = im.opts.mapping ? im.opts.mapping : im.native;
+	while (!rc) {
+		struct mrm_error e;
+		int got = mrm_csv_next(im.csv, &e);
+
+		if (got == 0)
+			break;
+		stats->rows++;
+		im.row_problems = 0;
+		mrm_buf_reset(&im.reasons);
+		rec_row_reset(&im.row);
+		if (got < 0) {
+			importer_problem(&im, NULL, &e);
+			if (!mrm_csv_recoverable(im.csv)) {
+				im.fatal = 1;
+				break;
+			}
+			stats->rejected++;
+			continue;
+		}
+		if (mrm_csv_nfields(im.csv) == 1 && !*mrm_csv_field(im.csv, 0, NULL))
+			continue; /* blank line */
+		rc = collect(&im, &fields, &cap);
+		snprintf(where, sizeof(where), "%s:%lu", name,
+			 mrm_csv_line(im.csv));
+		if (!rc && mrm_csv_nfields(im.csv) != nhead) {
+			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+				      "%zu columns, the header has %zu",
+				      mrm_csv_nfields(im.csv), nhead);
+			importer_problem(&im, where, &e);
+		} else if (!rc) {
+			rc = mapping_apply(map, fields, nhead, im.vocab, &im.row,
+					   csv_row_error, &im);
+			rc = rc > 0 ? 0 : rc;
+			if (!rc)
+				importer_check_row(&im, where);
+		}
+		if (!rc && im.row_problems) {
+			stats->rejected++;
+			rc = write_reject(&im, fields, mrm_csv_nfields(im.csv));
+		} else if (!rc && !stats->errors) {
+			rc = importer_write_row(&im, where, err);
+		} else if (!rc && im.opts.skip_invalid) {
+			rc = importer_write_row(&im, where, err);
+		}
+		if (!rc && !im.opts.skip_invalid &&
+		    stats->errors >= im.opts.max_errors)
+			break;
+		progress(&im, total);
+	}
+	if (!rc)
+		rc = importer_finish(&im, name, err);
+	if (im.opts.on_progress)
+		im.opts.on_progress(im.opts.ctx, total, total);
+	free(fields);
+	mrm_csv_reader_free(im.csv);
+	mrm_mapping_free(im.native);
+	importer_release(&im);
+	return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * import_internal.h - (internal) the import writer shared by the CSV and
+ * JSON drivers: one transaction, prepared inserts, key maps that keep
+ * events and persons from being written twice.
+ */
+#ifndef MRM_IMPORT_INTERNAL_H
+#define MRM_IMPORT_INTERNAL_H
+
+#include "mrm/crypto.h"
+#include "mrm/hmap.h"
+#include "mrm/import.h"
+#include "mrm/org.h"
+#include "record.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+struct mrm_csv_reader;
+
+struct importer {
+	struct mrm_store *st;
+	struct sqlite3 *db;
+	const struct mrm_vocab *vocab;
+	const struct mrm_key *key;
+	struct mrm_import_opts opts;
+	struct mrm_import_stats *stats;
+	const char *name;
+
+	struct sqlite3_stmt *ins[MRM_ENT_COUNT];
+	int nlead[MRM_ENT_COUNT];
+	struct sqlite3_stmt *ins_attr, *find_event, *find_person;
+	int64_t next_event, next_act, next_person;
+
+	struct mrm_hmap orgs;    /* code -> id */
+	struct mrm_hmap events;  /* "org\x1fkey" -> id, -1 when pre-existing */
+	struct mrm_hmap persons; /* "org\x1fkey" -> id */
+	struct mrm_hmap seen;    /* sources and interventions written */
+	int64_t default_org, row_org;
+
+	struct rec_row row;      /* the row being imported */
+	struct mrm_buf scratch;
+	struct mrm_buf reasons;  /* the row's problems, for the rejects file */
+	unsigned row_problems;
+	int in_txn, fatal;
+
+	struct mrm_csv_reader *csv;  /* CSV driver only */
+	struct mrm_mapping *native;  /* CSV driver only */
+};
+
+int importer_begin(struct importer *im, struct mrm_store *st,
+		   const struct mrm_import_opts *opts,
+		   struct mrm_import_stats *stats, struct mrm_error *err);
+/* Record one problem of the current row, located at `where` (if given). */
+void importer_problem(struct importer *im, const char *where,
+		      const struct mrm_error *e);
+void importer_check_row(struct importer *im, const char *where);
+int importer_write_row(struct importer *im, const char *where,
+		       struct mrm_error *err);
+/* Commit, or roll back with a summary when problems forbid landing. */
+int importer_finish(struct importer *im, const char *name,
+		    struct mrm_error *err);
+void importer_release(struct importer *im);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * mapping.h - (internal) compiled mapping files: how the columns of one CSV
+ * file become the fields of events, acts, victims, sources and
+ * interventions. See docs/mapping.md for the file format.
+ */
+#ifndef MRM_MAPPING_H
+#define MRM_MAPPING_H
+
+#include "mrm/error.h"
+#include "record.h"
+
+#include <jansson.h>
+
+struct mrm_vocab;
+
+struct map_date {
+	const char *format, *precision;
+};
+
+/* One target field and where its value comes from. Strings point into the
+ * mapping's JSON document. */
+struct map_spec {
+	int field;          /* index in mrm_fields, or -1 for attr */
+	const char *attr;   /* attribute name for attr.NAME */
+	const char *target; /* the name as written: "victim.sex" */
+	const char *column; /* source column name, or NULL */
+	const char *value;  /* constant, or NULL */
+	const char *tmpl;   /* "{Col A} - {Col B}", or NULL */
+	const char *prefix, *split, *dflt;
+	int index;          /* with split: which part (0-based), -1 all */
+	json_t *map;        /* value map object, or NULL */
+	struct map_date *dates;
+	size_t ndates;
+	int col;            /* bound column index, -1 when none */
+};
+
+struct map_group {
+	struct map_spec *specs;
+	size_t n;
+	const char *require; /* a field that must be present and non-zero */
+};
+
+enum map_kind { MAP_EVENT, MAP_ACT, MAP_SOURCE, MAP_INTERVENTION, MAP_KINDS };
+
+struct mrm_mapping {
+	json_t *root;
+	const char *name;
+	struct map_group *groups[MAP_KINDS];
+	size_t ngroups[MAP_KINDS];
+	char **header; /* bound header (copies), for templates */
+	size_t nheader;
+};
+
+/*
+ * Build the native mapping for a CSV whose header names fields directly
+ * (docs/native-csv.md). Unknown columns are reported with `name`:1:COL.
+ */
+int mapping_native(struct mrm_mapping **out, const char *const *header,
+		   size_t n, const char *name, struct mrm_error *err);
+
+/* Resolve the mapping's column names against a file's header. */
+int mapping_bind(struct mrm_mapping *m, const char *const *header, size_t n,
+		 const char *name, struct mrm_error *err);
+
+/* Receives each problem found in a row: `col` is the 0-based column or -1. */
+typedef void (*map_error_fn)(void *ctx, int col, const struct mrm_error *e);
+
+/*
+ * Fill `row` from one CSV record. Returns the number of problems (each
+ * passed to `on_error`), or a negative code for out-of-memory.
+ */
+int mapping_apply(const struct mrm_mapping *m, const char *const *fields,
+		  size_t nfields, const struct mrm_vocab *vocab,
+		  struct rec_row *row, map_error_fn on_error, void *ctx);
+
+#endif

@@ -1,0 +1,343 @@
+/* store.c - see include/mrm/store.h (SQLite implementation) */
+#include "mrm/store.h"
+
+#include "mrm/vocab.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "schema.sql.h"
+
+#define APP_ID 0x4d524d31 /* "MRM1", PRAGMA application_id */
+#define KEYCHECK "mrm key check"
+
+struct mrm_store {
+	sqlite3 *db;
+	char *path;
+	struct mrm_key key;
+	struct mrm_vocab *vocab;
+};
+
+int mrm_store_fail(struct mrm_store *st, struct mrm_error *err,
+		   const char *what)
+{
+	return mrm_error_set(err, MRM_ERR_DB, st ? st->path : NULL, "%s: %s",
+			     what, st && st->db ? sqlite3_errmsg(st->db) : "");
+}
+
+static int exec(struct mrm_store *st, const char *sql, struct mrm_error *err)
+{
+	char *msg = NULL;
+	int rc = 0;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		rc = mrm_error_set(err, MRM_ERR_DB, st->path, "%s",
+				   msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+	}
+	return rc;
+}
+
+static int pragma_int(struct mrm_store *st, const char *sql, int *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = MRM_ERR_DB;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		*out = sqlite3_column_int(s, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int configure(struct mrm_store *st, struct mrm_error *err)
+{
+	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_extended_result_codes(st->db, 1);
+	return exec(st,
+		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+		    "PRAGMA cache_size=-65536;",
+		    err);
+}
+
+/* Run every migration step above the database's version, one transaction. */
+static int migrate(struct mrm_store *st, struct mrm_error *err)
+{
+	const int latest = (int)(sizeof(schema_migrations) /
+				 sizeof(schema_migrations[0]));
+	char sql[64];
+	int version = 0, rc;
+
+	if (pragma_int(st, "PRAGMA user_version", &version))
+		return mrm_store_fail(st, err, "cannot read the schema version");
+	if (version > latest)
+		return mrm_error_set(err, MRM_ERR_DB, st->path,
+				     "schema version %d is newer than this mrm "
+				     "understands (%d); upgrade mrm",
+				     version, latest);
+	if (version == latest)
+		return 0;
+	rc = exec(st, "BEGIN IMMEDIATE", err);
+	for (int v = version; !rc && v < latest; v++)
+		for (int i = 0; !rc && schema_migrations[v][i]; i++)
+			rc = exec(st, schema_migrations[v][i], err);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", latest);
+	if (!rc)
+		rc = exec(st, sql, err);
+	if (!rc)
+		rc = exec(st, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int keycheck_write(struct mrm_store *st, struct mrm_error *err)
+{
+	struct mrm_buf sealed = MRM_BUF_INIT(256);
+	sqlite3_stmt *s = NULL;
+	int rc = mrm_seal(&st->key, "meta/keycheck", KEYCHECK, strlen(KEYCHECK),
+			  &sealed, err);
+
+	if (rc)
+		goto out;
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO meta(key, value) VALUES "
+			       "('keycheck', ?)",
+			       -1, &s, NULL) ||
+	    sqlite3_bind_blob(s, 1, sealed.ptr, (int)sealed.len,
+			      SQLITE_STATIC) ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "cannot store the key check");
+out:
+	sqlite3_finalize(s);
+	mrm_buf_release(&sealed);
+	return rc;
+}
+
+static int keycheck_verify(struct mrm_store *st, const char *keypath,
+			   struct mrm_error *err)
+{
+	struct mrm_buf plain = MRM_BUF_INIT(256);
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT value FROM meta WHERE key='keycheck'", -1,
+			       &s, NULL) ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		rc = mrm_error_set(err, MRM_ERR_DB, st->path,
+				   "not an mrm database (no key check)");
+		goto out;
+	}
+	if (mrm_unseal(&st->key, "meta/keycheck", sqlite3_column_blob(s, 0),
+		       (size_t)sqlite3_column_bytes(s, 0), &plain, NULL) ||
+	    strcmp(mrm_buf_str(&plain), KEYCHECK))
+		rc = mrm_error_set(err, MRM_ERR_CRYPTO, keypath,
+				   "this key does not unlock %s (wrong key "
+				   "file?)",
+				   st->path);
+out:
+	sqlite3_finalize(s);
+	mrm_buf_release(&plain);
+	return rc;
+}
+
+static struct mrm_store *store_new(const char *path)
+{
+	struct mrm_store *st = calloc(1, sizeof(*st));
+
+	if (st && !(st->path = strdup(path))) {
+		free(st);
+		st = NULL;
+	}
+	return st;
+}
+
+void mrm_store_close(struct mrm_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close_v2(st->db);
+	mrm_vocab_free(st->vocab);
+	mrm_key_wipe(&st->key);
+	free(st->path);
+	free(st);
+}
+
+int mrm_store_create(const char *path, struct mrm_error *err)
+{
+	struct mrm_store *st = NULL;
+	char *keypath = mrm_key_path_for(path);
+	struct stat sb;
+	int rc = 0, made_key = 0, made_db = 0;
+	char sql[128];
+
+	if (!keypath || !(st = store_new(path))) {
+		rc = mrm_error_set(err, MRM_ERR_NOMEM, path, "out of memory");
+		goto out;
+	}
+	if (stat(path, &sb) == 0) {
+		rc = mrm_error_set(err, MRM_ERR_EXISTS, path,
+				   "a file is already there; choose another "
+				   "name or remove it first");
+		goto out;
+	}
+	rc = mrm_key_create(keypath, &st->key, err);
+	if (rc)
+		goto out;
+	made_key = 1;
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_EXCLUSIVE,
+			    NULL) != SQLITE_OK) {
+		rc = mrm_store_fail(st, err, "cannot create the database");
+		goto out;
+	}
+	made_db = 1;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", APP_ID);
+	rc = configure(st, err);
+	if (!rc)
+		rc = exec(st, sql, err);
+	if (!rc)
+		rc = migrate(st, err);
+	if (!rc)
+		rc = exec(st, "BEGIN IMMEDIATE", err);
+	if (!rc)
+		rc = keycheck_write(st, err);
+	if (!rc)
+		rc = mrm_vocab_install(st->db, err);
+	if (!rc)
+		rc = exec(st, "COMMIT", err);
+out:
+	mrm_store_close(st);
+	if (rc && made_db) {
+		char side[4096];
+
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
+	if (rc && made_key)
+		unlink(keypath);
+	free(keypath);
+	return rc;
+}
+
+int mrm_store_open(struct mrm_store **out, const char *path,
+		   struct mrm_error *err)
+{
+	struct mrm_store *st = store_new(path);
+	char *keypath = mrm_key_path_for(path);
+	int rc = 0, app = 0;
+
+	*out = NULL;
+	if (!st || !keypath) {
+		rc = mrm_error_set(err, MRM_ERR_NOMEM, path, "out of memory");
+		goto out;
+	}
+	if (access(path, F_OK) != 0) {
+		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, path,
+				   "no database here; create one with: "
+				   "mrm init --db %s",
+				   path);
+		goto out;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = mrm_store_fail(st, err, "cannot open the database");
+		goto out;
+	}
+	if (pragma_int(st, "PRAGMA application_id", &app) || app != APP_ID) {
+		rc = mrm_error_set(err, MRM_ERR_INVALID, path,
+				   "not an mrm database");
+		goto out;
+	}
+	rc = configure(st, err);
+	if (!rc)
+		rc = mrm_key_load(keypath, &st->key, err);
+	if (!rc)
+		rc = keycheck_verify(st, keypath, err);
+	if (!rc)
+		rc = migrate(st, err);
+	if (!rc)
+		rc = mrm_vocab_load(&st->vocab, st->db, err);
+out:
+	free(keypath);
+	if (rc)
+		mrm_store_close(st);
+	else
+		*out = st;
+	return rc;
+}
+
+int mrm_store_begin(struct mrm_store *st, struct mrm_error *err)
+{
+	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int mrm_store_commit(struct mrm_store *st, struct mrm_error *err)
+{
+	return exec(st, "COMMIT", err);
+}
+
+void mrm_store_rollback(struct mrm_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const struct mrm_vocab *mrm_store_vocab(const struct mrm_store *st)
+{
+	return st->vocab;
+}
+
+const struct mrm_key *mrm_store_key(const struct mrm_store *st)
+{
+	return &st->key;
+}
+
+const char *mrm_store_path(const struct mrm_store *st)
+{
+	return st->path;
+}
+
+sqlite3 *mrm_store_db(struct mrm_store *st)
+{
+	return st->db;
+}
+
+int mrm_store_counts(struct mrm_store *st, struct mrm_counts *c,
+		     struct mrm_error *err)
+{
+	const char *sql =
+		"SELECT (SELECT count(*) FROM event), (SELECT count(*) FROM act),"
+		" (SELECT count(*) FROM person),"
+		" (SELECT coalesce(sum(group_size),0) FROM person),"
+		" (SELECT count(*) FROM org), (SELECT count(*) FROM user)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		rc = mrm_store_fail(st, err, "cannot count records");
+	} else {
+		c->events = sqlite3_column_int64(s, 0);
+		c->acts = sqlite3_column_int64(s, 1);
+		c->persons = sqlite3_column_int64(s, 2);
+		c->people = sqlite3_column_int64(s, 3);
+		c->organisations = sqlite3_column_int64(s, 4);
+		c->users = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -1,0 +1,121 @@
+/*
+ * testutil.h - helpers shared by the cmocka test programs: a fresh
+ * database in a private temporary directory, CSV text imported from a
+ * string, whole-database snapshots to prove that nothing changed.
+ *
+ * Include after <cmocka.h>. Everything is static: each test program is
+ * one translation unit.
+ */
+#ifndef MRM_TESTUTIL_H
+#define MRM_TESTUTIL_H
+
+#include "mrm/export.h"
+#include "mrm/import.h"
+#include "mrm/org.h"
+#include "mrm/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct tdb {
+	char dir[64];
+	char path[128];
+	struct mrm_store *st;
+};
+
+/* A new database with organisations MKN-TH (TH) and MKN-MM (MM). */
+static inline void tdb_open(struct tdb *t)
+{
+	struct mrm_error err;
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/mrm-test-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/t.db", t->dir);
+	assert_int_equal(mrm_store_create(t->path, &err), 0);
+	assert_int_equal(mrm_store_open(&t->st, t->path, &err), 0);
+	assert_int_equal(mrm_org_add(t->st, "MKN-TH", "Test org Thailand", "TH",
+				     &err), 0);
+	assert_int_equal(mrm_org_add(t->st, "MKN-MM", "Test org Myanmar", "MM",
+				     &err), 0);
+}
+
+static inline void tdb_close(struct tdb *t)
+{
+	char cmd[200];
+
+	mrm_store_close(t->st);
+	t->st = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Collects the problems an import reports. */
+struct tproblems {
+	char text[8192];
+	int n;
+};
+
+static inline void tproblem(void *ctx, const struct mrm_error *e)
+{
+	struct tproblems *p = ctx;
+	size_t len = strlen(p->text);
+
+	snprintf(p->text + len, sizeof(p->text) - len, "%s: %s\n", e->where,
+		 e->msg);
+	p->n++;
+}
+
+/* Import CSV `text` (named `name`) with `opts` (may be NULL). */
+static inline int tdb_import(struct tdb *t, const char *name, const char *text,
+			     struct mrm_import_opts *opts,
+			     struct mrm_import_stats *stats,
+			     struct tproblems *probs, struct mrm_error *err)
+{
+	struct mrm_import_opts o = { 0 };
+	FILE *fp = tmpfile();
+	int rc;
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	rewind(fp);
+	if (opts)
+		o = *opts;
+	if (!o.org)
+		o.org = "MKN-TH";
+	if (probs) {
+		memset(probs, 0, sizeof(*probs));
+		o.on_error = tproblem;
+		o.ctx = probs;
+	}
+	rc = mrm_import_csv(t->st, fp, name, &o, stats, err);
+	fclose(fp);
+	return rc;
+}
+
+/* The whole database as export JSON (malloc'd; free it). */
+static inline char *tdb_snapshot(struct tdb *t)
+{
+	struct mrm_error err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(mrm_export_json(t->st, fp, &err), 0);
+	fclose(fp);
+	return buf;
+}
+
+/* Path of a file in the source tree (MRM_SOURCE_DIR set by ctest). */
+static inline const char *tsrc(const char *rel)
+{
+	static char path[1024];
+	const char *root = getenv("MRM_SOURCE_DIR");
+
+	snprintf(path, sizeof(path), "%s/%s", root ? root : ".", rel);
+	return path;
+}
+
+#endif
