@@ -11,7 +11,7 @@ deps:
 
 build: deps
 	@cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build/release -j$(JOBS)
+	@cmake --build build/release -j$(JOBS) --target mrm
 
 check: deps
 	@cmake -S . -B build/check -DCMAKE_BUILD_TYPE=Debug -DMRM_SANITIZE=ON >/dev/null
@@ -30,6 +30,9 @@ demo: build
 	build/release/mrm init --db demo/demo.db
 	build/release/mrm demo-data --db demo/demo.db --events $(DEMO_EVENTS) --seed 1
 	build/release/mrm info --db demo/demo.db
+	@echo "Events that mention แรงงาน (workers), found without word breaks:"
+	@build/release/mrm search --db demo/demo.db --limit 5 แรงงาน
+	@echo "Try: build/release/mrm show --db demo/demo.db 1; build/release/mrm help"
 
 bench: build
 	sh bench/run.sh

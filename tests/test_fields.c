@@ -46,14 +46,14 @@ static int norm(const char *name, const char *raw, const char *currency,
 
 #define OK(name, raw, cur, want)                                         \
 	do {                                                             \
-		char out_[512];                                          \
+		char out_[MRM_ERROR_MSG_MAX];                                          \
 		assert_int_equal(norm(name, raw, cur, out_, sizeof(out_)), 0); \
 		assert_string_equal(out_, want);                         \
 	} while (0)
 
 #define BAD(name, raw, cur, phrase)                                      \
 	do {                                                             \
-		char out_[512];                                          \
+		char out_[MRM_ERROR_MSG_MAX];                                          \
 		assert_int_equal(norm(name, raw, cur, out_, sizeof(out_)), \
 				 MRM_ERR_INVALID);                       \
 		assert_non_null(strstr(out_, phrase));                   \

@@ -15,9 +15,14 @@
  * of the person's nationality, places in the script of the country.
  *
  * Output follows docs/native-csv.md: a header line, then one row per act
- * (UTF-8, LF line ends, RFC 4180 quoting). The event.* columns other than
- * event.key, event.org and event.title are filled on the first row of each
- * event only; victim.*, perpetrator.* and source.* are filled on every row.
+ * (UTF-8, LF line ends, RFC 4180 quoting), every row with a non-empty
+ * act.type. event.key, event.org and event.title are repeated on every row;
+ * the other event.* columns, attr.raid_size (group victims), source.* and
+ * intervention.* are filled on the first row of each event only; victim.*
+ * (the same person on all rows of an event) and perpetrator.* on every row.
+ * Event keys are "demo-000001", ...; individual victims have keys
+ * "p-000001", ... and about one in ten reappears in a later event with the
+ * same person fields; group victims have keys "g-000001", ....
  * Vocabulary values are the codes of docs/vocab-contract.md.
  */
 #ifndef MRM_DEMO_H

@@ -20,8 +20,9 @@ struct mrm_hit {
 
 /*
  * Call `cb` for each event whose public text contains `text` (at most
- * `limit` hits, best first). Text shorter than three characters is matched
- * by a slower scan. Text is matched literally: no query syntax.
+ * `limit` hits, newest first). Text shorter than three characters, or
+ * with % or _, is matched by a slower scan. Text is matched literally (no
+ * query syntax), ASCII letters without regard to case.
  */
 int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	       int (*cb)(void *ctx, const struct mrm_hit *hit), void *ctx,

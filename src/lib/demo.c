@@ -255,7 +255,8 @@ static const struct kind kinds[] = {
 	  { "ตำรวจตรวจค้นแคมป์ก่อสร้าง", "จับกุมแรงงานข้ามชาติ" },
 	  "ရွှေ့ပြောင်းအလုပ်သမား ဖမ်းဆီးခံရ", "边境执法抓捕外籍务工人员",
 	  "Công an bắt giữ lao động", "raid and arrest of",
-	  "Workers were arrested in a raid, detained and deported.",
+	  "Arrested in a raid; most such arrests end in detention and "
+	  "deportation.",
 	  IS_RETURN, 15, 0, 0, 0 },
 	{ 120, { { "wage_theft", 100, PS_EMPLOYER },
 		 { "unlawful_deductions", 60, PS_EMPLOYER },
@@ -921,9 +922,7 @@ int mrm_demo_write_csv(FILE *out, unsigned long events, uint64_t seed,
 	if (rc == MRM_ERR_IO)
 		mrm_error_set(err, rc, NULL, "demo data: writing failed");
 	else if (rc)
-		mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
-	if (rc)
-		rc = rc == MRM_ERR_IO ? MRM_ERR_IO : MRM_ERR_NOMEM;
+		rc = mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 out:
 	if (g) {
 		if (acts_out)

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,11 +141,40 @@ const char *mrm_entity_prefix(enum mrm_entity ent)
 	return entities[ent].prefix;
 }
 
-int mrm_field_index(const char *name)
+/* Field indexes sorted by name, built once, for binary search: the import
+ * looks fields up by name on every row. */
+static unsigned char by_name[sizeof(mrm_fields) / sizeof(mrm_fields[0])];
+static pthread_once_t by_name_once = PTHREAD_ONCE_INIT;
+
+static int by_name_order(const void *a, const void *b)
+{
+	return strcmp(mrm_fields[*(const unsigned char *)a].name,
+		      mrm_fields[*(const unsigned char *)b].name);
+}
+
+static void by_name_build(void)
 {
 	for (size_t i = 0; i < mrm_field_count; i++)
-		if (!strcmp(mrm_fields[i].name, name))
-			return (int)i;
+		by_name[i] = (unsigned char)i;
+	qsort(by_name, mrm_field_count, 1, by_name_order);
+}
+
+int mrm_field_index(const char *name)
+{
+	size_t lo = 0, hi = mrm_field_count;
+
+	pthread_once(&by_name_once, by_name_build);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, mrm_fields[by_name[mid]].name);
+
+		if (!c)
+			return by_name[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return -1;
 }
 
@@ -242,11 +272,15 @@ static int date_emit(int y, int m, int d, int prec, struct mrm_buf *out,
 	if (prec == 3 && (d < 1 || d > days_in_month(y, m)))
 		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
 				     "day %d does not exist in %04d-%02d", d, y, m);
-	if (prec == 1)
-		return mrm_buf_addf(out, "%04d", y);
-	if (prec == 2)
-		return mrm_buf_addf(out, "%04d-%02d", y, m);
-	return mrm_buf_addf(out, "%04d-%02d-%02d", y, m, d);
+	{
+		/* by hand: this runs for every date of every imported row */
+		char iso[10] = { (char)('0' + y / 1000), (char)('0' + y / 100 % 10),
+				 (char)('0' + y / 10 % 10), (char)('0' + y % 10),
+				 '-', (char)('0' + m / 10), (char)('0' + m % 10),
+				 '-', (char)('0' + d / 10), (char)('0' + d % 10) };
+
+		return mrm_buf_add(out, iso, prec == 1 ? 4 : prec == 2 ? 7 : 10);
+	}
 }
 
 /* Read 1..maxd digits. */

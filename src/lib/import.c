@@ -145,6 +145,7 @@ int importer_begin(struct importer *im, struct mrm_store *st,
 	if (!rc)
 		rc = prepare_inserts(im, err);
 	im->next_event = next_id(im->db, "event");
+	im->first_event = im->next_event;
 	im->next_act = next_id(im->db, "act");
 	im->next_person = next_id(im->db, "person");
 	return rc;
@@ -174,7 +175,8 @@ void importer_problem(struct importer *im, const char *where,
 	struct mrm_error located = *e;
 
 	if (where)
-		snprintf(located.where, sizeof(located.where), "%s", where);
+		snprintf(located.where, sizeof(located.where), "%.*s",
+			 (int)sizeof(located.where) - 1, where);
 	im->stats->errors++;
 	im->row_problems++;
 	mrm_buf_addf(&im->reasons, "%s%s", im->reasons.len ? "; " : "",
@@ -360,11 +362,14 @@ static int first_time(struct importer *im, enum mrm_entity ent,
 
 	mrm_buf_reset(b);
 	rc = mrm_buf_addf(b, "%d\x1f%lld", (int)ent, (long long)event_id);
-	for (size_t i = 0; !rc && i < mrm_field_count; i++)
-		if (mrm_fields[i].ent == ent)
-			rc = mrm_buf_addf(b, "\x1f%s",
-					  p->off[i] ? rec_get(&im->row, p, (int)i)
-						    : "\x1e");
+	for (size_t i = 0; !rc && i < mrm_field_count; i++) {
+		if (mrm_fields[i].ent != ent)
+			continue;
+		rc = mrm_buf_addc(b, '\x1f');
+		if (!rc)
+			rc = mrm_buf_adds(b, p->off[i] ? rec_get(&im->row, p, (int)i)
+						       : "\x1e");
+	}
 	if (rc)
 		return rc;
 	*first = !mrm_hmap_get(&im->seen, b->ptr, NULL);
@@ -529,6 +534,24 @@ int importer_write_row(struct importer *im, const char *where,
 	return rc;
 }
 
+/* Index the events this import added (ids from first_event up). */
+static int index_new_events(struct importer *im, struct mrm_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(im->db,
+			       "INSERT INTO event_fts(rowid, title, summary, "
+			       "place) SELECT id, title, summary, place FROM "
+			       "event WHERE id >= ?",
+			       -1, &s, NULL) ||
+	    sqlite3_bind_int64(s, 1, im->first_event) ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		rc = mrm_store_fail(im->st, err, "search index");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int importer_finish(struct importer *im, const char *name,
 		    struct mrm_error *err)
 {
@@ -547,7 +570,9 @@ int importer_finish(struct importer *im, const char *name,
 					     " (only the first shown)" :
 					     "");
 	}
-	rc = mrm_store_commit(im->st, err);
+	rc = index_new_events(im, err);
+	if (!rc)
+		rc = mrm_store_commit(im->st, err);
 	im->in_txn = rc != 0;
 	return rc;
 }

@@ -29,6 +29,7 @@ struct importer {
 	int nlead[MRM_ENT_COUNT];
 	struct sqlite3_stmt *ins_attr, *find_event, *find_person;
 	int64_t next_event, next_act, next_person;
+	int64_t first_event; /* the first id this import gives */
 
 	struct mrm_hmap orgs;    /* code -> id */
 	struct mrm_hmap events;  /* "org\x1fkey" -> id, -1 when pre-existing */

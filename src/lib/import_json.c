@@ -121,7 +121,7 @@ static void put_act(struct importer *im, json_t *act, const char *path)
 	for (size_t i = 0; nested[i]; i++) {
 		json_t *o = json_object_get(act, nested[i]);
 
-		snprintf(sub, sizeof(sub), "%s.%s", path, nested[i]);
+		snprintf(sub, sizeof(sub), "%.200s.%s", path, nested[i]);
 		if (o)
 			put_object(im, o, ents[i], p, sub, NULL);
 	}
@@ -141,7 +141,7 @@ static void put_list(struct importer *im, json_t *ev, const char *member,
 
 		if (!p)
 			return;
-		snprintf(sub, sizeof(sub), "%s.%s[%zu]", path, member, i);
+		snprintf(sub, sizeof(sub), "%.200s.%s[%zu]", path, member, i);
 		put_object(im, o, ent, p, sub, nested);
 		if (json_is_string(json_object_get(o, "victim")))
 			rec_set(&im->row, p, REC_VICTIM_REF,
@@ -165,7 +165,7 @@ static void put_event(struct importer *im, json_t *ev, const char *path)
 	json_array_foreach(json_object_get(ev, "acts"), i, act) {
 		char sub[256];
 
-		snprintf(sub, sizeof(sub), "%s.acts[%zu]", path, i);
+		snprintf(sub, sizeof(sub), "%.200s.acts[%zu]", path, i);
 		put_act(im, act, sub);
 	}
 	put_list(im, ev, "sources", MRM_ENT_SOURCE, &im->row.sources, path);

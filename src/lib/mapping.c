@@ -314,16 +314,35 @@ int mrm_mapping_load(struct mrm_mapping **out, const char *path,
 	return rc;
 }
 
+/* Keep a copy of the header (a mapping may be bound again to a new file). */
+static int copy_header(struct mrm_mapping *m, const char *const *header,
+		       size_t n)
+{
+	for (size_t i = 0; i < m->nheader; i++)
+		free(m->header[i]);
+	free(m->header);
+	m->nheader = 0;
+	m->header = calloc(n + 1, sizeof(char *));
+	if (!m->header)
+		return MRM_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(m->header[i] = strdup(header[i])))
+			return MRM_ERR_NOMEM;
+		m->nheader++;
+	}
+	return 0;
+}
+
 int mapping_native(struct mrm_mapping **out, const char *const *header,
 		   size_t n, const char *name, struct mrm_error *err)
 {
 	struct mrm_mapping *m = calloc(1, sizeof(*m));
-	int rc = 0, has_key = 0, has_title = 0;
+	int rc = m ? copy_header(m, header, n) : MRM_ERR_NOMEM;
+	int has_key = 0, has_title = 0;
 
 	*out = NULL;
-	if (!m)
-		return MRM_ERR_NOMEM;
-	m->name = "native";
+	if (m)
+		m->name = "native";
 	for (int k = 0; k < MAP_KINDS && !rc; k++) {
 		m->ngroups[k] = 1;
 		m->groups[k] = calloc(1, sizeof(struct map_group));
@@ -332,20 +351,19 @@ int mapping_native(struct mrm_mapping **out, const char *const *header,
 			rc = MRM_ERR_NOMEM;
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct map_spec s = { 0 };
+		/* the specs point at the mapping's own copy of the header */
+		struct map_spec s = { .target = m->header[i], .col = (int)i,
+				      .index = -1 };
 		struct map_group *g;
 		char where[300];
 
-		s.target = header[i];
-		s.col = (int)i;
-		s.index = -1;
 		snprintf(where, sizeof(where), "%s:1:%zu", name, i + 1);
-		if (target_field(header[i], &s.field, &s.attr)) {
-			rc = bad_target(where, header[i], err);
+		if (target_field(s.target, &s.field, &s.attr)) {
+			rc = bad_target(where, s.target, err);
 			break;
 		}
-		has_key |= !strcmp(header[i], "event.key");
-		has_title |= !strcmp(header[i], "event.title");
+		has_key |= !strcmp(s.target, "event.key");
+		has_title |= !strcmp(s.target, "event.title");
 		g = m->groups[kind_of(s.field)];
 		g->specs[g->n++] = s;
 	}
@@ -363,7 +381,7 @@ int mapping_native(struct mrm_mapping **out, const char *const *header,
 		return rc;
 	}
 	*out = m;
-	return mapping_bind(m, header, n, name, err);
+	return 0;
 }
 
 static int find_column(const struct mrm_mapping *m, const char *col)
@@ -414,16 +432,8 @@ static int check_template(const struct mrm_mapping *m, const char *t,
 int mapping_bind(struct mrm_mapping *m, const char *const *header, size_t n,
 		 const char *name, struct mrm_error *err)
 {
-	int rc = 0;
+	int rc = copy_header(m, header, n);
 
-	m->header = calloc(n + 1, sizeof(char *));
-	if (!m->header)
-		return MRM_ERR_NOMEM;
-	for (size_t i = 0; i < n; i++) {
-		if (!(m->header[i] = strdup(header[i])))
-			return MRM_ERR_NOMEM;
-		m->nheader++;
-	}
 	for (int k = 0; !rc && k < MAP_KINDS; k++)
 		for (size_t g = 0; !rc && g < m->ngroups[k]; g++)
 			for (size_t i = 0; !rc && i < m->groups[k][g].n; i++) {

@@ -11,16 +11,23 @@
 #define COLS "e.id, e.key, e.title, coalesce(e.start_date,''), " \
 	     "coalesce(e.country,''), coalesce(e.place,'')"
 
+/*
+ * The trigram index answers LIKE '%text%' on each column (text of three
+ * characters or more without LIKE wildcards); anything else is a scan.
+ * Both compare ASCII letters without case.
+ */
 int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	       int (*cb)(void *ctx, const struct mrm_hit *hit), void *ctx,
 	       struct mrm_error *err)
 {
 	const char *fts = "SELECT " COLS " FROM event_fts f JOIN event e ON "
-			  "e.id = f.rowid WHERE event_fts MATCH ?1 ORDER BY "
-			  "rank LIMIT ?2";
-	const char *scan = "SELECT " COLS " FROM event e WHERE instr(e.title, "
-			   "?1) OR instr(e.summary, ?1) OR instr(e.place, ?1) "
-			   "ORDER BY e.id LIMIT ?2";
+			  "e.id = f.rowid WHERE f.title LIKE ?1 OR f.summary "
+			  "LIKE ?1 OR f.place LIKE ?1 ORDER BY e.id DESC LIMIT ?2";
+	const char *scan = "SELECT " COLS " FROM event e WHERE "
+			   "instr(lower(e.title), lower(?1)) OR "
+			   "instr(lower(e.summary), lower(?1)) OR "
+			   "instr(lower(e.place), lower(?1)) "
+			   "ORDER BY e.id DESC LIMIT ?2";
 	struct mrm_buf q = MRM_BUF_INIT(4096);
 	size_t n = strlen(text);
 	sqlite3_stmt *s = NULL;
@@ -29,19 +36,11 @@ int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	if (!n || mrm_utf8_check(text, n) != n)
 		return mrm_error_set(err, MRM_ERR_INVALID, "text",
 				     "give some valid UTF-8 text to search for");
-	use_fts = mrm_utf8_length(text, n) >= 3;
-	if (use_fts) {
-		/* one quoted phrase: "" inside escapes a quote */
-		rc = mrm_buf_addc(&q, '"');
-		for (const char *p = text; !rc && *p; p++)
-			rc = *p == '"' ? mrm_buf_adds(&q, "\"\"")
-				       : mrm_buf_addc(&q, *p);
-		if (!rc)
-			rc = mrm_buf_addc(&q, '"');
-		if (rc) {
-			rc = mrm_error_set(err, rc, "text", "search text too long");
-			goto out;
-		}
+	use_fts = mrm_utf8_length(text, n) >= 3 && !strpbrk(text, "%_");
+	if (use_fts && mrm_buf_addf(&q, "%%%s%%", text)) {
+		rc = mrm_error_set(err, MRM_ERR_LIMIT, "text",
+				   "search text too long (at most 4 KB)");
+		goto out;
 	}
 	if (sqlite3_prepare_v2(mrm_store_db(st), use_fts ? fts : scan, -1, &s,
 			       NULL)) {
