@@ -126,20 +126,16 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	return 0;
 }
 
-struct mrm_store *cli_open(const char *cmd, const char *db)
+int cli_open(const char *cmd, const char *db, struct mrm_store **st)
 {
-	struct mrm_store *st = NULL;
 	struct mrm_error err;
 
-	if (!db) {
-		cli_usage(cmd, "--db FILE is required");
-		return NULL;
-	}
-	if (mrm_store_open(&st, db, &err)) {
-		cli_error(cmd, &err);
-		return NULL;
-	}
-	return st;
+	*st = NULL;
+	if (!db)
+		return cli_usage(cmd, "--db FILE is required");
+	if (mrm_store_open(st, db, &err))
+		return cli_error(cmd, &err);
+	return 0;
 }
 
 int cli_format(const char *cmd, const char *s, enum cli_format *out)

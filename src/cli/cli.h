@@ -44,8 +44,9 @@ int cli_error(const char *cmd, const struct mrm_error *err);
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Open --db or print why not; NULL on failure. */
-struct mrm_store *cli_open(const char *cmd, const char *db);
+/* Open --db into *st, or print why not: returns 0, CLI_USAGE (no --db) or
+ * CLI_FAIL. */
+int cli_open(const char *cmd, const char *db, struct mrm_store **st);
 
 /* Output formats: "table" (human), "json", "csv". */
 enum cli_format { CLI_TABLE, CLI_JSON, CLI_CSV };

@@ -28,14 +28,14 @@ static int to_db(const char *db, unsigned long events, uint64_t seed)
 {
 	struct mrm_import_opts io = { 0 };
 	struct mrm_import_stats stats;
-	struct mrm_store *st = cli_open("demo-data", db);
+	struct mrm_store *st;
 	struct mrm_error err;
 	unsigned long acts = 0;
 	FILE *tmp = NULL;
-	int rc;
+	int rc = cli_open("demo-data", db, &st);
 
-	if (!st)
-		return CLI_FAIL;
+	if (rc)
+		return rc;
 	rc = add_orgs(st, &err);
 	if (!rc && !(tmp = tmpfile()))
 		rc = mrm_error_set(&err, MRM_ERR_IO, NULL,

@@ -25,8 +25,8 @@ int cmd_export(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (!format || (strcmp(format, "json") && strcmp(format, "csv")))
 		return cli_usage("export", "--format json or csv is required");
-	if (!(st = cli_open("export", db)))
-		return CLI_FAIL;
+	if ((rc = cli_open("export", db, &st)))
+		return rc;
 	if (out && !(fp = fopen(out, "w"))) {
 		mrm_error_set(&err, MRM_ERR_IO, out, "cannot create");
 		rc = cli_error("export", &err);

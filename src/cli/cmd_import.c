@@ -87,6 +87,8 @@ int cmd_import(int argc, char **argv)
 	rc = cli_parse(cli_find("import"), argc, argv, opts, pos, 1, &npos);
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
+	if (!db)
+		return cli_usage("import", "--db FILE is required");
 	if (npos != 1)
 		return cli_usage("import", "name one file to import");
 	if (rejects && !skip)
@@ -108,10 +110,8 @@ int cmd_import(int argc, char **argv)
 		rc = cli_error("import", &err);
 		goto out;
 	}
-	if (!(st = cli_open("import", db))) {
-		rc = CLI_FAIL;
+	if ((rc = cli_open("import", db, &st)))
 		goto out;
-	}
 	io = (struct mrm_import_opts){ org, map, skip, rej,
 				       max ? (unsigned)atoi(max) : 0,
 				       on_error, on_progress, &prog };

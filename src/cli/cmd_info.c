@@ -21,8 +21,8 @@ int cmd_info(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = cli_format("info", format, &fmt)))
 		return rc;
-	if (!(st = cli_open("info", db)))
-		return CLI_FAIL;
+	if ((rc = cli_open("info", db, &st)))
+		return rc;
 	rc = mrm_store_counts(st, &c, &err);
 	mrm_store_close(st);
 	if (rc)

@@ -57,8 +57,8 @@ int cmd_org(int argc, char **argv)
 		return rc;
 	if (!strcmp(pos[0], "add") && (!code || !name || !country))
 		return cli_usage("org", "add needs --code, --name and --country");
-	if (!(st = cli_open("org", db)))
-		return CLI_FAIL;
+	if ((rc = cli_open("org", db, &st)))
+		return rc;
 	if (!strcmp(pos[0], "add")) {
 		rc = mrm_org_add(st, code, name, country, &err);
 		if (!rc)

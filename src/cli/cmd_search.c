@@ -62,8 +62,8 @@ int cmd_search(int argc, char **argv)
 		return cli_usage("search", "give the TEXT to search for");
 	if (limit && (atoi(limit) < 1 || atoi(limit) > 100000))
 		return cli_usage("search", "--limit must be 1 to 100000");
-	if (!(st = cli_open("search", db)))
-		return CLI_FAIL;
+	if ((rc = cli_open("search", db, &st)))
+		return rc;
 	o.arr = json_array();
 	if (o.fmt == CLI_CSV)
 		printf("id,key,start_date,country,place,title\n");

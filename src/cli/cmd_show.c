@@ -90,8 +90,8 @@ int cmd_show(int argc, char **argv)
 		return cli_usage("show", "\"%s\" is not an event id (a positive "
 					 "number)",
 				 pos[0]);
-	if (!(st = cli_open("show", db)))
-		return CLI_FAIL;
+	if ((rc = cli_open("show", db, &st)))
+		return rc;
 	rc = mrm_event_json(st, id, &ev, &err);
 	mrm_store_close(st);
 	if (rc)

@@ -90,8 +90,8 @@ int cmd_user(int argc, char **argv)
 		return rc;
 	if (!strcmp(pos[0], "add") && (!org || !login || !role))
 		return cli_usage("user", "add needs --org, --login and --role");
-	if (!(st = cli_open("user", db)))
-		return CLI_FAIL;
+	if ((rc = cli_open("user", db, &st)))
+		return rc;
 	if (!strcmp(pos[0], "add")) {
 		rc = add(st, org, login, role, &err);
 	} else {

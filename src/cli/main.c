@@ -82,6 +82,8 @@ int cmd_help(int argc, char **argv)
 		overview(stdout);
 		return CLI_OK;
 	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		argv[1] = (char *)"help";
 	c = cli_find(argv[1]);
 	if (!c)
 		return cli_usage("help", "no command \"%s\"", argv[1]);

@@ -179,8 +179,8 @@ void importer_problem(struct importer *im, const char *where,
 			 (int)sizeof(located.where) - 1, where);
 	im->stats->errors++;
 	im->row_problems++;
-	mrm_buf_addf(&im->reasons, "%s%s", im->reasons.len ? "; " : "",
-		     located.msg);
+	mrm_buf_addf(&im->reasons, "%s%s%s%s", im->reasons.len ? "; " : "",
+		     located.where, located.where[0] ? ": " : "", located.msg);
 	if (im->stats->errors <= im->opts.max_errors && im->opts.on_error)
 		im->opts.on_error(im->opts.ctx, &located);
 }
@@ -415,34 +415,40 @@ static int write_extra(struct importer *im, enum mrm_entity ent,
 	return rc;
 }
 
-/* Resolve the row's owner; 0 when it is known, else a problem. */
-static int row_owner(struct importer *im, const char *where)
+void importer_field_problem(struct importer *im, const char *field,
+			    const struct mrm_error *e)
+{
+	char where[512];
+
+	im->locate(im, mrm_field_index(field), where, sizeof(where));
+	importer_problem(im, where, e);
+}
+
+/* Resolve the row's owner into im->row_org; a problem when unknown. */
+static void row_owner(struct importer *im)
 {
 	const char *org = rec_get(&im->row, &im->row.event,
 				  mrm_field_index("event.org"));
 	struct mrm_error e;
 
 	if (org && mrm_hmap_get(&im->orgs, org, &im->row_org))
-		return 0;
+		return;
 	if (!org && im->default_org) {
 		im->row_org = im->default_org;
-		return 0;
+		return;
 	}
 	if (org)
 		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-			      "column event.org: no organisation \"%s\" (add "
-			      "it with mrm org add)",
+			      "no organisation \"%s\" (add it with mrm org add)",
 			      org);
 	else
 		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
 			      "no owning organisation: give --org CODE or an "
 			      "event.org column");
-	importer_problem(im, where, &e);
-	return -1;
+	importer_field_problem(im, "event.org", &e);
 }
 
-/* Checks across fields of the row; each failure is a problem. */
-void importer_check_row(struct importer *im, const char *where)
+void importer_check_row(struct importer *im)
 {
 	static const char *const required[] = { "event.key", "event.title" };
 	int unit = mrm_field_index("victim.unit");
@@ -454,8 +460,9 @@ void importer_check_row(struct importer *im, const char *where)
 			     mrm_field_index(required[i]))) {
 			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
 				      "missing required field %s", required[i]);
-			importer_problem(im, where, &e);
+			importer_field_problem(im, required[i], &e);
 		}
+	row_owner(im);
 	for (size_t i = 0; i < im->row.acts.n; i++) {
 		struct rec_part *p = &im->row.acts.v[i];
 		const char *u = rec_get(&im->row, p, unit);
@@ -469,7 +476,7 @@ void importer_check_row(struct importer *im, const char *where)
 				      "victim.group_size is %s but victim.unit "
 				      "is individual (use group)",
 				      n);
-			importer_problem(im, where, &e);
+			importer_field_problem(im, "victim.group_size", &e);
 		}
 		/* the defaults, written out so that exports carry them */
 		if ((!u && rec_set(&im->row, p, unit,
@@ -479,8 +486,7 @@ void importer_check_row(struct importer *im, const char *where)
 	}
 }
 
-int importer_write_row(struct importer *im, const char *where,
-		       struct mrm_error *err)
+int importer_write_row(struct importer *im, struct mrm_error *err)
 {
 	const char *key = rec_get(&im->row, &im->row.event,
 				  mrm_field_index("event.key"));
@@ -488,8 +494,6 @@ int importer_write_row(struct importer *im, const char *where,
 	int64_t event_id = 0, victim = 0;
 	int rc = 0;
 
-	if (row_owner(im, where))
-		return 0;
 	scoped_key(scoped, sizeof(scoped), im->row_org, key);
 	if (!mrm_hmap_get(&im->events, scoped, &event_id)) {
 		if (find_id(im->find_event, im->row_org, key, &event_id)) {
@@ -579,22 +583,42 @@ int importer_finish(struct importer *im, const char *name,
 
 /* ---- the CSV driver ---- */
 
+/* "NAME:LINE:COLUMN" of 0-based column `col`, or "NAME:LINE" when -1. */
+static void csv_where(struct importer *im, int col, char *where, size_t size)
+{
+	size_t n = mrm_csv_nfields(im->csv);
+
+	if (col >= 0)
+		snprintf(where, size, "%s:%lu:%d", im->name,
+			 (size_t)col < n ? mrm_csv_field_line(im->csv, (size_t)col)
+					 : mrm_csv_line(im->csv),
+			 col + 1);
+	else
+		snprintf(where, size, "%s:%lu", im->name, mrm_csv_line(im->csv));
+}
+
+static void csv_locate(struct importer *im, int field, char *where,
+		       size_t size)
+{
+	csv_where(im, field >= 0 ? mapping_column(im->map, field) : -1, where,
+		  size);
+}
+
 static void csv_row_error(void *ctx, int col, const struct mrm_error *e)
 {
 	struct importer *im = ctx;
 	char where[512];
 
-	if (col >= 0)
-		snprintf(where, sizeof(where), "%s:%lu:%d", im->name,
-			 mrm_csv_field_line(im->csv, (size_t)col), col + 1);
-	else
-		snprintf(where, sizeof(where), "%s:%lu", im->name,
-			 mrm_csv_line(im->csv));
+	csv_where(im, col, where, sizeof(where));
 	importer_problem(im, where, e);
 }
 
+/*
+ * One line of the rejects file: the row's cells (or, for a record the
+ * reader could not take apart, `n` empty cells) and the reasons.
+ */
 static int write_reject(struct importer *im, const char *const *fields,
-			size_t n)
+			size_t n, const char *reasons)
 {
 	struct mrm_buf line = MRM_BUF_INIT(64u << 20);
 	int rc = 0;
@@ -602,13 +626,14 @@ static int write_reject(struct importer *im, const char *const *fields,
 	if (!im->opts.rejects)
 		return 0;
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = mrm_csv_put_field(&line, fields[i], strlen(fields[i]));
+		const char *f = fields ? fields[i] : "";
+
+		rc = mrm_csv_put_field(&line, f, strlen(f));
 		if (!rc)
 			rc = mrm_buf_addc(&line, ',');
 	}
 	if (!rc)
-		rc = mrm_csv_put_field(&line, mrm_buf_str(&im->reasons),
-				       im->reasons.len);
+		rc = mrm_csv_put_field(&line, reasons, strlen(reasons));
 	if (!rc)
 		rc = mrm_buf_addc(&line, '\n');
 	if (!rc && fwrite(line.ptr, 1, line.len, im->opts.rejects) != line.len)
@@ -617,7 +642,7 @@ static int write_reject(struct importer *im, const char *const *fields,
 	return rc;
 }
 
-/* Copy the current record's field pointers; `nhead` empties pad short rows. */
+/* Point `fields` at the current record's cells. */
 static int collect(struct importer *im, const char ***fields, size_t *cap)
 {
 	size_t n = mrm_csv_nfields(im->csv);
@@ -648,12 +673,42 @@ static int read_header(struct importer *im, const char ***fields, size_t *cap,
 		return rc;
 	rc = collect(im, fields, cap);
 	*nhead = mrm_csv_nfields(im->csv);
+	if (!rc && im->opts.mapping)
+		rc = mapping_bind(im->opts.mapping, *fields, *nhead, im->name,
+				  err);
+	else if (!rc)
+		rc = mapping_native(&im->native, *fields, *nhead, im->name, err);
+	im->map = im->opts.mapping ? im->opts.mapping : im->native;
+	if (!rc)
+		rc = write_reject(im, *fields, *nhead, "errors");
+	return rc;
+}
+
+/* Take the current record apart into im->row; problems are recorded. */
+static int csv_row(struct importer *im, const char ***fields, size_t *cap,
+		   size_t nhead)
+{
+	size_t n = mrm_csv_nfields(im->csv);
+	struct mrm_error e;
+	char where[512];
+	int rc = collect(im, fields, cap);
+
 	if (rc)
 		return rc;
-	if (im->opts.mapping)
-		return mapping_bind(im->opts.mapping, *fields, *nhead, im->name,
-				    err);
-	return mapping_native(&im->native, *fields, *nhead, im->name, err);
+	if (n != nhead) {
+		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+			      "%zu columns, the header has %zu", n, nhead);
+		csv_where(im, (int)(n < nhead ? n : nhead), where,
+			  sizeof(where));
+		importer_problem(im, where, &e);
+		return 0;
+	}
+	rc = mapping_apply(im->map, *fields, nhead, im->vocab, &im->row,
+			   csv_row_error, im);
+	if (rc < 0)
+		return rc;
+	importer_check_row(im);
+	return 0;
 }
 
 static void progress(struct importer *im, uint64_t total)
@@ -670,29 +725,26 @@ int mrm_import_csv(struct mrm_store *st, FILE *fp, const char *name,
 	struct importer im;
 	const char **fields = NULL;
 	size_t cap = 0, nhead = 0;
-	struct mrm_mapping *map;
 	struct stat sb;
 	uint64_t total = fstat(fileno(fp), &sb) == 0 ? (uint64_t)sb.st_size : 0;
-	char where[512];
 	int rc;
 
 	rc = importer_begin(&im, st, opts, stats, err);
 	im.name = name;
+	im.locate = csv_locate;
 	if (!rc)
 		rc = mrm_csv_reader_new(&im.csv, fp, name, NULL, err);
 	if (!rc)
 		rc = read_header(&im, &fields, &cap, &nhead, err);
-	if (!rc && im.opts.rejects && collect(&im, &fields, &cap) == 0) {
-		fields[0] = fields[0]; /* header row is still current */
-		rc = write_reject(&im, fields, nhead);
-	}
-	map = im.opts.mapping ? im.opts.mapping : im.native;
 	while (!rc) {
 		struct mrm_error e;
 		int got = mrm_csv_next(im.csv, &e);
 
 		if (got == 0)
 			break;
+		if (got > 0 && mrm_csv_nfields(im.csv) == 1 &&
+		    !*mrm_csv_field(im.csv, 0, NULL))
+			continue; /* a blank line */
 		stats->rows++;
 		im.row_problems = 0;
 		mrm_buf_reset(&im.reasons);
@@ -703,33 +755,15 @@ int mrm_import_csv(struct mrm_store *st, FILE *fp, const char *name,
 				im.fatal = 1;
 				break;
 			}
-			stats->rejected++;
-			continue;
-		}
-		if (mrm_csv_nfields(im.csv) == 1 && !*mrm_csv_field(im.csv, 0, NULL))
-			continue; /* blank line */
-		rc = collect(&im, &fields, &cap);
-		snprintf(where, sizeof(where), "%s:%lu", name,
-			 mrm_csv_line(im.csv));
-		if (!rc && mrm_csv_nfields(im.csv) != nhead) {
-			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-				      "%zu columns, the header has %zu",
-				      mrm_csv_nfields(im.csv), nhead);
-			importer_problem(&im, where, &e);
-		} else if (!rc) {
-			rc = mapping_apply(map, fields, nhead, im.vocab, &im.row,
-					   csv_row_error, &im);
-			rc = rc > 0 ? 0 : rc;
-			if (!rc)
-				importer_check_row(&im, where);
+		} else {
+			rc = csv_row(&im, &fields, &cap, nhead);
 		}
 		if (!rc && im.row_problems) {
 			stats->rejected++;
-			rc = write_reject(&im, fields, mrm_csv_nfields(im.csv));
-		} else if (!rc && !stats->errors) {
-			rc = importer_write_row(&im, where, err);
-		} else if (!rc && im.opts.skip_invalid) {
-			rc = importer_write_row(&im, where, err);
+			rc = write_reject(&im, got > 0 ? fields : NULL, nhead,
+					  mrm_buf_str(&im.reasons));
+		} else if (!rc && (!stats->errors || im.opts.skip_invalid)) {
+			rc = importer_write_row(&im, err);
 		}
 		if (!rc && !im.opts.skip_invalid &&
 		    stats->errors >= im.opts.max_errors)

@@ -43,8 +43,14 @@ struct importer {
 	unsigned row_problems;
 	int in_txn, fatal;
 
-	struct mrm_csv_reader *csv;  /* CSV driver only */
-	struct mrm_mapping *native;  /* CSV driver only */
+	/* The driver's: where field `field` (-1: none) of the current row is,
+	 * as "FILE:LINE:COLUMN" or "FILE: path.to.field". */
+	void (*locate)(struct importer *im, int field, char *where,
+		       size_t size);
+	struct mrm_csv_reader *csv;     /* CSV driver only */
+	struct mrm_mapping *map;        /* CSV driver only */
+	struct mrm_mapping *native;     /* CSV driver only */
+	char path[64];                  /* JSON driver only */
 };
 
 int importer_begin(struct importer *im, struct mrm_store *st,
@@ -53,9 +59,15 @@ int importer_begin(struct importer *im, struct mrm_store *st,
 /* Record one problem of the current row, located at `where` (if given). */
 void importer_problem(struct importer *im, const char *where,
 		      const struct mrm_error *e);
-void importer_check_row(struct importer *im, const char *where);
-int importer_write_row(struct importer *im, const char *where,
-		       struct mrm_error *err);
+/* Record a problem of field `field` of the current row, located by the
+ * driver. */
+void importer_field_problem(struct importer *im, const char *field,
+			    const struct mrm_error *e);
+/* Checks across the fields of the row (required fields, owner, victim
+ * unit and size); each failure is a problem. Fills in defaults. */
+void importer_check_row(struct importer *im);
+/* Write the checked row (skipping events that were in the database). */
+int importer_write_row(struct importer *im, struct mrm_error *err);
 /* Commit, or roll back with a summary when problems forbid landing. */
 int importer_finish(struct importer *im, const char *name,
 		    struct mrm_error *err);

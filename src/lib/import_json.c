@@ -46,7 +46,7 @@ static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 		      const char *const *nested)
 {
 	const char *prefix = mrm_entity_prefix(ent), *key;
-	char name[128], tmp[64];
+	char name[128], tmp[64], near[256];
 	struct mrm_error e;
 	json_t *v;
 	int pass;
@@ -71,9 +71,10 @@ static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 			if (f < 0 || mrm_fields[f].ent != ent) {
 				if (pass)
 					continue;
-				mrm_field_suggest(name, tmp, sizeof(tmp));
+				mrm_field_suggest(name, near, sizeof(near));
 				mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-					      "unknown field \"%s\"", key);
+					      "unknown field \"%s\"; closest: %s",
+					      key, near);
 				problem(im, path, key, &e);
 				continue;
 			}
@@ -173,6 +174,13 @@ static void put_event(struct importer *im, json_t *ev, const char *path)
 		 &im->row.interventions, path);
 }
 
+static void json_locate(struct importer *im, int field, char *where,
+			size_t size)
+{
+	snprintf(where, size, "%s: %s%s%s", im->name, im->path,
+		 field >= 0 ? " " : "", field >= 0 ? mrm_fields[field].name : "");
+}
+
 /* Organisations named in the file that the database lacks are added. */
 static int add_orgs(struct importer *im, json_t *orgs, struct mrm_error *err)
 {
@@ -222,7 +230,6 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 	struct importer im;
 	json_error_t jerr;
 	json_t *doc, *events, *ev;
-	char path[64];
 	size_t i;
 	int rc;
 
@@ -238,6 +245,7 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 	}
 	rc = importer_begin(&im, st, opts, stats, err);
 	im.name = name;
+	im.locate = json_locate;
 	events = json_object_get(doc, "events");
 	if (!rc && (!json_is_object(doc) || !json_is_array(events) ||
 		    strcmp(json_string_value(json_object_get(doc, "format")) ?
@@ -256,13 +264,13 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 		im.row_problems = 0;
 		mrm_buf_reset(&im.reasons);
 		rec_row_reset(&im.row);
-		snprintf(path, sizeof(path), "events[%zu]", i);
-		put_event(&im, ev, path);
-		importer_check_row(&im, path);
+		snprintf(im.path, sizeof(im.path), "events[%zu]", i);
+		put_event(&im, ev, im.path);
+		importer_check_row(&im);
 		if (im.row_problems)
 			stats->rejected++;
 		else if (!stats->errors || im.opts.skip_invalid)
-			rc = importer_write_row(&im, path, err);
+			rc = importer_write_row(&im, err);
 		if (!im.opts.skip_invalid && stats->errors >= im.opts.max_errors)
 			break;
 	}

@@ -452,6 +452,17 @@ int mapping_bind(struct mrm_mapping *m, const char *const *header, size_t n,
 	return rc;
 }
 
+int mapping_column(const struct mrm_mapping *m, int field)
+{
+	for (int k = 0; k < MAP_KINDS; k++)
+		for (size_t g = 0; g < m->ngroups[k]; g++)
+			for (size_t i = 0; i < m->groups[k][g].n; i++)
+				if (m->groups[k][g].specs[i].field == field &&
+				    m->groups[k][g].specs[i].col >= 0)
+					return m->groups[k][g].specs[i].col;
+	return -1;
+}
+
 /* ---- applying a mapping to one row ---- */
 
 struct apply {
@@ -675,7 +686,7 @@ static int required_ok(const struct rec_row *row, const struct rec_part *p,
  */
 /* Drop the new parts that carry nothing or miss their requirement. */
 static int prune(struct apply *a, const struct map_group *g,
-		 struct rec_list *list, size_t start)
+		 struct rec_list *list, size_t start, int problems_before)
 {
 	int type = mrm_field_index("act.type");
 
@@ -685,7 +696,9 @@ static int prune(struct apply *a, const struct map_group *g,
 
 		for (size_t f = 0; f < REC_FIELDS_MAX; f++)
 			any |= q->off[f] != 0;
+		/* (an act.type that failed its check was reported already) */
 		if (any && list == &a->row->acts && !q->off[type] &&
+		    a->problems == problems_before &&
 		    required_ok(a->row, q, g->require)) {
 			struct mrm_error e;
 
@@ -710,6 +723,7 @@ static int apply_group(struct apply *a, const struct map_group *g,
 	char *vals[VALUES_MAX];
 	int type = mrm_field_index("act.type");
 	size_t start = list ? list->n : 0;
+	int problems_before = a->problems;
 	struct rec_part *p = list ? rec_list_add(list) : &a->row->event;
 	size_t nvals;
 	int rc = 0;
@@ -736,7 +750,7 @@ static int apply_group(struct apply *a, const struct map_group *g,
 				report(a, s, &e);
 		}
 	}
-	return rc ? rc : list ? prune(a, g, list, start) : 0;
+	return rc ? rc : list ? prune(a, g, list, start, problems_before) : 0;
 }
 
 int mapping_apply(const struct mrm_mapping *m, const char *const *fields,

@@ -62,6 +62,9 @@ int mapping_native(struct mrm_mapping **out, const char *const *header,
 int mapping_bind(struct mrm_mapping *m, const char *const *header, size_t n,
 		 const char *name, struct mrm_error *err);
 
+/* The bound column (0-based) that fills field `field`, or -1. */
+int mapping_column(const struct mrm_mapping *m, int field);
+
 /* Receives each problem found in a row: `col` is the 0-based column or -1. */
 typedef void (*map_error_fn)(void *ctx, int col, const struct mrm_error *e);
 

@@ -4,6 +4,7 @@
 #include "mrm/vocab.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,7 +178,7 @@ int mrm_store_create(const char *path, struct mrm_error *err)
 	struct mrm_store *st = NULL;
 	char *keypath = mrm_key_path_for(path);
 	struct stat sb;
-	int rc = 0, made_key = 0, made_db = 0;
+	int rc = 0, made_key = 0, made_db = 0, fd;
 	char sql[128];
 
 	if (!keypath || !(st = store_new(path))) {
@@ -194,14 +195,20 @@ int mrm_store_create(const char *path, struct mrm_error *err)
 	if (rc)
 		goto out;
 	made_key = 1;
-	if (sqlite3_open_v2(path, &st->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				    SQLITE_OPEN_EXCLUSIVE,
-			    NULL) != SQLITE_OK) {
-		rc = mrm_store_fail(st, err, "cannot create the database");
+	/* Create the file ourselves, private to its owner: SQLite would follow
+	 * the umask, and its -wal and -shm files copy the database's mode. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || close(fd)) {
+		rc = mrm_error_set(err, MRM_ERR_IO, path, "cannot create: %s",
+				   strerror(errno));
 		goto out;
 	}
 	made_db = 1;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = mrm_store_fail(st, err, "cannot create the database");
+		goto out;
+	}
 	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", APP_ID);
 	rc = configure(st, err);
 	if (!rc)

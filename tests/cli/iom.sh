@@ -41,6 +41,7 @@ function parse(s,   n, i, c, f, q, len) {
 }
 END { if (pending != "") print "unterminated"; else print rows, people }
 ' "$IOM")
+# shellcheck disable=SC2086
 set -- $expected
 [ $# = 2 ] || fail "could not read $IOM with awk: $expected"
 rows=$1 people=$2
