@@ -138,6 +138,14 @@ static void test_numbers_booleans_enums(void **state)
 	OK("detention.legal_counsel", "false", NULL, "0");
 	BAD("detention.legal_counsel", "maybe", NULL, "not true or false");
 	OK("victim.unit", "GROUP", NULL, "group");
+	{
+		char longkey[300];
+
+		memset(longkey, 'k', sizeof(longkey) - 1);
+		longkey[sizeof(longkey) - 1] = '\0';
+		BAD("event.key", longkey, NULL, "longer than 256 bytes");
+		BAD("victim.key", longkey, NULL, "longer than 256 bytes");
+	}
 	BAD("victim.unit", "crowd", NULL, "individual|group");
 }
 

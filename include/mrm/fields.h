@@ -52,7 +52,8 @@ struct mrm_field {
 	const char *column; /* column in the entity's table */
 	enum mrm_ftype type;
 	const char *aux;    /* vocab scheme, currency field, or enum words */
-	double min, max;    /* range for INT and REAL */
+	double min, max;    /* range for INT and REAL; for TEXT, max is the
+			       most bytes (0: no limit of its own) */
 };
 
 extern const struct mrm_field mrm_fields[];

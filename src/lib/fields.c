@@ -24,7 +24,7 @@
 #define R(n, e, c, lo, hi) { n, MRM_ENT_##e, c, MRM_F_REAL, NULL, lo, hi }
 
 const struct mrm_field mrm_fields[] = {
-	T("event.key", EVENT, "key"),
+	{ "event.key", MRM_ENT_EVENT, "key", MRM_F_TEXT, NULL, 0, 256 },
 	{ "event.org", MRM_ENT_EVENT, "org_id", MRM_F_ORG, NULL, 0, 0 },
 	T("event.title", EVENT, "title"),
 	T("event.summary", EVENT, "summary"),
@@ -77,7 +77,7 @@ const struct mrm_field mrm_fields[] = {
 	T("perpetrator.name", PERPETRATOR, "name"),
 	T("perpetrator.degree", PERPETRATOR, "degree"),
 
-	T("victim.key", VICTIM, "key"),
+	{ "victim.key", MRM_ENT_VICTIM, "key", MRM_F_TEXT, NULL, 0, 256 },
 	{ "victim.unit", MRM_ENT_VICTIM, "unit", MRM_F_ENUM, "individual|group",
 	  0, 0 },
 	I("victim.group_size", VICTIM, "group_size", 1, 10000000),
@@ -517,6 +517,10 @@ int mrm_field_normalise(const struct mrm_field *f, const char *raw,
 {
 	switch (f->type) {
 	case MRM_F_TEXT:
+		if (f->max > 0 && (double)strlen(raw) > f->max)
+			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
+					     "longer than %.0f bytes", f->max);
+		return mrm_buf_adds(out, raw);
 	case MRM_F_SECRET:
 	case MRM_F_ORG:
 		return mrm_buf_adds(out, raw);

@@ -7,6 +7,7 @@
 #include "mrm/store.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +205,7 @@ static int bind_fields(struct importer *im, enum mrm_entity ent,
 		col++;
 		v = rec_get(&im->row, p, (int)i);
 		if (f->type == MRM_F_ORG) {
-			sqlite3_bind_int64(s, col, im->row_org);
+			sqlite3_bind_int64(s, col, im->row.org);
 			continue;
 		}
 		if (!v) {
@@ -280,7 +281,7 @@ static int find_id(sqlite3_stmt *s, int64_t org, const char *key, int64_t *id)
 
 /* The victim of an act: an existing person by key, or a new one. */
 static int write_victim(struct importer *im, struct rec_part *p,
-			const char *event_key, int64_t act_id, int64_t *id,
+			int64_t act_id, int64_t *id,
 			struct mrm_error *err)
 {
 	int kf = mrm_field_index("victim.key");
@@ -294,20 +295,22 @@ static int write_victim(struct importer *im, struct rec_part *p,
 	if (!key) {
 		/* Every person gets a key, so exports link acts and
 		 * interventions to the same person on the way back in. */
-		snprintf(auto_key, sizeof(auto_key), "%s/v%lld", event_key,
+		snprintf(auto_key, sizeof(auto_key), "%.500s/v%lld",
+			 rec_get(&im->row, &im->row.event,
+				 mrm_field_index("event.key")),
 			 (long long)act_id);
 		if (rec_set(&im->row, p, kf, auto_key))
 			return MRM_ERR_NOMEM;
 		key = rec_get(&im->row, p, kf);
 	}
-	scoped_key(scoped, sizeof(scoped), im->row_org, key);
+	scoped_key(scoped, sizeof(scoped), im->row.org, key);
 	if (mrm_hmap_get(&im->persons, scoped, id))
 		return 0;
-	if (find_id(im->find_person, im->row_org, key, id))
+	if (find_id(im->find_person, im->row.org, key, id))
 		return mrm_hmap_put(&im->persons, scoped, *id);
 	*id = im->next_person++;
 	sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 1, *id);
-	sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 2, im->row_org);
+	sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 2, im->row.org);
 	rc = bind_fields(im, MRM_ENT_VICTIM, p, *id, err);
 	if (!rc)
 		rc = run(im, MRM_ENT_VICTIM, err);
@@ -318,7 +321,7 @@ static int write_victim(struct importer *im, struct rec_part *p,
 }
 
 static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
-		     const char *event_key, int64_t *victim_out,
+		     int64_t *victim_out,
 		     struct mrm_error *err)
 {
 	static const enum mrm_entity details[] = {
@@ -327,7 +330,7 @@ static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
 	};
 	int64_t act_id = im->next_act++, victim = 0;
 	sqlite3_stmt *s = im->ins[MRM_ENT_ACT];
-	int rc = write_victim(im, p, event_key, act_id, &victim, err);
+	int rc = write_victim(im, p, act_id, &victim, err);
 
 	if (rc)
 		return rc;
@@ -394,10 +397,10 @@ static int write_extra(struct importer *im, enum mrm_entity ent,
 			char scoped[700];
 
 			if (ref) {
-				scoped_key(scoped, sizeof(scoped), im->row_org,
+				scoped_key(scoped, sizeof(scoped), im->row.org,
 					   ref);
 				if (!mrm_hmap_get(&im->persons, scoped, &who) &&
-				    !find_id(im->find_person, im->row_org, ref,
+				    !find_id(im->find_person, im->row.org, ref,
 					     &who))
 					who = 0;
 			}
@@ -424,17 +427,17 @@ void importer_field_problem(struct importer *im, const char *field,
 	importer_problem(im, where, e);
 }
 
-/* Resolve the row's owner into im->row_org; a problem when unknown. */
-static void row_owner(struct importer *im)
+/* Resolve the row's owner into row->org; a problem when unknown. */
+static void row_owner(struct importer *im, struct rec_row *row)
 {
-	const char *org = rec_get(&im->row, &im->row.event,
+	const char *org = rec_get(row, &row->event,
 				  mrm_field_index("event.org"));
 	struct mrm_error e;
 
-	if (org && mrm_hmap_get(&im->orgs, org, &im->row_org))
+	if (org && mrm_hmap_get(&im->orgs, org, &row->org))
 		return;
 	if (!org && im->default_org) {
-		im->row_org = im->default_org;
+		row->org = im->default_org;
 		return;
 	}
 	if (org)
@@ -448,7 +451,7 @@ static void row_owner(struct importer *im)
 	importer_field_problem(im, "event.org", &e);
 }
 
-void importer_check_row(struct importer *im)
+void importer_check_row(struct importer *im, struct rec_row *row)
 {
 	static const char *const required[] = { "event.key", "event.title" };
 	int unit = mrm_field_index("victim.unit");
@@ -456,17 +459,17 @@ void importer_check_row(struct importer *im)
 	struct mrm_error e;
 
 	for (size_t i = 0; i < 2; i++)
-		if (!rec_get(&im->row, &im->row.event,
+		if (!rec_get(row, &row->event,
 			     mrm_field_index(required[i]))) {
 			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
 				      "missing required field %s", required[i]);
 			importer_field_problem(im, required[i], &e);
 		}
-	row_owner(im);
-	for (size_t i = 0; i < im->row.acts.n; i++) {
-		struct rec_part *p = &im->row.acts.v[i];
-		const char *u = rec_get(&im->row, p, unit);
-		const char *n = rec_get(&im->row, p, size);
+	row_owner(im, row);
+	for (size_t i = 0; i < row->acts.n; i++) {
+		struct rec_part *p = &row->acts.v[i];
+		const char *u = rec_get(row, p, unit);
+		const char *n = rec_get(row, p, size);
 		int many = n && strcmp(n, "1");
 
 		if (!any_of(p, MRM_ENT_VICTIM))
@@ -479,9 +482,9 @@ void importer_check_row(struct importer *im)
 			importer_field_problem(im, "victim.group_size", &e);
 		}
 		/* the defaults, written out so that exports carry them */
-		if ((!u && rec_set(&im->row, p, unit,
+		if ((!u && rec_set(row, p, unit,
 				   many ? "group" : "individual")) ||
-		    (!n && rec_set(&im->row, p, size, "1")))
+		    (!n && rec_set(row, p, size, "1")))
 			return;
 	}
 }
@@ -494,9 +497,9 @@ int importer_write_row(struct importer *im, struct mrm_error *err)
 	int64_t event_id = 0, victim = 0;
 	int rc = 0;
 
-	scoped_key(scoped, sizeof(scoped), im->row_org, key);
+	scoped_key(scoped, sizeof(scoped), im->row.org, key);
 	if (!mrm_hmap_get(&im->events, scoped, &event_id)) {
-		if (find_id(im->find_event, im->row_org, key, &event_id)) {
+		if (find_id(im->find_event, im->row.org, key, &event_id)) {
 			im->stats->events_existing++;
 			event_id = -1;
 		} else {
@@ -527,8 +530,7 @@ int importer_write_row(struct importer *im, struct mrm_error *err)
 		sqlite3_reset(s);
 	}
 	for (size_t i = 0; !rc && i < im->row.acts.n; i++)
-		rc = write_act(im, &im->row.acts.v[i], event_id, key, &victim,
-			       err);
+		rc = write_act(im, &im->row.acts.v[i], event_id, &victim, err);
 	if (!rc)
 		rc = write_extra(im, MRM_ENT_SOURCE, &im->row.sources, event_id,
 				 0, err);
@@ -684,9 +686,9 @@ static int read_header(struct importer *im, const char ***fields, size_t *cap,
 	return rc;
 }
 
-/* Take the current record apart into im->row; problems are recorded. */
+/* Take the current record apart into `row`; problems are recorded. */
 static int csv_row(struct importer *im, const char ***fields, size_t *cap,
-		   size_t nhead)
+		   size_t nhead, struct rec_row *row)
 {
 	size_t n = mrm_csv_nfields(im->csv);
 	struct mrm_error e;
@@ -703,11 +705,11 @@ static int csv_row(struct importer *im, const char ***fields, size_t *cap,
 		importer_problem(im, where, &e);
 		return 0;
 	}
-	rc = mapping_apply(im->map, *fields, nhead, im->vocab, &im->row,
+	rc = mapping_apply(im->map, *fields, nhead, im->vocab, row,
 			   csv_row_error, im);
 	if (rc < 0)
 		return rc;
-	importer_check_row(im);
+	importer_check_row(im, row);
 	return 0;
 }
 
@@ -716,6 +718,169 @@ static void progress(struct importer *im, uint64_t total)
 	if (im->opts.on_progress && im->stats->rows % PROGRESS_EVERY == 0)
 		im->opts.on_progress(im->opts.ctx, mrm_csv_offset(im->csv),
 				     total);
+}
+
+/*
+ * The CSV import runs in two threads: a reader takes the file apart and
+ * checks every row (about a fifth of the work), the caller's thread writes
+ * the checked rows to the database. Rows travel through a ring of
+ * QUEUE_ROWS rows, swapped in and out so that their storage is reused.
+ */
+#define QUEUE_ROWS 128
+
+struct pipe {
+	struct importer *im;
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	struct rec_row ring[QUEUE_ROWS];
+	size_t head, count;
+	int done;   /* the reader has finished */
+	int stop;   /* the writer has failed: the reader stops */
+	int rc;     /* the reader's result */
+	size_t nhead;
+	uint64_t total;
+};
+
+static void swap_rows(struct rec_row *a, struct rec_row *b)
+{
+	struct rec_row t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Hand `row` to the writer (taking an empty row back); 0, or -1 to stop. */
+static int pipe_push(struct pipe *p, struct rec_row *row)
+{
+	int stop;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->count == QUEUE_ROWS && !p->stop)
+		pthread_cond_wait(&p->changed, &p->mu);
+	stop = p->stop;
+	if (!stop) {
+		swap_rows(row, &p->ring[(p->head + p->count) % QUEUE_ROWS]);
+		p->count++;
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return stop ? -1 : 0;
+}
+
+/* Take the next row into `row`; 0 when there is none left. */
+static int pipe_pop(struct pipe *p, struct rec_row *row)
+{
+	int got;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->count && !p->done)
+		pthread_cond_wait(&p->changed, &p->mu);
+	got = p->count > 0;
+	if (got) {
+		swap_rows(row, &p->ring[p->head]);
+		p->head = (p->head + 1) % QUEUE_ROWS;
+		p->count--;
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return got;
+}
+
+static void pipe_end(struct pipe *p, int *flag)
+{
+	pthread_mutex_lock(&p->mu);
+	*flag = 1;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The reader thread: every record checked, good rows pushed. */
+static void *csv_reader(void *arg)
+{
+	struct pipe *p = arg;
+	struct importer *im = p->im;
+	struct mrm_import_stats *stats = im->stats;
+	struct rec_row row;
+	const char **fields = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	rec_row_init(&row);
+	while (!rc) {
+		struct mrm_error e;
+		int got = mrm_csv_next(im->csv, &e);
+
+		if (got == 0)
+			break;
+		if (got > 0 && mrm_csv_nfields(im->csv) == 1 &&
+		    !*mrm_csv_field(im->csv, 0, NULL))
+			continue; /* a blank line */
+		stats->rows++;
+		im->row_problems = 0;
+		mrm_buf_reset(&im->reasons);
+		rec_row_reset(&row);
+		if (got < 0) {
+			importer_problem(im, NULL, &e);
+			if (!mrm_csv_recoverable(im->csv)) {
+				im->fatal = 1;
+				break;
+			}
+		} else {
+			rc = csv_row(im, &fields, &cap, p->nhead, &row);
+		}
+		if (!rc && im->row_problems) {
+			stats->rejected++;
+			rc = write_reject(im, got > 0 ? fields : NULL, p->nhead,
+					  mrm_buf_str(&im->reasons));
+		} else if (!rc && (!stats->errors || im->opts.skip_invalid) &&
+			   pipe_push(p, &row)) {
+			break;
+		}
+		if (!rc && !im->opts.skip_invalid &&
+		    stats->errors >= im->opts.max_errors)
+			break;
+		progress(im, p->total);
+	}
+	free(fields);
+	rec_row_release(&row);
+	p->rc = rc;
+	pipe_end(p, &p->done);
+	return NULL;
+}
+
+/* Write rows as the reader checks them; then wait for it. */
+static int csv_pipeline(struct importer *im, size_t nhead, uint64_t total,
+			struct mrm_error *err)
+{
+	struct pipe p = { .im = im, .nhead = nhead, .total = total };
+	pthread_t reader;
+	int rc = 0;
+
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	for (size_t i = 0; i < QUEUE_ROWS; i++)
+		rec_row_init(&p.ring[i]);
+	if (pthread_create(&reader, NULL, csv_reader, &p)) {
+		rc = mrm_error_set(err, MRM_ERR_NOMEM, im->name,
+				   "cannot start the reader thread");
+		goto out;
+	}
+	while (!rc && pipe_pop(&p, &im->row))
+		rc = importer_write_row(im, err);
+	if (rc)
+		pipe_end(&p, &p.stop);
+	pthread_join(reader, NULL);
+	if (!rc && p.rc)
+		rc = mrm_error_set(err, p.rc, im->name,
+				   p.rc == MRM_ERR_NOMEM ? "out of memory"
+							 : "cannot write the "
+							   "rejects file");
+out:
+	for (size_t i = 0; i < QUEUE_ROWS; i++)
+		rec_row_release(&p.ring[i]);
+	pthread_cond_destroy(&p.changed);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
 }
 
 int mrm_import_csv(struct mrm_store *st, FILE *fp, const char *name,
@@ -736,45 +901,13 @@ int mrm_import_csv(struct mrm_store *st, FILE *fp, const char *name,
 		rc = mrm_csv_reader_new(&im.csv, fp, name, NULL, err);
 	if (!rc)
 		rc = read_header(&im, &fields, &cap, &nhead, err);
-	while (!rc) {
-		struct mrm_error e;
-		int got = mrm_csv_next(im.csv, &e);
-
-		if (got == 0)
-			break;
-		if (got > 0 && mrm_csv_nfields(im.csv) == 1 &&
-		    !*mrm_csv_field(im.csv, 0, NULL))
-			continue; /* a blank line */
-		stats->rows++;
-		im.row_problems = 0;
-		mrm_buf_reset(&im.reasons);
-		rec_row_reset(&im.row);
-		if (got < 0) {
-			importer_problem(&im, NULL, &e);
-			if (!mrm_csv_recoverable(im.csv)) {
-				im.fatal = 1;
-				break;
-			}
-		} else {
-			rc = csv_row(&im, &fields, &cap, nhead);
-		}
-		if (!rc && im.row_problems) {
-			stats->rejected++;
-			rc = write_reject(&im, got > 0 ? fields : NULL, nhead,
-					  mrm_buf_str(&im.reasons));
-		} else if (!rc && (!stats->errors || im.opts.skip_invalid)) {
-			rc = importer_write_row(&im, err);
-		}
-		if (!rc && !im.opts.skip_invalid &&
-		    stats->errors >= im.opts.max_errors)
-			break;
-		progress(&im, total);
-	}
+	free(fields);
+	if (!rc)
+		rc = csv_pipeline(&im, nhead, total, err);
 	if (!rc)
 		rc = importer_finish(&im, name, err);
 	if (im.opts.on_progress)
 		im.opts.on_progress(im.opts.ctx, total, total);
-	free(fields);
 	mrm_csv_reader_free(im.csv);
 	mrm_mapping_free(im.native);
 	importer_release(&im);

@@ -35,7 +35,7 @@ struct importer {
 	struct mrm_hmap events;  /* "org\x1fkey" -> id, -1 when pre-existing */
 	struct mrm_hmap persons; /* "org\x1fkey" -> id */
 	struct mrm_hmap seen;    /* sources and interventions written */
-	int64_t default_org, row_org;
+	int64_t default_org;
 
 	struct rec_row row;      /* the row being imported */
 	struct mrm_buf scratch;
@@ -65,7 +65,7 @@ void importer_field_problem(struct importer *im, const char *field,
 			    const struct mrm_error *e);
 /* Checks across the fields of the row (required fields, owner, victim
  * unit and size); each failure is a problem. Fills in defaults. */
-void importer_check_row(struct importer *im);
+void importer_check_row(struct importer *im, struct rec_row *row);
 /* Write the checked row (skipping events that were in the database). */
 int importer_write_row(struct importer *im, struct mrm_error *err);
 /* Commit, or roll back with a summary when problems forbid landing. */

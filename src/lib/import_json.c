@@ -266,7 +266,7 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 		rec_row_reset(&im.row);
 		snprintf(im.path, sizeof(im.path), "events[%zu]", i);
 		put_event(&im, ev, im.path);
-		importer_check_row(&im);
+		importer_check_row(&im, &im.row);
 		if (im.row_problems)
 			stats->rejected++;
 		else if (!stats->errors || im.opts.skip_invalid)

@@ -26,6 +26,7 @@ void rec_row_release(struct rec_row *r)
 
 void rec_row_reset(struct rec_row *r)
 {
+	r->org = 0;
 	mrm_buf_reset(&r->arena);
 	memset(&r->event, 0, sizeof(r->event));
 	r->nattrs = 0;

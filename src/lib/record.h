@@ -32,6 +32,7 @@ struct rec_list {
 };
 
 struct rec_row {
+	int64_t org; /* the owning organisation, once checked */
 	struct mrm_buf arena;
 	struct rec_part event;
 	struct rec_attr *attrs;
@@ -50,7 +51,9 @@ struct rec_part *rec_list_add(struct rec_list *l);
 
 /* Store `s` in the arena as the value of field `field` of `p`. */
 int rec_set(struct rec_row *r, struct rec_part *p, int field, const char *s);
-/* The value of field `field` of `p`, or NULL. */
+/* The value of field `field` of `p`, or NULL. Valid until the next
+ * rec_set(), rec_put() or rec_add_attr() on the same row, which may move
+ * the arena. */
 const char *rec_get(const struct rec_row *r, const struct rec_part *p,
 		    int field);
 int rec_add_attr(struct rec_row *r, const char *name, const char *value);
