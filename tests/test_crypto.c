@@ -50,11 +50,13 @@ static void test_seal_round_trip(void **state)
 
 	(void)state;
 	assert_int_equal(mrm_seal(&key, "person/7/name", name, strlen(name),
-				  &sealed, &err), 0);
+				  &sealed, &err),
+			 0);
 	assert_int_equal(sealed.len, strlen(name) + MRM_SEAL_OVERHEAD);
 	assert_false(has_bytes(sealed.ptr, sealed.len, name));
 	assert_int_equal(mrm_unseal(&key, "person/7/name", sealed.ptr,
-				    sealed.len, &plain, &err), 0);
+				    sealed.len, &plain, &err),
+			 0);
 	assert_string_equal(plain.ptr, name);
 	mrm_buf_release(&sealed);
 	mrm_buf_release(&plain);
@@ -70,18 +72,22 @@ static void test_unseal_refuses_moved_altered_or_foreign(void **state)
 	mrm_seal(&key, "person/7/name", "Somchai", 7, &sealed, &err);
 	/* another record or field */
 	assert_int_equal(mrm_unseal(&key, "person/8/name", sealed.ptr,
-				    sealed.len, &plain, &err), MRM_ERR_CRYPTO);
+				    sealed.len, &plain, &err),
+			 MRM_ERR_CRYPTO);
 	assert_int_equal(mrm_unseal(&key, "person/7/contact", sealed.ptr,
-				    sealed.len, &plain, &err), MRM_ERR_CRYPTO);
+				    sealed.len, &plain, &err),
+			 MRM_ERR_CRYPTO);
 	assert_int_equal(plain.len, 0);
 	/* another key */
 	other.bytes[0] ^= 1;
 	assert_int_equal(mrm_unseal(&other, "person/7/name", sealed.ptr,
-				    sealed.len, &plain, &err), MRM_ERR_CRYPTO);
+				    sealed.len, &plain, &err),
+			 MRM_ERR_CRYPTO);
 	/* one flipped bit */
 	sealed.ptr[30] ^= 4;
 	assert_int_equal(mrm_unseal(&key, "person/7/name", sealed.ptr,
-				    sealed.len, &plain, &err), MRM_ERR_CRYPTO);
+				    sealed.len, &plain, &err),
+			 MRM_ERR_CRYPTO);
 	assert_non_null(strstr(err.msg, "cannot decrypt"));
 	/* too short to be sealed */
 	assert_int_equal(mrm_unseal(&key, "x", "abc", 3, &plain, &err),

@@ -18,82 +18,193 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Vocabularies copied from docs/vocab-contract.md, not from demo.c. */
-static const char *const act_types[] = {
-	"deprivation_of_liberty", "arrest", "detention", "expulsion",
-	"deportation", "push_back", "return_reception", "extortion",
-	"labour_exploitation", "wage_theft", "unlawful_deductions",
-	"recruitment_fee_abuse", "debt_bondage", "document_confiscation",
-	"forced_labour", "trafficking", "violence", "sexual_violence",
-	"denial_of_rights", "denial_of_health_care", "denial_of_education",
-	"birth_registration_denied", "loss_of_life", "death", "missing", NULL
-};
-static const char *const perp_types[] = {
-	"state_actor", "police", "immigration", "military", "border_guard",
-	"local_authority", "detention_staff", "non_state_actor", "employer",
-	"broker", "recruitment_agency", "armed_group", "trafficker",
-	"other_person", "unknown", NULL
-};
-static const char *const doc_statuses[] = {
-	"undocumented", "pink_card", "certificate_of_identity", "mou_passport",
-	"nv_passport", "border_pass", "work_permit", "registered_refugee",
-	"stateless", "unknown", NULL
-};
-static const char *const sectors[] = {
-	"fishing", "seafood_processing", "agriculture", "construction",
-	"manufacturing", "garments", "domestic_work", "hospitality",
-	"entertainment", "other", NULL
-};
-static const char *const checkpoints[] = {
-	"th-maesot", "th-ranong", "th-maesai", "th-aranyaprathet", "th-hatlek",
-	"th-chongchom", "th-banlaem", "th-nongkhai", "th-mukdahan",
-	"th-chiangkhong", "th-nakhonphanom", "th-chongmek", "th-phunamron",
-	"cn-ruili", "cn-hekou", "cn-mohan", "cn-dongxing", "cn-youyiguan", NULL
-};
-static const char *const facility_types[] = {
-	"immigration_detention_centre", "police_cell", "prison", "shelter",
-	"other", NULL
-};
-static const char *const intervention_types[] = {
-	"legal_aid", "complaint", "complaint_labour_court", "complaint_police",
-	"complaint_nhrc", "complaint_labour_office", "referral", "medical_aid",
-	"shelter", "consular_assistance", "repatriation_support",
-	"psychosocial_support", NULL
-};
-static const char *const source_kinds[] = { "interview", "document", "media",
-					    "official", "ngo_report", NULL };
-static const char *const sexes[] = { "female", "male", "other", "unknown",
-				     NULL };
-static const char *const units[] = { "individual", "group", NULL };
-static const char *const booleans[] = { "true", "false", NULL };
+static const char *const act_types[] = {"deprivation_of_liberty",
+					"arrest",
+					"detention",
+					"expulsion",
+					"deportation",
+					"push_back",
+					"return_reception",
+					"extortion",
+					"labour_exploitation",
+					"wage_theft",
+					"unlawful_deductions",
+					"recruitment_fee_abuse",
+					"debt_bondage",
+					"document_confiscation",
+					"forced_labour",
+					"trafficking",
+					"violence",
+					"sexual_violence",
+					"denial_of_rights",
+					"denial_of_health_care",
+					"denial_of_education",
+					"birth_registration_denied",
+					"loss_of_life",
+					"death",
+					"missing",
+					NULL};
+static const char *const perp_types[] = {"state_actor",
+					 "police",
+					 "immigration",
+					 "military",
+					 "border_guard",
+					 "local_authority",
+					 "detention_staff",
+					 "non_state_actor",
+					 "employer",
+					 "broker",
+					 "recruitment_agency",
+					 "armed_group",
+					 "trafficker",
+					 "other_person",
+					 "unknown",
+					 NULL};
+static const char *const doc_statuses[] = {"undocumented",
+					   "pink_card",
+					   "certificate_of_identity",
+					   "mou_passport",
+					   "nv_passport",
+					   "border_pass",
+					   "work_permit",
+					   "registered_refugee",
+					   "stateless",
+					   "unknown",
+					   NULL};
+static const char *const sectors[] = {"fishing",
+				      "seafood_processing",
+				      "agriculture",
+				      "construction",
+				      "manufacturing",
+				      "garments",
+				      "domestic_work",
+				      "hospitality",
+				      "entertainment",
+				      "other",
+				      NULL};
+static const char *const checkpoints[] = {"th-maesot",
+					  "th-ranong",
+					  "th-maesai",
+					  "th-aranyaprathet",
+					  "th-hatlek",
+					  "th-chongchom",
+					  "th-banlaem",
+					  "th-nongkhai",
+					  "th-mukdahan",
+					  "th-chiangkhong",
+					  "th-nakhonphanom",
+					  "th-chongmek",
+					  "th-phunamron",
+					  "cn-ruili",
+					  "cn-hekou",
+					  "cn-mohan",
+					  "cn-dongxing",
+					  "cn-youyiguan",
+					  NULL};
+static const char *const facility_types[] = {"immigration_detention_centre",
+					     "police_cell",
+					     "prison",
+					     "shelter",
+					     "other",
+					     NULL};
+static const char *const intervention_types[] = {"legal_aid",
+						 "complaint",
+						 "complaint_labour_court",
+						 "complaint_police",
+						 "complaint_nhrc",
+						 "complaint_labour_office",
+						 "referral",
+						 "medical_aid",
+						 "shelter",
+						 "consular_assistance",
+						 "repatriation_support",
+						 "psychosocial_support",
+						 NULL};
+static const char *const source_kinds[] = {"interview", "document",   "media",
+					   "official",	"ngo_report", NULL};
+static const char *const sexes[] = {"female", "male", "other", "unknown", NULL};
+static const char *const units[] = {"individual", "group", NULL};
+static const char *const booleans[] = {"true", "false", NULL};
 
 /* The columns of docs/native-csv.md (and the one attribute the demo uses). */
-static const char *const columns[] = {
-	"event.key", "event.org", "event.title", "event.summary",
-	"event.narrative", "event.start_date", "event.end_date",
-	"event.country", "event.admin1", "event.district", "event.place",
-	"event.latitude", "event.longitude", "event.status",
-	"event.confidentiality", "attr.raid_size", "act.type",
-	"act.start_date", "act.end_date", "act.country", "act.admin1",
-	"act.place", "act.reason", "act.end_status", "arrest.authority",
-	"arrest.reason_given", "arrest.documents_held", "arrest.money_demanded",
-	"arrest.money_paid", "arrest.currency", "detention.facility_type",
-	"detention.facility_name", "detention.legal_counsel",
-	"detention.consular_access", "detention.conditions",
-	"deportation.route", "deportation.checkpoint", "deportation.formal",
-	"deportation.handed_to", "deportation.cost", "deportation.currency",
-	"return.receiving_org", "return.support", "perpetrator.type",
-	"perpetrator.name", "perpetrator.degree", "victim.key", "victim.unit",
-	"victim.group_size", "victim.name", "victim.other_names",
-	"victim.contact", "victim.health", "victim.sex", "victim.birth_date",
-	"victim.nationality", "victim.ethnicity", "victim.languages",
-	"victim.doc_status", "victim.occupation", "victim.sector",
-	"victim.child", "victim.guardian", "source.kind", "source.name",
-	"source.url", "source.reliability", "source.date", "source.language",
-	"intervention.type", "intervention.org", "intervention.start_date",
-	"intervention.end_date", "intervention.response",
-	"intervention.status", "intervention.compensation",
-	"intervention.currency", NULL
-};
+static const char *const columns[] = {"event.key",
+				      "event.org",
+				      "event.title",
+				      "event.summary",
+				      "event.narrative",
+				      "event.start_date",
+				      "event.end_date",
+				      "event.country",
+				      "event.admin1",
+				      "event.district",
+				      "event.place",
+				      "event.latitude",
+				      "event.longitude",
+				      "event.status",
+				      "event.confidentiality",
+				      "attr.raid_size",
+				      "act.type",
+				      "act.start_date",
+				      "act.end_date",
+				      "act.country",
+				      "act.admin1",
+				      "act.place",
+				      "act.reason",
+				      "act.end_status",
+				      "arrest.authority",
+				      "arrest.reason_given",
+				      "arrest.documents_held",
+				      "arrest.money_demanded",
+				      "arrest.money_paid",
+				      "arrest.currency",
+				      "detention.facility_type",
+				      "detention.facility_name",
+				      "detention.legal_counsel",
+				      "detention.consular_access",
+				      "detention.conditions",
+				      "deportation.route",
+				      "deportation.checkpoint",
+				      "deportation.formal",
+				      "deportation.handed_to",
+				      "deportation.cost",
+				      "deportation.currency",
+				      "return.receiving_org",
+				      "return.support",
+				      "perpetrator.type",
+				      "perpetrator.name",
+				      "perpetrator.degree",
+				      "victim.key",
+				      "victim.unit",
+				      "victim.group_size",
+				      "victim.name",
+				      "victim.other_names",
+				      "victim.contact",
+				      "victim.health",
+				      "victim.sex",
+				      "victim.birth_date",
+				      "victim.nationality",
+				      "victim.ethnicity",
+				      "victim.languages",
+				      "victim.doc_status",
+				      "victim.occupation",
+				      "victim.sector",
+				      "victim.child",
+				      "victim.guardian",
+				      "source.kind",
+				      "source.name",
+				      "source.url",
+				      "source.reliability",
+				      "source.date",
+				      "source.language",
+				      "intervention.type",
+				      "intervention.org",
+				      "intervention.start_date",
+				      "intervention.end_date",
+				      "intervention.response",
+				      "intervention.status",
+				      "intervention.compensation",
+				      "intervention.currency",
+				      NULL};
 
 static int in_list(const char *const *list, const char *s)
 {
@@ -112,18 +223,19 @@ static char *gen(unsigned long events, uint64_t seed, unsigned long *acts,
 	struct mrm_error err;
 
 	assert_non_null(fp);
-	assert_int_equal(mrm_demo_write_csv(fp, events, seed, acts, NULL, NULL,
-					    &err),
-			 0);
+	assert_int_equal(
+		mrm_demo_write_csv(fp, events, seed, acts, NULL, NULL, &err),
+		0);
 	assert_int_equal(fclose(fp), 0);
 	return p;
 }
 
 static int days_in(int y, int m)
 {
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-	return m == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0) ? 29 : d[m - 1];
+	return m == 2 && y % 4 == 0 && (y % 100 || y % 400 == 0) ? 29
+								 : d[m - 1];
 }
 
 /* A valid ISO date; `full` requires YYYY-MM-DD. */
@@ -160,19 +272,59 @@ static void check(const char *data, size_t len, struct stats *st)
 	unsigned long *first_event = calloc(1u << 20, sizeof(*first_event));
 	size_t n, i, k;
 	int c[80];
-	enum { EKEY, EORG, ETITLE, ESUM, ECOUNTRY, ATYPE, ASTART, AEND, PTYPE,
-	       VKEY, VUNIT, VSIZE, VNAT, VDOC, VSECT, VSEX, VBIRTH, VCHILD,
-	       CHECK, FTYPE, FORMAL, SKIND, ITYPE, ESTART, RAID, NC };
-	static const char *const want[NC] = {
-		"event.key", "event.org", "event.title", "event.summary",
-		"event.country", "act.type", "act.start_date", "act.end_date",
-		"perpetrator.type", "victim.key", "victim.unit",
-		"victim.group_size", "victim.nationality", "victim.doc_status",
-		"victim.sector", "victim.sex", "victim.birth_date",
-		"victim.child", "deportation.checkpoint", "detention.facility_type",
-		"deportation.formal", "source.kind", "intervention.type",
-		"event.start_date", "attr.raid_size"
+	enum {
+		EKEY,
+		EORG,
+		ETITLE,
+		ESUM,
+		ECOUNTRY,
+		ATYPE,
+		ASTART,
+		AEND,
+		PTYPE,
+		VKEY,
+		VUNIT,
+		VSIZE,
+		VNAT,
+		VDOC,
+		VSECT,
+		VSEX,
+		VBIRTH,
+		VCHILD,
+		CHECK,
+		FTYPE,
+		FORMAL,
+		SKIND,
+		ITYPE,
+		ESTART,
+		RAID,
+		NC
 	};
+	static const char *const want[NC] = {"event.key",
+					     "event.org",
+					     "event.title",
+					     "event.summary",
+					     "event.country",
+					     "act.type",
+					     "act.start_date",
+					     "act.end_date",
+					     "perpetrator.type",
+					     "victim.key",
+					     "victim.unit",
+					     "victim.group_size",
+					     "victim.nationality",
+					     "victim.doc_status",
+					     "victim.sector",
+					     "victim.sex",
+					     "victim.birth_date",
+					     "victim.child",
+					     "deportation.checkpoint",
+					     "detention.facility_type",
+					     "deportation.formal",
+					     "source.kind",
+					     "intervention.type",
+					     "event.start_date",
+					     "attr.raid_size"};
 
 	memset(st, 0, sizeof(*st));
 	assert_non_null(fp);
@@ -238,7 +390,8 @@ static void check(const char *data, size_t len, struct stats *st)
 
 			st->events++;
 			snprintf(last, sizeof(last), "%s", ekey);
-			assert_memory_equal(F(ESUM), "Synthetic demo record.", 22);
+			assert_memory_equal(F(ESUM), "Synthetic demo record.",
+					    22);
 			assert_true(valid_date(F(ESTART), 0));
 			assert_true(in_list(source_kinds, F(SKIND)));
 			assert_non_null(strstr(F(EORG), "MKN-"));
@@ -247,12 +400,14 @@ static void check(const char *data, size_t len, struct stats *st)
 				assert_string_equal(F(RAID), F(VSIZE));
 			}
 			if (!strcmp(to, "TH"))
-				co = !strcmp(nat, "MM") ? CO_MMTH :
-				     !strcmp(nat, "KH") ? CO_KHTH :
-				     !strcmp(nat, "LA") ? CO_LATH : CO_OTHER;
+				co = !strcmp(nat, "MM")	  ? CO_MMTH
+				     : !strcmp(nat, "KH") ? CO_KHTH
+				     : !strcmp(nat, "LA") ? CO_LATH
+							  : CO_OTHER;
 			else if (!strcmp(to, "CN"))
-				co = !strcmp(nat, "MM") ? CO_MMCN :
-				     !strcmp(nat, "VN") ? CO_VNCN : CO_OTHER;
+				co = !strcmp(nat, "MM")	  ? CO_MMCN
+				     : !strcmp(nat, "VN") ? CO_VNCN
+							  : CO_OTHER;
 			st->corridor[co]++;
 			if (!strncmp(vkey, "p-", 2)) {
 				unsigned long p = strtoul(vkey + 2, &ci, 10);
@@ -338,8 +493,9 @@ static void test_progress_and_args(void **state)
 	assert_int_equal(count, 6);
 	assert_string_equal(o[0].code, "MKN-TH");
 	assert_ptr_equal(mrm_demo_orgs(NULL), o);
-	assert_int_equal(mrm_demo_write_csv(NULL, 1, 1, &acts, NULL, NULL, &err),
-			 MRM_ERR_INVALID);
+	assert_int_equal(
+		mrm_demo_write_csv(NULL, 1, 1, &acts, NULL, NULL, &err),
+		MRM_ERR_INVALID);
 	assert_int_equal(acts, 0);
 	assert_int_equal(mrm_demo_write_csv(fp, 5000, 3, NULL, progress,
 					    &progress_last, NULL),

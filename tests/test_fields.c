@@ -44,19 +44,19 @@ static int norm(const char *name, const char *raw, const char *currency,
 	return rc;
 }
 
-#define OK(name, raw, cur, want)                                         \
-	do {                                                             \
-		char out_[MRM_ERROR_MSG_MAX];                                          \
+#define OK(name, raw, cur, want)                                               \
+	do {                                                                   \
+		char out_[MRM_ERROR_MSG_MAX];                                  \
 		assert_int_equal(norm(name, raw, cur, out_, sizeof(out_)), 0); \
-		assert_string_equal(out_, want);                         \
+		assert_string_equal(out_, want);                               \
 	} while (0)
 
-#define BAD(name, raw, cur, phrase)                                      \
-	do {                                                             \
-		char out_[MRM_ERROR_MSG_MAX];                                          \
-		assert_int_equal(norm(name, raw, cur, out_, sizeof(out_)), \
-				 MRM_ERR_INVALID);                       \
-		assert_non_null(strstr(out_, phrase));                   \
+#define BAD(name, raw, cur, phrase)                                            \
+	do {                                                                   \
+		char out_[MRM_ERROR_MSG_MAX];                                  \
+		assert_int_equal(norm(name, raw, cur, out_, sizeof(out_)),     \
+				 MRM_ERR_INVALID);                             \
+		assert_non_null(strstr(out_, phrase));                         \
 	} while (0)
 
 static void test_dates_keep_their_precision(void **state)
@@ -80,22 +80,27 @@ static void test_date_formats(void **state)
 
 	(void)state;
 	assert_int_equal(mrm_date_parse_format("December 30, 2019", "%B %d, %Y",
-					       "day", &b, &err), 0);
+					       "day", &b, &err),
+			 0);
 	assert_string_equal(b.ptr, "2019-12-30");
 	mrm_buf_reset(&b);
-	assert_int_equal(mrm_date_parse_format("Jun 2014", "%b %Y", "month",
-					       &b, &err), 0);
+	assert_int_equal(
+		mrm_date_parse_format("Jun 2014", "%b %Y", "month", &b, &err),
+		0);
 	assert_string_equal(b.ptr, "2014-06");
 	mrm_buf_reset(&b);
 	assert_int_equal(mrm_date_parse_format("03/06/2014", "%d/%m/%Y", "day",
-					       &b, &err), 0);
+					       &b, &err),
+			 0);
 	assert_string_equal(b.ptr, "2014-06-03");
 	assert_int_equal(mrm_date_parse_format("31/02/2014", "%d/%m/%Y", "day",
-					       &b, &err), MRM_ERR_INVALID);
+					       &b, &err),
+			 MRM_ERR_INVALID);
 	assert_int_equal(mrm_date_parse_format("2014", "%Y", "week", &b, &err),
 			 MRM_ERR_INVALID);
-	assert_int_equal(mrm_date_parse_format("June 5", "%B %d, %Y", "day",
-					       &b, &err), MRM_ERR_INVALID);
+	assert_int_equal(
+		mrm_date_parse_format("June 5", "%B %d, %Y", "day", &b, &err),
+		MRM_ERR_INVALID);
 	assert_non_null(strstr(err.msg, "does not match"));
 	mrm_buf_release(&b);
 }
@@ -113,7 +118,8 @@ static void test_money_is_exact_minor_units(void **state)
 	BAD("arrest.money_demanded", "12.345", "THB", "more decimals");
 	BAD("arrest.money_demanded", "1500", NULL, "has no currency");
 	BAD("arrest.money_demanded", "abc", "THB", "not an amount");
-	BAD("arrest.money_demanded", "99999999999999999999", "THB", "too large");
+	BAD("arrest.money_demanded", "99999999999999999999", "THB",
+	    "too large");
 	mrm_money_format(150050, "THB", out, sizeof(out));
 	assert_string_equal(out, "1500.50");
 	mrm_money_format(-5, "USD", out, sizeof(out));
@@ -175,12 +181,11 @@ static void test_catalogue_is_consistent(void **state)
 		if (f->type == MRM_F_MONEY)
 			assert_true(mrm_field_index(f->aux) >= 0);
 		if (f->type == MRM_F_VOCAB)
-			assert_non_null(mrm_vocab_term(mrm_store_vocab(db.st),
-						       f->aux,
-						       mrm_vocab_terms(mrm_store_vocab(db.st),
-								       f->aux,
-								       &(size_t){ 0 })
-							       ->code));
+			assert_non_null(mrm_vocab_term(
+				mrm_store_vocab(db.st), f->aux,
+				mrm_vocab_terms(mrm_store_vocab(db.st), f->aux,
+						&(size_t){0})
+					->code));
 	}
 	assert_true(mrm_field_is_attr("attr.region"));
 	assert_false(mrm_field_is_attr("attr."));

@@ -27,8 +27,8 @@ static int setup(void **state)
 
 	(void)state;
 	tdb_open(&db);
-	assert_int_equal(tdb_import(&db, "s.csv", csv, NULL, &stats, NULL, &err),
-			 0);
+	assert_int_equal(
+		tdb_import(&db, "s.csv", csv, NULL, &stats, NULL, &err), 0);
 	assert_int_equal(stats.events, 4);
 	return 0;
 }
@@ -57,7 +57,7 @@ static int collect(void *ctx, const struct mrm_hit *h)
 
 static struct found find(const char *text)
 {
-	struct found f = { "", 0 };
+	struct found f = {"", 0};
 	struct mrm_error err;
 
 	assert_int_equal(mrm_search(db.st, text, 50, collect, &f, &err), 0);
@@ -67,13 +67,14 @@ static struct found find(const char *text)
 static void test_words_inside_unspaced_scripts(void **state)
 {
 	(void)state;
-	assert_string_equal(find("แรงงาน").keys, "e1 ");    /* Thai, mid-title */
-	assert_string_equal(find("แม่สอด").keys, "e1 ");    /* Thai place */
-	assert_string_equal(find("လုပ်သား").keys, "e2 "); /* Burmese */
-	assert_string_equal(find("ពលករ").keys, "e4 ");      /* Khmer */
-	assert_string_equal(find("ມະຫາໄຊ").keys, "e3 ");    /* Lao place */
+	assert_string_equal(find("แรงงาน").keys, "e1 "); /* Thai, mid-title */
+	assert_string_equal(find("แม่สอด").keys, "e1 ");	 /* Thai place */
+	assert_string_equal(find("လုပ်သား").keys, "e2 ");	 /* Burmese */
+	assert_string_equal(find("ពលករ").keys, "e4 ");	 /* Khmer */
+	assert_string_equal(find("ມະຫາໄຊ").keys, "e3 "); /* Lao place */
 	assert_string_equal(find("construction").keys, "e3 ");
-	assert_string_equal(find("MYANMAR").keys, "e3 "); /* summary, any case */
+	assert_string_equal(find("MYANMAR").keys,
+			    "e3 "); /* summary, any case */
 }
 
 static void test_names_are_not_searchable(void **state)
@@ -88,7 +89,7 @@ static void test_query_syntax_is_literal(void **state)
 {
 	struct mrm_counts c;
 	struct mrm_error err;
-	struct found f = { "", 0 };
+	struct found f = {"", 0};
 
 	(void)state;
 	assert_int_equal(find("\"").n, 0);

@@ -28,13 +28,15 @@ static void test_create_open_and_schema(void **state)
 	assert_int_equal(c.organisations, 2);
 	assert_int_equal(c.events + c.acts + c.persons + c.users, 0);
 	/* WAL, foreign keys, schema version */
-	assert_int_equal(sqlite3_prepare_v2(mrm_store_db(t.st),
-					    "SELECT (SELECT journal_mode FROM "
-					    "pragma_journal_mode), (SELECT "
-					    "foreign_keys FROM pragma_foreign_keys),"
-					    " (SELECT user_version FROM "
-					    "pragma_user_version)",
-					    -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(mrm_store_db(t.st),
+				   "SELECT (SELECT journal_mode FROM "
+				   "pragma_journal_mode), (SELECT "
+				   "foreign_keys FROM pragma_foreign_keys),"
+				   " (SELECT user_version FROM "
+				   "pragma_user_version)",
+				   -1, &s, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	assert_int_equal(sqlite3_column_int(s, 1), 1);
@@ -123,8 +125,9 @@ static void test_organisations(void **state)
 	assert_int_equal(mrm_org_add(t.st, "OK3", "Name", "Thailandd", &err),
 			 MRM_ERR_INVALID);
 	assert_non_null(strstr(err.msg, "TH"));
-	assert_int_equal(mrm_org_add(t.st, "MKN-KH", "Cambodia org", "Cambodia",
-				     &err), 0);
+	assert_int_equal(
+		mrm_org_add(t.st, "MKN-KH", "Cambodia org", "Cambodia", &err),
+		0);
 	assert_int_equal(mrm_org_each(t.st, count_org, &n, &err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(mrm_org_id(t.st, "MKN-KH", &id, &err), 0);
@@ -153,15 +156,20 @@ static void test_users(void **state)
 	(void)state;
 	tdb_open(&t);
 	assert_int_equal(mrm_user_add(t.st, "MKN-TH", "somchai", "caseworker",
-				      "long enough pw", &err), 0);
+				      "long enough pw", &err),
+			 0);
 	assert_int_equal(mrm_user_add(t.st, "MKN-TH", "somchai", "viewer",
-				      "long enough pw", &err), MRM_ERR_EXISTS);
+				      "long enough pw", &err),
+			 MRM_ERR_EXISTS);
 	assert_int_equal(mrm_user_add(t.st, "MKN-TH", "other", "boss",
-				      "long enough pw", &err), MRM_ERR_INVALID);
-	assert_int_equal(mrm_user_add(t.st, "MKN-TH", "other", "viewer",
-				      "short", &err), MRM_ERR_INVALID);
+				      "long enough pw", &err),
+			 MRM_ERR_INVALID);
+	assert_int_equal(
+		mrm_user_add(t.st, "MKN-TH", "other", "viewer", "short", &err),
+		MRM_ERR_INVALID);
 	assert_int_equal(mrm_user_add(t.st, "NONE", "other", "viewer",
-				      "long enough pw", &err), MRM_ERR_NOTFOUND);
+				      "long enough pw", &err),
+			 MRM_ERR_NOTFOUND);
 	assert_int_equal(mrm_user_each(t.st, find_user, &found, &err), 0);
 	assert_true(found);
 	/* only a hash is stored */

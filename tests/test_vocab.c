@@ -25,11 +25,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *const schemes[] = {
-	"act_type", "perpetrator_type", "doc_status",	     "sector",
-	"sex",	    "intervention_type", "source_kind",	     "facility_type",
-	"country",  "admin1",		 "checkpoint",	     NULL
-};
+static const char *const schemes[] = {"act_type",    "perpetrator_type",
+				      "doc_status",  "sector",
+				      "sex",	     "intervention_type",
+				      "source_kind", "facility_type",
+				      "country",     "admin1",
+				      "checkpoint",  NULL};
 
 static void test_every_term_has_en_th_my_labels(void **state)
 {
@@ -44,8 +45,9 @@ static void test_every_term_has_en_th_my_labels(void **state)
 		for (size_t i = 0; i < n; i++) {
 			for (int l = 0; l < 3; l++)
 				if (!*t[i].label[l])
-					fail_msg("%s %s: no %s label", schemes[s],
-						 t[i].code, mrm_vocab_langs[l]);
+					fail_msg("%s %s: no %s label",
+						 schemes[s], t[i].code,
+						 mrm_vocab_langs[l]);
 			if (*t[i].parent)
 				assert_non_null(mrm_vocab_term(v, schemes[s],
 							       t[i].parent));
@@ -55,19 +57,37 @@ static void test_every_term_has_en_th_my_labels(void **state)
 
 static void test_required_terms_exist(void **state)
 {
-	static const char *const acts[] = {
-		"arrest", "detention", "deportation", "return_reception",
-		"push_back", "extortion", "wage_theft", "unlawful_deductions",
-		"recruitment_fee_abuse", "debt_bondage", "document_confiscation",
-		"forced_labour", "trafficking", "violence", "sexual_violence",
-		"denial_of_health_care", "denial_of_education",
-		"birth_registration_denied", "death", "missing", NULL
-	};
-	static const char *const docs[] = {
-		"undocumented", "pink_card", "certificate_of_identity",
-		"mou_passport", "nv_passport", "border_pass", "work_permit",
-		"registered_refugee", "stateless", NULL
-	};
+	static const char *const acts[] = {"arrest",
+					   "detention",
+					   "deportation",
+					   "return_reception",
+					   "push_back",
+					   "extortion",
+					   "wage_theft",
+					   "unlawful_deductions",
+					   "recruitment_fee_abuse",
+					   "debt_bondage",
+					   "document_confiscation",
+					   "forced_labour",
+					   "trafficking",
+					   "violence",
+					   "sexual_violence",
+					   "denial_of_health_care",
+					   "denial_of_education",
+					   "birth_registration_denied",
+					   "death",
+					   "missing",
+					   NULL};
+	static const char *const docs[] = {"undocumented",
+					   "pink_card",
+					   "certificate_of_identity",
+					   "mou_passport",
+					   "nv_passport",
+					   "border_pass",
+					   "work_permit",
+					   "registered_refugee",
+					   "stateless",
+					   NULL};
 	const struct mrm_vocab *v = mrm_store_vocab(db.st);
 
 	(void)state;
@@ -117,9 +137,11 @@ static void test_hierarchy_and_labels(void **state)
 	(void)state;
 	assert_string_equal(t->parent, "deprivation_of_liberty");
 	assert_string_equal(mrm_vocab_label(v, "country", "TH", "th"), "ไทย");
-	assert_string_equal(mrm_vocab_label(v, "country", "TH", "xx"), "Thailand");
+	assert_string_equal(mrm_vocab_label(v, "country", "TH", "xx"),
+			    "Thailand");
 	assert_string_equal(mrm_vocab_label(v, "country", "ZZ", "en"), "ZZ");
-	assert_string_equal(mrm_vocab_resolve(v, "act_type", "Arrest"), "arrest");
+	assert_string_equal(mrm_vocab_resolve(v, "act_type", "Arrest"),
+			    "arrest");
 	assert_null(mrm_vocab_resolve(v, "act_type", "arrested"));
 	assert_null(mrm_vocab_resolve(v, "no_such_scheme", "arrest"));
 	mrm_vocab_suggest(v, "act_type", "detension", near, sizeof(near));

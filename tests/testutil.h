@@ -35,10 +35,12 @@ static inline void tdb_open(struct tdb *t)
 	snprintf(t->path, sizeof(t->path), "%s/t.db", t->dir);
 	assert_int_equal(mrm_store_create(t->path, &err), 0);
 	assert_int_equal(mrm_store_open(&t->st, t->path, &err), 0);
-	assert_int_equal(mrm_org_add(t->st, "MKN-TH", "Test org Thailand", "TH",
-				     &err), 0);
-	assert_int_equal(mrm_org_add(t->st, "MKN-MM", "Test org Myanmar", "MM",
-				     &err), 0);
+	assert_int_equal(
+		mrm_org_add(t->st, "MKN-TH", "Test org Thailand", "TH", &err),
+		0);
+	assert_int_equal(
+		mrm_org_add(t->st, "MKN-MM", "Test org Myanmar", "MM", &err),
+		0);
 }
 
 static inline void tdb_close(struct tdb *t)
@@ -73,7 +75,7 @@ static inline int tdb_import(struct tdb *t, const char *name, const char *text,
 			     struct mrm_import_stats *stats,
 			     struct tproblems *probs, struct mrm_error *err)
 {
-	struct mrm_import_opts o = { 0 };
+	struct mrm_import_opts o = {0};
 	FILE *fp = tmpfile();
 	int rc;
 

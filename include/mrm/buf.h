@@ -24,7 +24,10 @@ struct mrm_buf {
 	size_t max; /* most bytes `len` may reach */
 };
 
-#define MRM_BUF_INIT(maxbytes) { NULL, 0, 0, (maxbytes) }
+#define MRM_BUF_INIT(maxbytes)                                                 \
+	{                                                                      \
+		NULL, 0, 0, (maxbytes)                                         \
+	}
 
 void mrm_buf_init(struct mrm_buf *b, size_t max);
 void mrm_buf_release(struct mrm_buf *b);

@@ -17,9 +17,9 @@
 
 #include <stddef.h>
 
-#define MRM_KEY_BYTES 32
+#define MRM_KEY_BYTES	  32
 #define MRM_SEAL_OVERHEAD (24 + 16)
-#define MRM_PWHASH_BYTES 128
+#define MRM_PWHASH_BYTES  128
 
 struct mrm_key {
 	unsigned char bytes[MRM_KEY_BYTES];
@@ -32,7 +32,8 @@ int mrm_crypto_init(struct mrm_error *err);
  * Create a new random key and write it to `path`, which must not exist,
  * with mode 0600. The key is also returned in `key`.
  */
-int mrm_key_create(const char *path, struct mrm_key *key, struct mrm_error *err);
+int mrm_key_create(const char *path, struct mrm_key *key,
+		   struct mrm_error *err);
 
 /*
  * Read the key at `path`. Refuses a file that others can read (the message

@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 struct mrm_embedded {
-	const char *path; /* relative to the source tree: "data/vocab/sex.csv" */
+	const char
+		*path; /* relative to the source tree: "data/vocab/sex.csv" */
 	const unsigned char *data; /* NUL-terminated; static storage */
 	size_t len;
 };

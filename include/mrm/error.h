@@ -28,7 +28,7 @@ enum mrm_code {
 };
 
 #define MRM_ERROR_WHERE_MAX 256
-#define MRM_ERROR_MSG_MAX 1024
+#define MRM_ERROR_MSG_MAX   1024
 
 struct mrm_error {
 	enum mrm_code code;
@@ -46,8 +46,7 @@ void mrm_error_clear(struct mrm_error *err);
  * the fixed storage, never overflowed.
  */
 int mrm_error_set(struct mrm_error *err, enum mrm_code code, const char *where,
-		  const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Prefix the message with more context: "ctx: old message". */
 void mrm_error_prefix(struct mrm_error *err, const char *fmt, ...)
@@ -56,7 +55,8 @@ void mrm_error_prefix(struct mrm_error *err, const char *fmt, ...)
 /* A short stable name for a code ("invalid", "io", ...). */
 const char *mrm_code_name(int code);
 
-/* "where: msg" or just "msg", into `out` of `size` bytes (always terminated). */
+/* "where: msg" or just "msg", into `out` of `size` bytes (always terminated).
+ */
 void mrm_error_format(const struct mrm_error *err, char *out, size_t size);
 
 #endif

@@ -33,27 +33,27 @@ enum mrm_entity {
 };
 
 enum mrm_ftype {
-	MRM_F_TEXT,     /* UTF-8 text */
-	MRM_F_SECRET,   /* UTF-8 text, encrypted at rest */
-	MRM_F_DATE,     /* ISO 8601 at its precision: YYYY, YYYY-MM, YYYY-MM-DD */
-	MRM_F_INT,      /* integer within [min, max] */
-	MRM_F_REAL,     /* decimal number within [min, max] */
-	MRM_F_BOOL,     /* stored 0 or 1 */
-	MRM_F_MONEY,    /* stored in minor units of the currency field `aux` */
+	MRM_F_TEXT,   /* UTF-8 text */
+	MRM_F_SECRET, /* UTF-8 text, encrypted at rest */
+	MRM_F_DATE,   /* ISO 8601 at its precision: YYYY, YYYY-MM, YYYY-MM-DD */
+	MRM_F_INT,    /* integer within [min, max] */
+	MRM_F_REAL,   /* decimal number within [min, max] */
+	MRM_F_BOOL,   /* stored 0 or 1 */
+	MRM_F_MONEY,  /* stored in minor units of the currency field `aux` */
 	MRM_F_CURRENCY, /* ISO 4217 code */
-	MRM_F_VOCAB,    /* a term of scheme `aux` */
-	MRM_F_ENUM,     /* one of the '|'-separated words in `aux` */
-	MRM_F_ORG,      /* an organisation code */
+	MRM_F_VOCAB,	/* a term of scheme `aux` */
+	MRM_F_ENUM,	/* one of the '|'-separated words in `aux` */
+	MRM_F_ORG,	/* an organisation code */
 };
 
 struct mrm_field {
-	const char *name;   /* "victim.doc_status" */
+	const char *name; /* "victim.doc_status" */
 	enum mrm_entity ent;
 	const char *column; /* column in the entity's table */
 	enum mrm_ftype type;
-	const char *aux;    /* vocab scheme, currency field, or enum words */
-	double min, max;    /* range for INT and REAL; for TEXT, max is the
-			       most bytes (0: no limit of its own) */
+	const char *aux; /* vocab scheme, currency field, or enum words */
+	double min, max; /* range for INT and REAL; for TEXT, max is the
+			    most bytes (0: no limit of its own) */
 };
 
 extern const struct mrm_field mrm_fields[];

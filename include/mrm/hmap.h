@@ -14,7 +14,7 @@
 struct mrm_hmap_slot;
 struct mrm_hmap {
 	struct mrm_hmap_slot *slots;
-	size_t cap;   /* a power of two, or 0 */
+	size_t cap; /* a power of two, or 0 */
 	size_t count;
 };
 

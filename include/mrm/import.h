@@ -32,21 +32,21 @@ int mrm_mapping_parse(struct mrm_mapping **out, const char *text, size_t len,
 void mrm_mapping_free(struct mrm_mapping *m);
 
 struct mrm_import_stats {
-	uint64_t rows;            /* data rows (or JSON events) read */
-	uint64_t rejected;        /* rows left out (skip_invalid) */
-	uint64_t errors;          /* problems found */
-	uint64_t events;          /* events added */
+	uint64_t rows;		  /* data rows (or JSON events) read */
+	uint64_t rejected;	  /* rows left out (skip_invalid) */
+	uint64_t errors;	  /* problems found */
+	uint64_t events;	  /* events added */
 	uint64_t events_existing; /* events already in the database, skipped */
 	uint64_t acts, persons, sources, interventions;
 };
 
 struct mrm_import_opts {
-	const char *org;             /* owner when a row names none; NULL: the
+	const char *org;	     /* owner when a row names none; NULL: the
 					only organisation, if there is one */
 	struct mrm_mapping *mapping; /* NULL: native CSV columns */
 	int skip_invalid;
-	FILE *rejects;               /* with skip_invalid: rejected rows, or NULL */
-	unsigned max_errors;         /* 0: 20 */
+	FILE *rejects;	     /* with skip_invalid: rejected rows, or NULL */
+	unsigned max_errors; /* 0: 20 */
 	/* Each problem as it is found (located message in e). */
 	void (*on_error)(void *ctx, const struct mrm_error *e);
 	/* Now and then: bytes done of total (total 0 when unknown). */

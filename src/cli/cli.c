@@ -78,7 +78,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		if (strncmp(a, "--", 2) || !a[2]) {
 			if (*npos >= maxpos)
 				return cli_usage(cmd->name,
-						 "unexpected argument \"%s\"", a);
+						 "unexpected argument \"%s\"",
+						 a);
 			pos[(*npos)++] = argv[i];
 			continue;
 		}
@@ -97,15 +98,15 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 					near = k->name;
 				}
 			}
-			return cli_usage(cmd->name,
-					 "unknown option %s%s%s", a,
+			return cli_usage(cmd->name, "unknown option %s%s%s", a,
 					 near ? "; did you mean --" : "",
 					 near ? near : "");
 		}
 		if (o->flag) {
 			if (eq)
 				return cli_usage(cmd->name,
-						 "--%s takes no value", o->name);
+						 "--%s takes no value",
+						 o->name);
 			*o->flag = 1;
 			continue;
 		}
@@ -147,7 +148,9 @@ int cli_format(const char *cmd, const char *s, enum cli_format *out)
 	else if (!strcmp(s, "csv"))
 		*out = CLI_CSV;
 	else
-		return cli_usage(cmd, "--format must be table, json or csv, not "
-				      "\"%s\"", s);
+		return cli_usage(cmd,
+				 "--format must be table, json or csv, not "
+				 "\"%s\"",
+				 s);
 	return 0;
 }

@@ -26,7 +26,7 @@ static int add_orgs(struct mrm_store *st, struct mrm_error *err)
 
 static int to_db(const char *db, unsigned long events, uint64_t seed)
 {
-	struct mrm_import_opts io = { 0 };
+	struct mrm_import_opts io = {0};
 	struct mrm_import_stats stats;
 	struct mrm_store *st;
 	struct mrm_error err;
@@ -76,8 +76,9 @@ static int to_csv(const char *path, unsigned long events, uint64_t seed)
 		rc = mrm_error_set(&err, MRM_ERR_IO, path, "write failed");
 	if (rc)
 		return cli_error("demo-data", &err);
-	fprintf(stderr, "Wrote SYNTHETIC demo data (no real person): %lu events, "
-			"%lu acts to %s.\n",
+	fprintf(stderr,
+		"Wrote SYNTHETIC demo data (no real person): %lu events, "
+		"%lu acts to %s.\n",
 		events, acts, path);
 	return CLI_OK;
 }
@@ -85,11 +86,11 @@ static int to_csv(const char *path, unsigned long events, uint64_t seed)
 int cmd_demo_data(int argc, char **argv)
 {
 	const char *db = NULL, *csv = NULL, *events = NULL, *seed = "1";
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
-					{ "csv", &csv, NULL, NULL },
-					{ "events", &events, NULL, NULL },
-					{ "seed", &seed, NULL, NULL },
-					{ NULL } };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"csv", &csv, NULL, NULL},
+				       {"events", &events, NULL, NULL},
+				       {"seed", &seed, NULL, NULL},
+				       {NULL}};
 	char *pos[1], *end;
 	unsigned long n;
 	unsigned long long s;

@@ -9,11 +9,11 @@
 int cmd_export(int argc, char **argv)
 {
 	const char *db = NULL, *format = NULL, *what = "acts", *out = NULL;
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
-					{ "format", &format, NULL, NULL },
-					{ "what", &what, NULL, NULL },
-					{ "out", &out, NULL, NULL },
-					{ NULL } };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"format", &format, NULL, NULL},
+				       {"what", &what, NULL, NULL},
+				       {"out", &out, NULL, NULL},
+				       {NULL}};
 	struct mrm_store *st = NULL;
 	struct mrm_error err;
 	FILE *fp = stdout;

@@ -31,8 +31,8 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	if (!p->tty || !total || (now == p->last && done < total))
 		return;
 	p->last = now;
-	fprintf(stderr, "\r\033[Kimporting [%-30.*s] %3u%%", (int)(done * 30 / total),
-		"##############################",
+	fprintf(stderr, "\r\033[Kimporting [%-30.*s] %3u%%",
+		(int)(done * 30 / total), "##############################",
 		(unsigned)(done * 100 / total));
 	if (done >= total)
 		fputs("\r\033[K", stderr);
@@ -52,9 +52,9 @@ static void summary(const char *path, const struct mrm_import_stats *s)
 	fprintf(stderr,
 		"%s: %llu rows; added %llu events, %llu acts, %llu persons, "
 		"%llu sources, %llu interventions; %llu events already present",
-		path, (unsigned long long)s->rows, (unsigned long long)s->events,
-		(unsigned long long)s->acts, (unsigned long long)s->persons,
-		(unsigned long long)s->sources,
+		path, (unsigned long long)s->rows,
+		(unsigned long long)s->events, (unsigned long long)s->acts,
+		(unsigned long long)s->persons, (unsigned long long)s->sources,
 		(unsigned long long)s->interventions,
 		(unsigned long long)s->events_existing);
 	if (s->rejected)
@@ -68,14 +68,16 @@ int cmd_import(int argc, char **argv)
 	const char *db = NULL, *org = NULL, *mapping = NULL, *rejects = NULL,
 		   *max = NULL, *format = NULL;
 	int skip = 0;
-	const struct cli_opt opts[] = {
-		{ "db", &db, NULL, NULL },	   { "org", &org, NULL, NULL },
-		{ "mapping", &mapping, NULL, NULL }, { "skip-invalid", NULL, &skip, NULL },
-		{ "rejects", &rejects, NULL, NULL }, { "max-errors", &max, NULL, NULL },
-		{ "format", &format, NULL, NULL },   { NULL }
-	};
-	struct progress prog = { isatty(2), 0 };
-	struct mrm_import_opts io = { 0 };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"org", &org, NULL, NULL},
+				       {"mapping", &mapping, NULL, NULL},
+				       {"skip-invalid", NULL, &skip, NULL},
+				       {"rejects", &rejects, NULL, NULL},
+				       {"max-errors", &max, NULL, NULL},
+				       {"format", &format, NULL, NULL},
+				       {NULL}};
+	struct progress prog = {isatty(2), 0};
+	struct mrm_import_opts io = {0};
 	struct mrm_import_stats stats;
 	struct mrm_mapping *map = NULL;
 	struct mrm_store *st = NULL;
@@ -92,7 +94,8 @@ int cmd_import(int argc, char **argv)
 	if (npos != 1)
 		return cli_usage("import", "name one file to import");
 	if (rejects && !skip)
-		return cli_usage("import", "--rejects goes with --skip-invalid");
+		return cli_usage("import",
+				 "--rejects goes with --skip-invalid");
 	if (format && strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_usage("import", "--format must be csv or json");
 	if (max && (atoi(max) < 1))
@@ -112,9 +115,9 @@ int cmd_import(int argc, char **argv)
 	}
 	if ((rc = cli_open("import", db, &st)))
 		goto out;
-	io = (struct mrm_import_opts){ org, map, skip, rej,
-				       max ? (unsigned)atoi(max) : 0,
-				       on_error, on_progress, &prog };
+	io = (struct mrm_import_opts){
+		org,	  map,	       skip, rej, max ? (unsigned)atoi(max) : 0,
+		on_error, on_progress, &prog};
 	if (is_json(pos[0], format))
 		rc = mrm_import_json(st, in, pos[0], &io, &stats, &err);
 	else

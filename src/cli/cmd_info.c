@@ -6,9 +6,9 @@
 int cmd_info(int argc, char **argv)
 {
 	const char *db = NULL, *format = NULL;
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
-					{ "format", &format, NULL, NULL },
-					{ NULL } };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"format", &format, NULL, NULL},
+				       {NULL}};
 	struct mrm_counts c;
 	struct mrm_store *st;
 	struct mrm_error err;
@@ -29,7 +29,8 @@ int cmd_info(int argc, char **argv)
 		return cli_error("info", &err);
 	if (fmt == CLI_JSON)
 		printf("{\"events\":%lld,\"acts\":%lld,\"persons\":%lld,"
-		       "\"people\":%lld,\"organisations\":%lld,\"users\":%lld}\n",
+		       "\"people\":%lld,\"organisations\":%lld,\"users\":%lld}"
+		       "\n",
 		       (long long)c.events, (long long)c.acts,
 		       (long long)c.persons, (long long)c.people,
 		       (long long)c.organisations, (long long)c.users);

@@ -6,7 +6,7 @@
 int cmd_init(int argc, char **argv)
 {
 	const char *db = NULL;
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL }, { NULL } };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL}, {NULL}};
 	struct mrm_error err;
 	char *pos[1];
 	int npos, rc;

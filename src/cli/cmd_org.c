@@ -17,13 +17,13 @@ static int print_org(void *ctx, const struct mrm_org *o)
 {
 	struct listing *l = ctx;
 	struct mrm_buf b = MRM_BUF_INIT(4096);
-	const char *f[4] = { o->code, o->name, o->country, o->kind };
+	const char *f[4] = {o->code, o->name, o->country, o->kind};
 
 	if (l->fmt == CLI_JSON)
 		json_array_append_new(l->arr,
-				      json_pack("{s:s,s:s,s:s}", "code", o->code,
-						"name", o->name, "country",
-						o->country));
+				      json_pack("{s:s,s:s,s:s}", "code",
+						o->code, "name", o->name,
+						"country", o->country));
 	else if (l->fmt == CLI_CSV && !mrm_csv_put_record(&b, f, 4))
 		fputs(b.ptr, stdout);
 	else if (l->fmt == CLI_TABLE)
@@ -36,13 +36,13 @@ int cmd_org(int argc, char **argv)
 {
 	const char *db = NULL, *code = NULL, *name = NULL, *country = NULL,
 		   *format = NULL;
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
-					{ "code", &code, NULL, NULL },
-					{ "name", &name, NULL, NULL },
-					{ "country", &country, NULL, NULL },
-					{ "format", &format, NULL, NULL },
-					{ NULL } };
-	struct listing l = { CLI_TABLE, NULL };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"code", &code, NULL, NULL},
+				       {"name", &name, NULL, NULL},
+				       {"country", &country, NULL, NULL},
+				       {"format", &format, NULL, NULL},
+				       {NULL}};
+	struct listing l = {CLI_TABLE, NULL};
 	struct mrm_store *st;
 	struct mrm_error err;
 	char *pos[1];
@@ -56,7 +56,8 @@ int cmd_org(int argc, char **argv)
 	if ((rc = cli_format("org", format, &l.fmt)))
 		return rc;
 	if (!strcmp(pos[0], "add") && (!code || !name || !country))
-		return cli_usage("org", "add needs --code, --name and --country");
+		return cli_usage("org",
+				 "add needs --code, --name and --country");
 	if ((rc = cli_open("org", db, &st)))
 		return rc;
 	if (!strcmp(pos[0], "add")) {

@@ -19,18 +19,18 @@ static int print_hit(void *ctx, const struct mrm_hit *h)
 	struct out *o = ctx;
 	struct mrm_buf b = MRM_BUF_INIT(1u << 20);
 	char id[32];
-	const char *f[6] = { id, h->key, h->start_date, h->country, h->place,
-			     h->title };
+	const char *f[6] = {id,		h->key,	  h->start_date,
+			    h->country, h->place, h->title};
 
 	snprintf(id, sizeof(id), "%lld", (long long)h->id);
 	o->n++;
 	if (o->fmt == CLI_JSON)
-		json_array_append_new(o->arr,
-				      json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id",
-						(json_int_t)h->id, "key", h->key,
-						"start_date", h->start_date,
-						"country", h->country, "place",
-						h->place, "title", h->title));
+		json_array_append_new(
+			o->arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id",
+					  (json_int_t)h->id, "key", h->key,
+					  "start_date", h->start_date,
+					  "country", h->country, "place",
+					  h->place, "title", h->title));
 	else if (o->fmt == CLI_CSV && !mrm_csv_put_record(&b, f, 6))
 		fputs(b.ptr, stdout);
 	else if (o->fmt == CLI_TABLE)
@@ -43,11 +43,11 @@ static int print_hit(void *ctx, const struct mrm_hit *h)
 int cmd_search(int argc, char **argv)
 {
 	const char *db = NULL, *format = NULL, *limit = NULL;
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
-					{ "format", &format, NULL, NULL },
-					{ "limit", &limit, NULL, NULL },
-					{ NULL } };
-	struct out o = { CLI_TABLE, NULL, 0 };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"format", &format, NULL, NULL},
+				       {"limit", &limit, NULL, NULL},
+				       {NULL}};
+	struct out o = {CLI_TABLE, NULL, 0};
 	struct mrm_store *st;
 	struct mrm_error err;
 	char *pos[1];

@@ -13,14 +13,15 @@ static void print_scalars(json_t *o, const char *indent)
 	const char *k;
 	json_t *v;
 
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		if (json_is_object(v) || json_is_array(v))
 			continue;
 		if (json_is_string(v))
 			printf("%s%-18s %s\n", indent, k, json_string_value(v));
 		else {
-			char *s = json_dumps(v, JSON_ENCODE_ANY |
-						   JSON_REAL_PRECISION(12));
+			char *s = json_dumps(
+				v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 
 			printf("%s%-18s %s\n", indent, k, s ? s : "");
 			free(s);
@@ -30,21 +31,23 @@ static void print_scalars(json_t *o, const char *indent)
 
 static void print_event(json_t *ev)
 {
-	static const char *const parts[] = { "arrest", "detention",
-					     "deportation", "return",
-					     "perpetrator", "victim" };
+	static const char *const parts[] = {"arrest",	   "detention",
+					    "deportation", "return",
+					    "perpetrator", "victim"};
 	const char *k;
 	json_t *v, *a;
 	size_t i;
 
 	print_scalars(ev, "");
-	json_object_foreach(json_object_get(ev, "attrs"), k, v) {
+	json_object_foreach(json_object_get(ev, "attrs"), k, v)
+	{
 		char *s = json_dumps(v, JSON_COMPACT);
 
 		printf("attr.%-13s %s\n", k, s ? s : "");
 		free(s);
 	}
-	json_array_foreach(json_object_get(ev, "acts"), i, a) {
+	json_array_foreach(json_object_get(ev, "acts"), i, a)
+	{
 		printf("\nact %zu\n", i + 1);
 		print_scalars(a, "  ");
 		for (size_t p = 0; p < 6; p++)
@@ -54,11 +57,13 @@ static void print_event(json_t *ev)
 					      "    ");
 			}
 	}
-	json_array_foreach(json_object_get(ev, "sources"), i, a) {
+	json_array_foreach(json_object_get(ev, "sources"), i, a)
+	{
 		printf("\nsource %zu\n", i + 1);
 		print_scalars(a, "  ");
 	}
-	json_array_foreach(json_object_get(ev, "interventions"), i, a) {
+	json_array_foreach(json_object_get(ev, "interventions"), i, a)
+	{
 		printf("\nintervention %zu\n", i + 1);
 		print_scalars(a, "  ");
 	}
@@ -67,9 +72,9 @@ static void print_event(json_t *ev)
 int cmd_show(int argc, char **argv)
 {
 	const char *db = NULL, *format = NULL;
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
-					{ "format", &format, NULL, NULL },
-					{ NULL } };
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"format", &format, NULL, NULL},
+				       {NULL}};
 	struct mrm_store *st;
 	struct mrm_error err;
 	enum cli_format fmt;
@@ -87,8 +92,9 @@ int cmd_show(int argc, char **argv)
 		return cli_usage("show", "give the event ID");
 	id = strtoll(pos[0], &end, 10);
 	if (*end || id <= 0)
-		return cli_usage("show", "\"%s\" is not an event id (a positive "
-					 "number)",
+		return cli_usage("show",
+				 "\"%s\" is not an event id (a positive "
+				 "number)",
 				 pos[0]);
 	if ((rc = cli_open("show", db, &st)))
 		return rc;

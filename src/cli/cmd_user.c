@@ -18,13 +18,13 @@ static int print_user(void *ctx, const struct mrm_user *u)
 {
 	struct listing *l = ctx;
 	struct mrm_buf b = MRM_BUF_INIT(4096);
-	const char *f[4] = { u->login, u->org, u->role, u->created };
+	const char *f[4] = {u->login, u->org, u->role, u->created};
 
 	if (l->fmt == CLI_JSON)
-		json_array_append_new(l->arr,
-				      json_pack("{s:s,s:s,s:s,s:s}", "login",
-						u->login, "org", u->org, "role",
-						u->role, "created", u->created));
+		json_array_append_new(
+			l->arr, json_pack("{s:s,s:s,s:s,s:s}", "login",
+					  u->login, "org", u->org, "role",
+					  u->role, "created", u->created));
 	else if (l->fmt == CLI_CSV && !mrm_csv_put_record(&b, f, 4))
 		fputs(b.ptr, stdout);
 	else if (l->fmt == CLI_TABLE)
@@ -69,13 +69,11 @@ int cmd_user(int argc, char **argv)
 {
 	const char *db = NULL, *org = NULL, *login = NULL, *role = NULL,
 		   *format = NULL;
-	const struct cli_opt opts[] = { { "db", &db, NULL, NULL },
-					{ "org", &org, NULL, NULL },
-					{ "login", &login, NULL, NULL },
-					{ "role", &role, NULL, NULL },
-					{ "format", &format, NULL, NULL },
-					{ NULL } };
-	struct listing l = { CLI_TABLE, NULL };
+	const struct cli_opt opts[] = {
+		{"db", &db, NULL, NULL},	 {"org", &org, NULL, NULL},
+		{"login", &login, NULL, NULL},	 {"role", &role, NULL, NULL},
+		{"format", &format, NULL, NULL}, {NULL}};
+	struct listing l = {CLI_TABLE, NULL};
 	struct mrm_store *st;
 	struct mrm_error err;
 	char *pos[1];

@@ -7,62 +7,64 @@
 #include <string.h>
 
 const struct cli_cmd cli_commands[] = {
-	{ "init", "create a database and its key file",
-	  "usage: mrm init --db FILE\n\n"
-	  "Create a new database FILE and its key file FILE.key (mode 0600).\n"
-	  "Keep the key apart from backups of the database: without it the\n"
-	  "names, contacts, health and narratives cannot be read.\n",
-	  cmd_init },
-	{ "org", "add or list organisations",
-	  "usage: mrm org add --db FILE --code CODE --name NAME --country CC\n"
-	  "       mrm org list --db FILE [--format table|json|csv]\n\n"
-	  "CODE: 2-32 letters, digits, '-' or '_'; CC: ISO 3166-1 (TH, MM, ...).\n",
-	  cmd_org },
-	{ "user", "add or list users",
-	  "usage: mrm user add --db FILE --org CODE --login LOGIN --role ROLE\n"
-	  "       mrm user list --db FILE [--format table|json|csv]\n\n"
-	  "The password is read from standard input (first line), at least 10\n"
-	  "characters, and stored as an Argon2id hash. ROLE: admin, "
-	  "coordinator,\ncaseworker, researcher or viewer.\n",
-	  cmd_user },
-	{ "import", "import CSV or JSON",
-	  "usage: mrm import --db FILE [--org CODE] [--mapping MAP.json|NAME]\n"
-	  "                  [--skip-invalid [--rejects OUT.csv]] [--max-errors N]\n"
-	  "                  [--format csv|json] INPUT\n\n"
-	  "Without --mapping, a CSV must use the native columns "
-	  "(docs/native-csv.md).\nA file ending in .json is read as an mrm "
-	  "export. The import is all or\nnothing: any problem is reported as "
-	  "FILE:LINE:COLUMN and nothing lands,\nunless --skip-invalid, which "
-	  "imports the good rows and writes the others\nwith their reasons to "
-	  "--rejects. Shipped mappings: iom-missing-migrants.\nExit: 0 all "
-	  "imported, 1 nothing imported, 3 some rows rejected.\n",
-	  cmd_import },
-	{ "export", "export JSON or CSV",
-	  "usage: mrm export --db FILE --format json|csv [--what acts|events|"
-	  "persons|organisations]\n                  [--out FILE]\n\n"
-	  "JSON is lossless (sensitive fields in clear: protect the file).\n"
-	  "CSV --what acts is the native format that mrm import reads.\n",
-	  cmd_export },
-	{ "show", "show one event",
-	  "usage: mrm show --db FILE [--format table|json] ID\n", cmd_show },
-	{ "search", "full-text search of events",
-	  "usage: mrm search --db FILE [--limit N] [--format table|json|csv] "
-	  "TEXT\n\n"
-	  "Searches titles, public summaries and place names; words of Thai,\n"
-	  "Burmese, Khmer and Lao are found without spaces. Names are never\n"
-	  "searchable.\n",
-	  cmd_search },
-	{ "info", "counts of what the database holds",
-	  "usage: mrm info --db FILE [--format table|json]\n", cmd_info },
-	{ "demo-data", "generate synthetic demonstration data",
-	  "usage: mrm demo-data --db FILE --events N [--seed S]\n"
-	  "       mrm demo-data --csv OUT.csv --events N [--seed S]\n\n"
-	  "Deterministic synthetic records with the region's shape (no real "
-	  "person).\nWith --csv, writes the native CSV instead (for import "
-	  "benchmarks).\n",
-	  cmd_demo_data },
-	{ "help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help },
-	{ NULL, NULL, NULL, NULL },
+	{"init", "create a database and its key file",
+	 "usage: mrm init --db FILE\n\n"
+	 "Create a new database FILE and its key file FILE.key (mode 0600).\n"
+	 "Keep the key apart from backups of the database: without it the\n"
+	 "names, contacts, health and narratives cannot be read.\n",
+	 cmd_init},
+	{"org", "add or list organisations",
+	 "usage: mrm org add --db FILE --code CODE --name NAME --country CC\n"
+	 "       mrm org list --db FILE [--format table|json|csv]\n\n"
+	 "CODE: 2-32 letters, digits, '-' or '_'; CC: ISO 3166-1 (TH, MM, "
+	 "...).\n",
+	 cmd_org},
+	{"user", "add or list users",
+	 "usage: mrm user add --db FILE --org CODE --login LOGIN --role ROLE\n"
+	 "       mrm user list --db FILE [--format table|json|csv]\n\n"
+	 "The password is read from standard input (first line), at least 10\n"
+	 "characters, and stored as an Argon2id hash. ROLE: admin, "
+	 "coordinator,\ncaseworker, researcher or viewer.\n",
+	 cmd_user},
+	{"import", "import CSV or JSON",
+	 "usage: mrm import --db FILE [--org CODE] [--mapping MAP.json|NAME]\n"
+	 "                  [--skip-invalid [--rejects OUT.csv]] [--max-errors "
+	 "N]\n"
+	 "                  [--format csv|json] INPUT\n\n"
+	 "Without --mapping, a CSV must use the native columns "
+	 "(docs/native-csv.md).\nA file ending in .json is read as an mrm "
+	 "export. The import is all or\nnothing: any problem is reported as "
+	 "FILE:LINE:COLUMN and nothing lands,\nunless --skip-invalid, which "
+	 "imports the good rows and writes the others\nwith their reasons to "
+	 "--rejects. Shipped mappings: iom-missing-migrants.\nExit: 0 all "
+	 "imported, 1 nothing imported, 3 some rows rejected.\n",
+	 cmd_import},
+	{"export", "export JSON or CSV",
+	 "usage: mrm export --db FILE --format json|csv [--what acts|events|"
+	 "persons|organisations]\n                  [--out FILE]\n\n"
+	 "JSON is lossless (sensitive fields in clear: protect the file).\n"
+	 "CSV --what acts is the native format that mrm import reads.\n",
+	 cmd_export},
+	{"show", "show one event",
+	 "usage: mrm show --db FILE [--format table|json] ID\n", cmd_show},
+	{"search", "full-text search of events",
+	 "usage: mrm search --db FILE [--limit N] [--format table|json|csv] "
+	 "TEXT\n\n"
+	 "Searches titles, public summaries and place names; words of Thai,\n"
+	 "Burmese, Khmer and Lao are found without spaces. Names are never\n"
+	 "searchable.\n",
+	 cmd_search},
+	{"info", "counts of what the database holds",
+	 "usage: mrm info --db FILE [--format table|json]\n", cmd_info},
+	{"demo-data", "generate synthetic demonstration data",
+	 "usage: mrm demo-data --db FILE --events N [--seed S]\n"
+	 "       mrm demo-data --csv OUT.csv --events N [--seed S]\n\n"
+	 "Deterministic synthetic records with the region's shape (no real "
+	 "person).\nWith --csv, writes the native CSV instead (for import "
+	 "benchmarks).\n",
+	 cmd_demo_data},
+	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
+	{NULL, NULL, NULL, NULL},
 };
 
 static void overview(FILE *out)
@@ -71,7 +73,8 @@ static void overview(FILE *out)
 		     "usage: mrm COMMAND [OPTIONS]\n\ncommands:\n");
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fprintf(out, "\nmrm help COMMAND (or mrm COMMAND --help) tells more.\n");
+	fprintf(out,
+		"\nmrm help COMMAND (or mrm COMMAND --help) tells more.\n");
 }
 
 int cmd_help(int argc, char **argv)

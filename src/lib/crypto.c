@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KEY_MAGIC "mrm-key-v1 "
+#define KEY_MAGIC     "mrm-key-v1 "
 #define KEY_MAGIC_LEN (sizeof(KEY_MAGIC) - 1)
-#define KEY_FILE_LEN (KEY_MAGIC_LEN + 2 * MRM_KEY_BYTES + 1)
+#define KEY_FILE_LEN  (KEY_MAGIC_LEN + 2 * MRM_KEY_BYTES + 1)
 
 int mrm_crypto_init(struct mrm_error *err)
 {
@@ -49,21 +49,23 @@ int mrm_key_create(const char *path, struct mrm_key *key, struct mrm_error *err)
 	text[KEY_FILE_LEN - 1] = '\n';
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
-		rc = mrm_error_set(err, errno == EEXIST ? MRM_ERR_EXISTS : MRM_ERR_IO,
-				   path, "cannot create key file: %s",
-				   strerror(errno));
+		rc = mrm_error_set(
+			err, errno == EEXIST ? MRM_ERR_EXISTS : MRM_ERR_IO,
+			path, "cannot create key file: %s", strerror(errno));
 		goto out;
 	}
 	if (write(fd, text, KEY_FILE_LEN) != (ssize_t)KEY_FILE_LEN ||
 	    fsync(fd) != 0) {
 		rc = mrm_error_set(err, MRM_ERR_IO, path,
-				   "cannot write key file: %s", strerror(errno));
+				   "cannot write key file: %s",
+				   strerror(errno));
 		close(fd);
 		unlink(path);
 		goto out;
 	}
 	if (close(fd))
-		rc = mrm_error_set(err, MRM_ERR_IO, path, "%s", strerror(errno));
+		rc = mrm_error_set(err, MRM_ERR_IO, path, "%s",
+				   strerror(errno));
 out:
 	sodium_memzero(text, sizeof(text));
 	return rc;
@@ -82,19 +84,22 @@ int mrm_key_load(const char *path, struct mrm_key *key, struct mrm_error *err)
 		return rc;
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return mrm_error_set(err, MRM_ERR_CRYPTO, path,
-				     "cannot open the key file: %s (it is created "
-				     "by `mrm init` beside the database)",
-				     strerror(errno));
+		return mrm_error_set(
+			err, MRM_ERR_CRYPTO, path,
+			"cannot open the key file: %s (it is created "
+			"by `mrm init` beside the database)",
+			strerror(errno));
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
-		rc = mrm_error_set(err, MRM_ERR_CRYPTO, path,
-				   "key file is readable by others (mode %03o); "
-				   "run: chmod 600 %s",
-				   (unsigned)(st.st_mode & 0777), path);
+		rc = mrm_error_set(
+			err, MRM_ERR_CRYPTO, path,
+			"key file is readable by others (mode %03o); "
+			"run: chmod 600 %s",
+			(unsigned)(st.st_mode & 0777), path);
 		goto out;
 	}
 	n = read(fd, text, sizeof(text));
-	if (n != (ssize_t)KEY_FILE_LEN || memcmp(text, KEY_MAGIC, KEY_MAGIC_LEN) ||
+	if (n != (ssize_t)KEY_FILE_LEN ||
+	    memcmp(text, KEY_MAGIC, KEY_MAGIC_LEN) ||
 	    sodium_hex2bin(key->bytes, sizeof(key->bytes), text + KEY_MAGIC_LEN,
 			   2 * MRM_KEY_BYTES, NULL, &bin_len, NULL) != 0 ||
 	    bin_len != MRM_KEY_BYTES)
@@ -145,8 +150,8 @@ int mrm_seal(const struct mrm_key *key, const char *ad, const void *plain,
 	else
 		rc = mrm_buf_extend(out, len + MRM_SEAL_OVERHEAD, &dst);
 	if (rc)
-		return mrm_error_set(err, rc, ad, "cannot seal a field of %zu bytes",
-				     len);
+		return mrm_error_set(err, rc, ad,
+				     "cannot seal a field of %zu bytes", len);
 	nonce(dst, npub);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(
 		(unsigned char *)dst + npub, &clen, plain, len,
@@ -171,11 +176,12 @@ int mrm_unseal(const struct mrm_key *key, const char *ad, const void *sealed,
 	plen = len - MRM_SEAL_OVERHEAD;
 	rc = mrm_buf_extend(out, plen, &dst);
 	if (rc)
-		return mrm_error_set(err, rc, ad, "cannot open a field of %zu bytes",
-				     plen);
+		return mrm_error_set(err, rc, ad,
+				     "cannot open a field of %zu bytes", plen);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
 		    (unsigned char *)dst, &got, NULL, s + npub, len - npub,
-		    (const unsigned char *)ad, strlen(ad), s, key->bytes) != 0) {
+		    (const unsigned char *)ad, strlen(ad), s,
+		    key->bytes) != 0) {
 		sodium_memzero(dst, plen);
 		out->len = start;
 		out->ptr[start] = '\0';

@@ -22,29 +22,19 @@ struct exporter {
 };
 
 static const char *const parent_col[MRM_ENT_COUNT] = {
-	[MRM_ENT_EVENT] = "id",
-	[MRM_ENT_ACT] = "event_id",
-	[MRM_ENT_ARREST] = "act_id",
-	[MRM_ENT_DETENTION] = "act_id",
-	[MRM_ENT_DEPORTATION] = "act_id",
-	[MRM_ENT_RETURN] = "act_id",
-	[MRM_ENT_PERPETRATOR] = "act_id",
-	[MRM_ENT_VICTIM] = "id",
-	[MRM_ENT_SOURCE] = "event_id",
-	[MRM_ENT_INTERVENTION] = "event_id",
+	[MRM_ENT_EVENT] = "id",		  [MRM_ENT_ACT] = "event_id",
+	[MRM_ENT_ARREST] = "act_id",	  [MRM_ENT_DETENTION] = "act_id",
+	[MRM_ENT_DEPORTATION] = "act_id", [MRM_ENT_RETURN] = "act_id",
+	[MRM_ENT_PERPETRATOR] = "act_id", [MRM_ENT_VICTIM] = "id",
+	[MRM_ENT_SOURCE] = "event_id",	  [MRM_ENT_INTERVENTION] = "event_id",
 };
 
 static const char *const id_col[MRM_ENT_COUNT] = {
-	[MRM_ENT_EVENT] = "id",
-	[MRM_ENT_ACT] = "id",
-	[MRM_ENT_ARREST] = "act_id",
-	[MRM_ENT_DETENTION] = "act_id",
-	[MRM_ENT_DEPORTATION] = "act_id",
-	[MRM_ENT_RETURN] = "act_id",
-	[MRM_ENT_PERPETRATOR] = "id",
-	[MRM_ENT_VICTIM] = "id",
-	[MRM_ENT_SOURCE] = "id",
-	[MRM_ENT_INTERVENTION] = "id",
+	[MRM_ENT_EVENT] = "id",		  [MRM_ENT_ACT] = "id",
+	[MRM_ENT_ARREST] = "act_id",	  [MRM_ENT_DETENTION] = "act_id",
+	[MRM_ENT_DEPORTATION] = "act_id", [MRM_ENT_RETURN] = "act_id",
+	[MRM_ENT_PERPETRATOR] = "id",	  [MRM_ENT_VICTIM] = "id",
+	[MRM_ENT_SOURCE] = "id",	  [MRM_ENT_INTERVENTION] = "id",
 };
 
 static void exporter_release(struct exporter *x)
@@ -74,8 +64,10 @@ static int exporter_init(struct exporter *x, struct mrm_store *st,
 			if (f->ent != (enum mrm_entity)e)
 				continue;
 			if (f->type == MRM_F_ORG)
-				mrm_buf_addf(&sql, ", (SELECT code FROM org WHERE "
-						   "org.id = %s)", f->column);
+				mrm_buf_addf(&sql,
+					     ", (SELECT code FROM org WHERE "
+					     "org.id = %s)",
+					     f->column);
 			else
 				mrm_buf_addf(&sql, ", %s", f->column);
 		}
@@ -120,18 +112,15 @@ static json_t *field_json(struct exporter *x, sqlite3_stmt *s, int col,
 			       err))
 			return NULL;
 		return json_stringn(mrm_buf_str(&x->plain), x->plain.len);
-	case MRM_F_INT:
-		return json_integer(sqlite3_column_int64(s, col));
-	case MRM_F_BOOL:
-		return json_boolean(sqlite3_column_int(s, col));
-	case MRM_F_REAL:
-		return json_real(sqlite3_column_double(s, col));
+	case MRM_F_INT: return json_integer(sqlite3_column_int64(s, col));
+	case MRM_F_BOOL: return json_boolean(sqlite3_column_int(s, col));
+	case MRM_F_REAL: return json_real(sqlite3_column_double(s, col));
 	case MRM_F_MONEY:
 		mrm_money_format(sqlite3_column_int64(s, col),
-				 currency ? currency : "", money, sizeof(money));
+				 currency ? currency : "", money,
+				 sizeof(money));
 		return json_string(money);
-	default:
-		return json_string((const char *)sqlite3_column_text(s, col));
+	default: return json_string((const char *)sqlite3_column_text(s, col));
 	}
 }
 
@@ -202,9 +191,10 @@ static int append(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
 	(void)x, (void)next, (void)err;
 	if (s == x->sel[MRM_ENT_INTERVENTION] &&
 	    sqlite3_column_type(s, next) != SQLITE_NULL)
-		json_object_set_new(o, "victim",
-				    json_string((const char *)
-							sqlite3_column_text(s, next)));
+		json_object_set_new(
+			o, "victim",
+			json_string(
+				(const char *)sqlite3_column_text(s, next)));
 	return json_array_append_new(ctx, o) ? MRM_ERR_NOMEM : 0;
 }
 
@@ -225,11 +215,11 @@ static int act_row(struct exporter *x, sqlite3_stmt *s, json_t *act, int next,
 	static const struct {
 		enum mrm_entity ent;
 		const char *key;
-	} parts[] = { { MRM_ENT_ARREST, "arrest" },
-		      { MRM_ENT_DETENTION, "detention" },
-		      { MRM_ENT_DEPORTATION, "deportation" },
-		      { MRM_ENT_RETURN, "return" },
-		      { MRM_ENT_PERPETRATOR, "perpetrator" } };
+	} parts[] = {{MRM_ENT_ARREST, "arrest"},
+		     {MRM_ENT_DETENTION, "detention"},
+		     {MRM_ENT_DEPORTATION, "deportation"},
+		     {MRM_ENT_RETURN, "return"},
+		     {MRM_ENT_PERPETRATOR, "perpetrator"}};
 	int64_t act_id = sqlite3_column_int64(s, 0);
 	int64_t victim_id = sqlite3_column_int64(s, next + 1);
 	int has_victim = sqlite3_column_type(s, next + 1) != SQLITE_NULL;
@@ -270,8 +260,9 @@ static int attrs_json(struct exporter *x, int64_t event_id, json_t *ev)
 			list = json_array();
 			json_object_set_new(attrs, name, list);
 		}
-		json_array_append_new(list, json_string((const char *)
-							sqlite3_column_text(s, 1)));
+		json_array_append_new(
+			list,
+			json_string((const char *)sqlite3_column_text(s, 1)));
 	}
 	sqlite3_reset(s);
 	if (json_object_size(attrs))
@@ -335,10 +326,11 @@ static int orgs_json(struct mrm_store *st, json_t **out, struct mrm_error *err)
 	sqlite3_stmt *s = NULL;
 	json_t *arr = json_array();
 
-	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT code, name, country, kind FROM org ORDER "
-			       "BY code",
-			       -1, &s, NULL)) {
+	if (sqlite3_prepare_v2(
+		    mrm_store_db(st),
+		    "SELECT code, name, country, kind FROM org ORDER "
+		    "BY code",
+		    -1, &s, NULL)) {
 		json_decref(arr);
 		return mrm_store_fail(st, err, "organisations");
 	}
@@ -349,9 +341,10 @@ static int orgs_json(struct mrm_store *st, json_t **out, struct mrm_error *err)
 				      sqlite3_column_text(s, 2));
 
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			json_object_set_new(o, "kind",
-					    json_string((const char *)
-								sqlite3_column_text(s, 3)));
+			json_object_set_new(
+				o, "kind",
+				json_string((const char *)sqlite3_column_text(
+					s, 3)));
 		json_array_append_new(arr, o);
 	}
 	sqlite3_finalize(s);
@@ -368,8 +361,8 @@ static int write_str(FILE *out, const char *s, struct mrm_error *err)
 
 int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err)
 {
-	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER |
-			     JSON_REAL_PRECISION(12);
+	const size_t flags =
+		JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
 	struct exporter x;
 	sqlite3_stmt *ids = NULL;
 	json_t *orgs = NULL;
@@ -382,15 +375,14 @@ int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err)
 	if (rc)
 		goto out;
 	text = json_dumps(orgs, flags);
-	rc = write_str(out, "{\"format\":\"mrm-export/1\",\n\"organisations\":",
-		       err);
+	rc = write_str(
+		out, "{\"format\":\"mrm-export/1\",\n\"organisations\":", err);
 	if (!rc)
 		rc = write_str(out, text ? text : "[]", err);
 	if (!rc)
 		rc = write_str(out, ",\n\"events\":[\n", err);
-	if (rc ||
-	    sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id", -1,
-			       &ids, NULL)) {
+	if (rc || sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id",
+				     -1, &ids, NULL)) {
 		rc = rc ? rc : mrm_store_fail(st, err, "events");
 		goto out;
 	}
@@ -524,7 +516,8 @@ static size_t rows_needed(const struct csv_out *c, json_t *ev)
 		m = json_array_size(json_object_get(ev, "interventions"));
 		n = m > n ? m : n;
 	}
-	json_object_foreach(json_object_get(ev, "attrs"), k, v) {
+	json_object_foreach(json_object_get(ev, "attrs"), k, v)
+	{
 		m = json_array_size(v);
 		n = m > n ? m : n;
 	}
@@ -557,17 +550,26 @@ static int csv_event(struct csv_out *c, json_t *ev, struct mrm_error *err)
 			if (!wanted(c, fd->ent))
 				continue;
 			h = holder(ev, act, fd->ent, k);
-			rc = put_cell(c, scalar_text(
-				json_object_get(h, fd->name +
-						strlen(mrm_entity_prefix(fd->ent)) + 1),
-				&c->cell));
+			rc = put_cell(
+				c,
+				scalar_text(
+					json_object_get(
+						h,
+						fd->name +
+							strlen(mrm_entity_prefix(
+								fd->ent)) +
+							1),
+					&c->cell));
 		}
-		json_array_foreach(c->attr_names, i, name) {
-			json_t *vals = json_object_get(json_object_get(ev, "attrs"),
-						       json_string_value(name));
+		json_array_foreach(c->attr_names, i, name)
+		{
+			json_t *vals =
+				json_object_get(json_object_get(ev, "attrs"),
+						json_string_value(name));
 			if (!rc)
-				rc = put_cell(c, scalar_text(json_array_get(vals, k),
-							     &c->cell));
+				rc = put_cell(
+					c, scalar_text(json_array_get(vals, k),
+						       &c->cell));
 		}
 		if (!rc)
 			rc = end_line(c, err);
@@ -587,8 +589,9 @@ static int attr_names(struct mrm_store *st, json_t **out, struct mrm_error *err)
 			       -1, &s, NULL))
 		return mrm_store_fail(st, err, "attributes");
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(*out, json_string((const char *)
-							sqlite3_column_text(s, 0)));
+		json_array_append_new(
+			*out,
+			json_string((const char *)sqlite3_column_text(s, 0)));
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -599,16 +602,18 @@ static int csv_orgs(struct mrm_store *st, struct csv_out *c,
 	json_t *orgs = NULL, *o;
 	size_t i;
 	int rc = orgs_json(st, &orgs, err);
-	static const char *const cols[] = { "code", "name", "country", "kind" };
+	static const char *const cols[] = {"code", "name", "country", "kind"};
 
 	for (size_t k = 0; !rc && k < 4; k++)
 		rc = put_cell(c, cols[k]);
 	if (!rc)
 		rc = end_line(c, err);
-	json_array_foreach(orgs, i, o) {
+	json_array_foreach(orgs, i, o)
+	{
 		for (size_t k = 0; !rc && k < 4; k++)
-			rc = put_cell(c, scalar_text(json_object_get(o, cols[k]),
-						     &c->cell));
+			rc = put_cell(c,
+				      scalar_text(json_object_get(o, cols[k]),
+						  &c->cell));
 		if (!rc)
 			rc = end_line(c, err);
 	}
@@ -619,8 +624,12 @@ static int csv_orgs(struct mrm_store *st, struct csv_out *c,
 int mrm_export_csv(struct mrm_store *st, const char *what, FILE *out,
 		   struct mrm_error *err)
 {
-	struct csv_out c = { out, what, NULL, MRM_BUF_INIT(256u << 20),
-			     MRM_BUF_INIT(1u << 20), 0 };
+	struct csv_out c = {out,
+			    what,
+			    NULL,
+			    MRM_BUF_INIT(256u << 20),
+			    MRM_BUF_INIT(1u << 20),
+			    0};
 	struct exporter x;
 	sqlite3_stmt *ids = NULL;
 	int rc;

@@ -13,19 +13,46 @@
 #include <string.h>
 #include <strings.h>
 
-#define T(n, e, c) { n, MRM_ENT_##e, c, MRM_F_TEXT, NULL, 0, 0 }
-#define S(n, e, c) { n, MRM_ENT_##e, c, MRM_F_SECRET, NULL, 0, 0 }
-#define D(n, e, c) { n, MRM_ENT_##e, c, MRM_F_DATE, NULL, 0, 0 }
-#define V(n, e, c, s) { n, MRM_ENT_##e, c, MRM_F_VOCAB, s, 0, 0 }
-#define B(n, e, c) { n, MRM_ENT_##e, c, MRM_F_BOOL, NULL, 0, 0 }
-#define M(n, e, c, cur) { n, MRM_ENT_##e, c, MRM_F_MONEY, cur, 0, 0 }
-#define C(n, e, c) { n, MRM_ENT_##e, c, MRM_F_CURRENCY, NULL, 0, 0 }
-#define I(n, e, c, lo, hi) { n, MRM_ENT_##e, c, MRM_F_INT, NULL, lo, hi }
-#define R(n, e, c, lo, hi) { n, MRM_ENT_##e, c, MRM_F_REAL, NULL, lo, hi }
+#define T(n, e, c)                                                             \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_TEXT, NULL, 0, 0                      \
+	}
+#define S(n, e, c)                                                             \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_SECRET, NULL, 0, 0                    \
+	}
+#define D(n, e, c)                                                             \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_DATE, NULL, 0, 0                      \
+	}
+#define V(n, e, c, s)                                                          \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_VOCAB, s, 0, 0                        \
+	}
+#define B(n, e, c)                                                             \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_BOOL, NULL, 0, 0                      \
+	}
+#define M(n, e, c, cur)                                                        \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_MONEY, cur, 0, 0                      \
+	}
+#define C(n, e, c)                                                             \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_CURRENCY, NULL, 0, 0                  \
+	}
+#define I(n, e, c, lo, hi)                                                     \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_INT, NULL, lo, hi                     \
+	}
+#define R(n, e, c, lo, hi)                                                     \
+	{                                                                      \
+		n, MRM_ENT_##e, c, MRM_F_REAL, NULL, lo, hi                    \
+	}
 
 const struct mrm_field mrm_fields[] = {
-	{ "event.key", MRM_ENT_EVENT, "key", MRM_F_TEXT, NULL, 0, 256 },
-	{ "event.org", MRM_ENT_EVENT, "org_id", MRM_F_ORG, NULL, 0, 0 },
+	{"event.key", MRM_ENT_EVENT, "key", MRM_F_TEXT, NULL, 0, 256},
+	{"event.org", MRM_ENT_EVENT, "org_id", MRM_F_ORG, NULL, 0, 0},
 	T("event.title", EVENT, "title"),
 	T("event.summary", EVENT, "summary"),
 	S("event.narrative", EVENT, "narrative"),
@@ -38,8 +65,8 @@ const struct mrm_field mrm_fields[] = {
 	R("event.latitude", EVENT, "latitude", -90, 90),
 	R("event.longitude", EVENT, "longitude", -180, 180),
 	T("event.status", EVENT, "status"),
-	{ "event.confidentiality", MRM_ENT_EVENT, "confidentiality", MRM_F_ENUM,
-	  "public|restricted|confidential", 0, 0 },
+	{"event.confidentiality", MRM_ENT_EVENT, "confidentiality", MRM_F_ENUM,
+	 "public|restricted|confidential", 0, 0},
 
 	V("act.type", ACT, "type", "act_type"),
 	D("act.start_date", ACT, "start_date"),
@@ -57,7 +84,8 @@ const struct mrm_field mrm_fields[] = {
 	M("arrest.money_paid", ARREST, "money_paid", "arrest.currency"),
 	C("arrest.currency", ARREST, "currency"),
 
-	V("detention.facility_type", DETENTION, "facility_type", "facility_type"),
+	V("detention.facility_type", DETENTION, "facility_type",
+	  "facility_type"),
 	T("detention.facility_name", DETENTION, "facility_name"),
 	B("detention.legal_counsel", DETENTION, "legal_counsel"),
 	B("detention.consular_access", DETENTION, "consular_access"),
@@ -77,9 +105,9 @@ const struct mrm_field mrm_fields[] = {
 	T("perpetrator.name", PERPETRATOR, "name"),
 	T("perpetrator.degree", PERPETRATOR, "degree"),
 
-	{ "victim.key", MRM_ENT_VICTIM, "key", MRM_F_TEXT, NULL, 0, 256 },
-	{ "victim.unit", MRM_ENT_VICTIM, "unit", MRM_F_ENUM, "individual|group",
-	  0, 0 },
+	{"victim.key", MRM_ENT_VICTIM, "key", MRM_F_TEXT, NULL, 0, 256},
+	{"victim.unit", MRM_ENT_VICTIM, "unit", MRM_F_ENUM, "individual|group",
+	 0, 0},
 	I("victim.group_size", VICTIM, "group_size", 1, 10000000),
 	S("victim.name", VICTIM, "name"),
 	S("victim.other_names", VICTIM, "other_names"),
@@ -119,16 +147,16 @@ const size_t mrm_field_count = sizeof(mrm_fields) / sizeof(mrm_fields[0]);
 static const struct {
 	const char *table, *prefix;
 } entities[MRM_ENT_COUNT] = {
-	[MRM_ENT_EVENT] = { "event", "event" },
-	[MRM_ENT_ACT] = { "act", "act" },
-	[MRM_ENT_ARREST] = { "act_arrest", "arrest" },
-	[MRM_ENT_DETENTION] = { "act_detention", "detention" },
-	[MRM_ENT_DEPORTATION] = { "act_deportation", "deportation" },
-	[MRM_ENT_RETURN] = { "act_return", "return" },
-	[MRM_ENT_PERPETRATOR] = { "involvement", "perpetrator" },
-	[MRM_ENT_VICTIM] = { "person", "victim" },
-	[MRM_ENT_SOURCE] = { "source", "source" },
-	[MRM_ENT_INTERVENTION] = { "intervention", "intervention" },
+	[MRM_ENT_EVENT] = {"event", "event"},
+	[MRM_ENT_ACT] = {"act", "act"},
+	[MRM_ENT_ARREST] = {"act_arrest", "arrest"},
+	[MRM_ENT_DETENTION] = {"act_detention", "detention"},
+	[MRM_ENT_DEPORTATION] = {"act_deportation", "deportation"},
+	[MRM_ENT_RETURN] = {"act_return", "return"},
+	[MRM_ENT_PERPETRATOR] = {"involvement", "perpetrator"},
+	[MRM_ENT_VICTIM] = {"person", "victim"},
+	[MRM_ENT_SOURCE] = {"source", "source"},
+	[MRM_ENT_INTERVENTION] = {"intervention", "intervention"},
 };
 
 const char *mrm_entity_table(enum mrm_entity ent)
@@ -192,8 +220,8 @@ int mrm_field_is_attr(const char *name)
 
 void mrm_field_suggest(const char *name, char *out, size_t size)
 {
-	size_t best[3] = { (size_t)-1, (size_t)-1, (size_t)-1 };
-	int idx[3] = { -1, -1, -1 };
+	size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+	int idx[3] = {-1, -1, -1};
 
 	for (size_t i = 0; i < mrm_field_count; i++) {
 		size_t d = mrm_utf8_distance(name, mrm_fields[i].name);
@@ -218,11 +246,10 @@ static const struct {
 	const char code[4];
 	int digits;
 } currencies[] = {
-	{ "AUD", 2 }, { "BDT", 2 }, { "CNY", 2 }, { "EUR", 2 }, { "GBP", 2 },
-	{ "HKD", 2 }, { "IDR", 2 }, { "INR", 2 }, { "JPY", 0 }, { "KHR", 2 },
-	{ "KRW", 0 }, { "LAK", 2 }, { "MMK", 2 }, { "MYR", 2 }, { "NPR", 2 },
-	{ "PHP", 2 }, { "SGD", 2 }, { "THB", 2 }, { "TWD", 2 }, { "USD", 2 },
-	{ "VND", 0 },
+	{"AUD", 2}, {"BDT", 2}, {"CNY", 2}, {"EUR", 2}, {"GBP", 2}, {"HKD", 2},
+	{"IDR", 2}, {"INR", 2}, {"JPY", 0}, {"KHR", 2}, {"KRW", 0}, {"LAK", 2},
+	{"MMK", 2}, {"MYR", 2}, {"NPR", 2}, {"PHP", 2}, {"SGD", 2}, {"THB", 2},
+	{"TWD", 2}, {"USD", 2}, {"VND", 0},
 };
 
 int mrm_currency_digits(const char *code)
@@ -238,7 +265,8 @@ void mrm_money_format(int64_t minor, const char *currency, char *out,
 {
 	int digits = mrm_currency_digits(currency);
 	int64_t scale = 1;
-	uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	uint64_t mag =
+		minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
 
 	for (int i = 0; i < digits; i++)
 		scale *= 10;
@@ -248,12 +276,14 @@ void mrm_money_format(int64_t minor, const char *currency, char *out,
 	else
 		snprintf(out, size, "%s%llu.%0*llu", minor < 0 ? "-" : "",
 			 (unsigned long long)(mag / (uint64_t)scale),
-			 digits & 7, (unsigned long long)(mag % (uint64_t)scale));
+			 digits & 7,
+			 (unsigned long long)(mag % (uint64_t)scale));
 }
 
 static int days_in_month(int y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -271,15 +301,25 @@ static int date_emit(int y, int m, int d, int prec, struct mrm_buf *out,
 				     "month %d is out of range (1-12)", m);
 	if (prec == 3 && (d < 1 || d > days_in_month(y, m)))
 		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-				     "day %d does not exist in %04d-%02d", d, y, m);
+				     "day %d does not exist in %04d-%02d", d, y,
+				     m);
 	{
 		/* by hand: this runs for every date of every imported row */
-		char iso[10] = { (char)('0' + y / 1000), (char)('0' + y / 100 % 10),
-				 (char)('0' + y / 10 % 10), (char)('0' + y % 10),
-				 '-', (char)('0' + m / 10), (char)('0' + m % 10),
-				 '-', (char)('0' + d / 10), (char)('0' + d % 10) };
+		char iso[10] = {(char)('0' + y / 1000),
+				(char)('0' + y / 100 % 10),
+				(char)('0' + y / 10 % 10),
+				(char)('0' + y % 10),
+				'-',
+				(char)('0' + m / 10),
+				(char)('0' + m % 10),
+				'-',
+				(char)('0' + d / 10),
+				(char)('0' + d % 10)};
 
-		return mrm_buf_add(out, iso, prec == 1 ? 4 : prec == 2 ? 7 : 10);
+		return mrm_buf_add(out, iso,
+				   prec == 1   ? 4
+				   : prec == 2 ? 7
+					       : 10);
 	}
 }
 
@@ -318,10 +358,9 @@ static int parse_iso_date(const char *s, struct mrm_buf *out,
 	return date_emit(y, m, d, prec, out, err);
 }
 
-static const char *const month_names[] = { "january", "february", "march",
-					    "april",   "may",      "june",
-					    "july",    "august",   "september",
-					    "october", "november", "december" };
+static const char *const month_names[] = {
+	"january", "february", "march",	    "april",   "may",	   "june",
+	"july",	   "august",   "september", "october", "november", "december"};
 
 static const char *month_name(const char *s, int abbrev, int *m)
 {
@@ -343,12 +382,15 @@ int mrm_date_parse_format(const char *s, const char *format,
 	int y = 0, m = 1, d = 1, prec;
 	const char *p = s, *f;
 
-	prec = !strcmp(precision, "day") ? 3 : !strcmp(precision, "month") ? 2
-		: !strcmp(precision, "year") ? 1 : 0;
+	prec = !strcmp(precision, "day")     ? 3
+	       : !strcmp(precision, "month") ? 2
+	       : !strcmp(precision, "year")  ? 1
+					     : 0;
 	if (!prec)
-		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-				     "precision \"%s\" must be day, month or year",
-				     precision);
+		return mrm_error_set(
+			err, MRM_ERR_INVALID, NULL,
+			"precision \"%s\" must be day, month or year",
+			precision);
 	for (f = format; *f && p; f++) {
 		if (*f != '%') {
 			p = (*p == *f) ? p + 1 : NULL;
@@ -367,18 +409,20 @@ int mrm_date_parse_format(const char *s, const char *format,
 		case 'b': p = month_name(p, 1, &m); break;
 		case '%': p = (*p == '%') ? p + 1 : NULL; break;
 		default:
-			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-					     "date format \"%s\": unsupported %%%c",
-					     format, *f ? *f : ' ');
+			return mrm_error_set(
+				err, MRM_ERR_INVALID, NULL,
+				"date format \"%s\": unsupported %%%c", format,
+				*f ? *f : ' ');
 		}
 		if (!*f)
 			break;
 	}
 	if (!p || *p || *f)
-		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-				     "bad date \"%s\": does not match the format "
-				     "\"%s\"",
-				     s, format);
+		return mrm_error_set(
+			err, MRM_ERR_INVALID, NULL,
+			"bad date \"%s\": does not match the format "
+			"\"%s\"",
+			s, format);
 	return date_emit(y, m, d, prec, out, err);
 }
 
@@ -396,9 +440,10 @@ static int parse_number(const struct mrm_field *f, const char *s,
 			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
 					     "\"%s\" is not a whole number", s);
 		if ((double)n < f->min || (double)n > f->max)
-			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-					     "%lld is out of range (%.0f to %.0f)",
-					     n, f->min, f->max);
+			return mrm_error_set(
+				err, MRM_ERR_INVALID, NULL,
+				"%lld is out of range (%.0f to %.0f)", n,
+				f->min, f->max);
 		return mrm_buf_addf(out, "%lld", n);
 	}
 	v = strtod(s, &end);
@@ -413,8 +458,8 @@ static int parse_number(const struct mrm_field *f, const char *s,
 }
 
 /* "1,500.50" -> minor units with `dig` digits, exact (no floating point). */
-static int parse_money(const char *s, const char *currency,
-		       struct mrm_buf *out, struct mrm_error *err)
+static int parse_money(const char *s, const char *currency, struct mrm_buf *out,
+		       struct mrm_error *err)
 {
 	int dig = currency ? mrm_currency_digits(currency) : -1;
 	unsigned long long whole = 0, frac = 0;
@@ -442,17 +487,18 @@ static int parse_money(const char *s, const char *currency,
 			goto bad;
 		if (nfrac < 0) {
 			if (whole > 100000000000000ULL)
-				return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-						     "amount \"%s\" is too large",
-						     s);
+				return mrm_error_set(
+					err, MRM_ERR_INVALID, NULL,
+					"amount \"%s\" is too large", s);
 			whole = whole * 10 + (unsigned)(*p - '0');
 		} else if (++nfrac <= dig) {
 			frac = frac * 10 + (unsigned)(*p - '0');
 		} else if (*p != '0') {
-			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-					     "amount \"%s\" has more decimals than "
-					     "%s allows (%d)",
-					     s, currency, dig);
+			return mrm_error_set(
+				err, MRM_ERR_INVALID, NULL,
+				"amount \"%s\" has more decimals than "
+				"%s allows (%d)",
+				s, currency, dig);
 		}
 	}
 	for (int i = nfrac < 0 ? 0 : nfrac; i < dig; i++)
@@ -462,13 +508,14 @@ static int parse_money(const char *s, const char *currency,
 	return mrm_buf_addf(out, "%s%llu", neg ? "-" : "", whole + frac);
 bad:
 	return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-			     "\"%s\" is not an amount (write it like 1500.50)", s);
+			     "\"%s\" is not an amount (write it like 1500.50)",
+			     s);
 }
 
 static int parse_bool(const char *s, struct mrm_buf *out, struct mrm_error *err)
 {
-	static const char *const yes[] = { "true", "yes", "1", "y" };
-	static const char *const no[] = { "false", "no", "0", "n" };
+	static const char *const yes[] = {"true", "yes", "1", "y"};
+	static const char *const no[] = {"false", "no", "0", "n"};
 
 	for (size_t i = 0; i < 4; i++) {
 		if (!strcasecmp(s, yes[i]))
@@ -477,7 +524,8 @@ static int parse_bool(const char *s, struct mrm_buf *out, struct mrm_error *err)
 			return mrm_buf_addc(out, '0');
 	}
 	return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-			     "\"%s\" is not true or false (also yes/no, 1/0)", s);
+			     "\"%s\" is not true or false (also yes/no, 1/0)",
+			     s);
 }
 
 static int parse_enum(const struct mrm_field *f, const char *s,
@@ -522,17 +570,12 @@ int mrm_field_normalise(const struct mrm_field *f, const char *raw,
 					     "longer than %.0f bytes", f->max);
 		return mrm_buf_adds(out, raw);
 	case MRM_F_SECRET:
-	case MRM_F_ORG:
-		return mrm_buf_adds(out, raw);
-	case MRM_F_DATE:
-		return parse_iso_date(raw, out, err);
+	case MRM_F_ORG: return mrm_buf_adds(out, raw);
+	case MRM_F_DATE: return parse_iso_date(raw, out, err);
 	case MRM_F_INT:
-	case MRM_F_REAL:
-		return parse_number(f, raw, out, err);
-	case MRM_F_BOOL:
-		return parse_bool(raw, out, err);
-	case MRM_F_MONEY:
-		return parse_money(raw, currency, out, err);
+	case MRM_F_REAL: return parse_number(f, raw, out, err);
+	case MRM_F_BOOL: return parse_bool(raw, out, err);
+	case MRM_F_MONEY: return parse_money(raw, currency, out, err);
 	case MRM_F_CURRENCY: {
 		char up[4];
 
@@ -540,17 +583,16 @@ int mrm_field_normalise(const struct mrm_field *f, const char *raw,
 			up[i] = (char)toupper((unsigned char)raw[i]);
 		up[3] = '\0';
 		if (strlen(raw) != 3 || mrm_currency_digits(up) < 0)
-			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
-					     "unknown currency \"%s\" (ISO 4217, "
-					     "e.g. THB, MMK, KHR, LAK, VND, CNY, "
-					     "USD)",
-					     raw);
+			return mrm_error_set(
+				err, MRM_ERR_INVALID, NULL,
+				"unknown currency \"%s\" (ISO 4217, "
+				"e.g. THB, MMK, KHR, LAK, VND, CNY, "
+				"USD)",
+				raw);
 		return mrm_buf_adds(out, up);
 	}
-	case MRM_F_VOCAB:
-		return parse_vocab(f, raw, vocab, out, err);
-	case MRM_F_ENUM:
-		return parse_enum(f, raw, out, err);
+	case MRM_F_VOCAB: return parse_vocab(f, raw, vocab, out, err);
+	case MRM_F_ENUM: return parse_enum(f, raw, out, err);
 	}
 	return MRM_ERR_INVALID;
 }

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #define DEFAULT_MAX_ERRORS 20
-#define PROGRESS_EVERY 4096
+#define PROGRESS_EVERY	   4096
 
 /* Extra leading columns of each entity's INSERT, before its fields. */
 static const char *const lead_cols[MRM_ENT_COUNT] = {
@@ -42,7 +42,8 @@ static int prepare_inserts(struct importer *im, struct mrm_error *err)
 			     lead_cols[e]);
 		for (size_t i = 0; i < mrm_field_count; i++)
 			if (mrm_fields[i].ent == (enum mrm_entity)e)
-				mrm_buf_addf(&sql, ", %s", mrm_fields[i].column);
+				mrm_buf_addf(&sql, ", %s",
+					     mrm_fields[i].column);
 		mrm_buf_adds(&sql, ") VALUES (?");
 		for (int i = 1; i < nlead; i++)
 			mrm_buf_adds(&sql, ", ?");
@@ -55,14 +56,16 @@ static int prepare_inserts(struct importer *im, struct mrm_error *err)
 					     SQLITE_PREPARE_PERSISTENT,
 					     &im->ins[e], NULL)) {
 			mrm_buf_release(&sql);
-			return mrm_store_fail(im->st, err, "preparing the import");
+			return mrm_store_fail(im->st, err,
+					      "preparing the import");
 		}
 		mrm_buf_release(&sql);
 	}
-	if (sqlite3_prepare_v2(im->db,
-			       "INSERT OR IGNORE INTO event_attr(event_id, name,"
-			       " value) VALUES (?,?,?)",
-			       -1, &im->ins_attr, NULL) ||
+	if (sqlite3_prepare_v2(
+		    im->db,
+		    "INSERT OR IGNORE INTO event_attr(event_id, name,"
+		    " value) VALUES (?,?,?)",
+		    -1, &im->ins_attr, NULL) ||
 	    sqlite3_prepare_v2(im->db,
 			       "SELECT id FROM event WHERE org_id=? AND key=?",
 			       -1, &im->find_event, NULL) ||
@@ -94,13 +97,15 @@ static int load_orgs(struct importer *im, struct mrm_error *err)
 	int64_t count = 0, only = 0;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(im->db, "SELECT id, code FROM org", -1, &s, NULL))
+	if (sqlite3_prepare_v2(im->db, "SELECT id, code FROM org", -1, &s,
+			       NULL))
 		return mrm_store_fail(im->st, err, "organisations");
 	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
 		only = sqlite3_column_int64(s, 0);
 		count++;
 		rc = mrm_hmap_put(&im->orgs,
-				  (const char *)sqlite3_column_text(s, 1), only);
+				  (const char *)sqlite3_column_text(s, 1),
+				  only);
 	}
 	sqlite3_finalize(s);
 	if (rc)
@@ -233,8 +238,7 @@ static int bind_fields(struct importer *im, enum mrm_entity ent,
 		case MRM_F_REAL:
 			sqlite3_bind_double(s, col, strtod(v, NULL));
 			break;
-		default:
-			sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
+		default: sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
 		}
 	}
 	return rc;
@@ -243,9 +247,9 @@ static int bind_fields(struct importer *im, enum mrm_entity ent,
 static int run(struct importer *im, enum mrm_entity ent, struct mrm_error *err)
 {
 	sqlite3_stmt *s = im->ins[ent];
-	int rc = sqlite3_step(s) == SQLITE_DONE ?
-			 0 :
-			 mrm_store_fail(im->st, err, mrm_entity_table(ent));
+	int rc = sqlite3_step(s) == SQLITE_DONE
+			 ? 0
+			 : mrm_store_fail(im->st, err, mrm_entity_table(ent));
 
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -280,9 +284,8 @@ static int find_id(sqlite3_stmt *s, int64_t org, const char *key, int64_t *id)
 }
 
 /* The victim of an act: an existing person by key, or a new one. */
-static int write_victim(struct importer *im, struct rec_part *p,
-			int64_t act_id, int64_t *id,
-			struct mrm_error *err)
+static int write_victim(struct importer *im, struct rec_part *p, int64_t act_id,
+			int64_t *id, struct mrm_error *err)
 {
 	int kf = mrm_field_index("victim.key");
 	char auto_key[600], scoped[700];
@@ -321,13 +324,11 @@ static int write_victim(struct importer *im, struct rec_part *p,
 }
 
 static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
-		     int64_t *victim_out,
-		     struct mrm_error *err)
+		     int64_t *victim_out, struct mrm_error *err)
 {
 	static const enum mrm_entity details[] = {
 		MRM_ENT_ARREST, MRM_ENT_DETENTION, MRM_ENT_DEPORTATION,
-		MRM_ENT_RETURN, MRM_ENT_PERPETRATOR
-	};
+		MRM_ENT_RETURN, MRM_ENT_PERPETRATOR};
 	int64_t act_id = im->next_act++, victim = 0;
 	sqlite3_stmt *s = im->ins[MRM_ENT_ACT];
 	int rc = write_victim(im, p, act_id, &victim, err);
@@ -341,7 +342,8 @@ static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
 	rc = bind_fields(im, MRM_ENT_ACT, p, act_id, err);
 	if (!rc)
 		rc = run(im, MRM_ENT_ACT, err);
-	for (size_t d = 0; !rc && d < sizeof(details) / sizeof(details[0]); d++) {
+	for (size_t d = 0; !rc && d < sizeof(details) / sizeof(details[0]);
+	     d++) {
 		if (!any_of(p, details[d]))
 			continue;
 		sqlite3_bind_int64(im->ins[details[d]], 1, act_id);
@@ -370,8 +372,9 @@ static int first_time(struct importer *im, enum mrm_entity ent,
 			continue;
 		rc = mrm_buf_addc(b, '\x1f');
 		if (!rc)
-			rc = mrm_buf_adds(b, p->off[i] ? rec_get(&im->row, p, (int)i)
-						       : "\x1e");
+			rc = mrm_buf_adds(
+				b, p->off[i] ? rec_get(&im->row, p, (int)i)
+					     : "\x1e");
 	}
 	if (rc)
 		return rc;
@@ -391,8 +394,8 @@ static int write_extra(struct importer *im, enum mrm_entity ent,
 			continue;
 		sqlite3_bind_int64(im->ins[ent], 1, event_id);
 		if (ent == MRM_ENT_INTERVENTION) {
-			const char *ref = rec_get(&im->row, &list->v[i],
-						  REC_VICTIM_REF);
+			const char *ref =
+				rec_get(&im->row, &list->v[i], REC_VICTIM_REF);
 			int64_t who = victim;
 			char scoped[700];
 
@@ -430,8 +433,8 @@ void importer_field_problem(struct importer *im, const char *field,
 /* Resolve the row's owner into row->org; a problem when unknown. */
 static void row_owner(struct importer *im, struct rec_row *row)
 {
-	const char *org = rec_get(row, &row->event,
-				  mrm_field_index("event.org"));
+	const char *org =
+		rec_get(row, &row->event, mrm_field_index("event.org"));
 	struct mrm_error e;
 
 	if (org && mrm_hmap_get(&im->orgs, org, &row->org))
@@ -441,9 +444,10 @@ static void row_owner(struct importer *im, struct rec_row *row)
 		return;
 	}
 	if (org)
-		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-			      "no organisation \"%s\" (add it with mrm org add)",
-			      org);
+		mrm_error_set(
+			&e, MRM_ERR_INVALID, NULL,
+			"no organisation \"%s\" (add it with mrm org add)",
+			org);
 	else
 		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
 			      "no owning organisation: give --org CODE or an "
@@ -453,14 +457,13 @@ static void row_owner(struct importer *im, struct rec_row *row)
 
 void importer_check_row(struct importer *im, struct rec_row *row)
 {
-	static const char *const required[] = { "event.key", "event.title" };
+	static const char *const required[] = {"event.key", "event.title"};
 	int unit = mrm_field_index("victim.unit");
 	int size = mrm_field_index("victim.group_size");
 	struct mrm_error e;
 
 	for (size_t i = 0; i < 2; i++)
-		if (!rec_get(row, &row->event,
-			     mrm_field_index(required[i]))) {
+		if (!rec_get(row, &row->event, mrm_field_index(required[i]))) {
 			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
 				      "missing required field %s", required[i]);
 			importer_field_problem(im, required[i], &e);
@@ -482,8 +485,8 @@ void importer_check_row(struct importer *im, struct rec_row *row)
 			importer_field_problem(im, "victim.group_size", &e);
 		}
 		/* the defaults, written out so that exports carry them */
-		if ((!u && rec_set(row, p, unit,
-				   many ? "group" : "individual")) ||
+		if ((!u &&
+		     rec_set(row, p, unit, many ? "group" : "individual")) ||
 		    (!n && rec_set(row, p, size, "1")))
 			return;
 	}
@@ -491,8 +494,8 @@ void importer_check_row(struct importer *im, struct rec_row *row)
 
 int importer_write_row(struct importer *im, struct mrm_error *err)
 {
-	const char *key = rec_get(&im->row, &im->row.event,
-				  mrm_field_index("event.key"));
+	const char *key =
+		rec_get(&im->row, &im->row.event, mrm_field_index("event.key"));
 	char scoped[700];
 	int64_t event_id = 0, victim = 0;
 	int rc = 0;
@@ -520,13 +523,15 @@ int importer_write_row(struct importer *im, struct mrm_error *err)
 		sqlite3_stmt *s = im->ins_attr;
 
 		sqlite3_bind_int64(s, 1, event_id);
-		sqlite3_bind_text(s, 2, rec_str(&im->row, im->row.attrs[i].name),
-				  -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, rec_str(&im->row, im->row.attrs[i].value),
-				  -1, SQLITE_STATIC);
-		rc = sqlite3_step(s) == SQLITE_DONE ?
-			     0 :
-			     mrm_store_fail(im->st, err, "attributes");
+		sqlite3_bind_text(s, 2,
+				  rec_str(&im->row, im->row.attrs[i].name), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(s, 3,
+				  rec_str(&im->row, im->row.attrs[i].value), -1,
+				  SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE
+			     ? 0
+			     : mrm_store_fail(im->st, err, "attributes");
 		sqlite3_reset(s);
 	}
 	for (size_t i = 0; !rc && i < im->row.acts.n; i++)
@@ -572,9 +577,9 @@ int importer_finish(struct importer *im, const char *name,
 				     "import the good rows)",
 				     (unsigned long long)im->stats->errors,
 				     im->stats->errors == 1 ? "" : "s",
-				     im->stats->errors > im->opts.max_errors ?
-					     " (only the first shown)" :
-					     "");
+				     im->stats->errors > im->opts.max_errors
+					     ? " (only the first shown)"
+					     : "");
 	}
 	rc = index_new_events(im, err);
 	if (!rc)
@@ -592,15 +597,16 @@ static void csv_where(struct importer *im, int col, char *where, size_t size)
 
 	if (col >= 0)
 		snprintf(where, size, "%s:%lu:%d", im->name,
-			 (size_t)col < n ? mrm_csv_field_line(im->csv, (size_t)col)
-					 : mrm_csv_line(im->csv),
+			 (size_t)col < n
+				 ? mrm_csv_field_line(im->csv, (size_t)col)
+				 : mrm_csv_line(im->csv),
 			 col + 1);
 	else
-		snprintf(where, size, "%s:%lu", im->name, mrm_csv_line(im->csv));
+		snprintf(where, size, "%s:%lu", im->name,
+			 mrm_csv_line(im->csv));
 }
 
-static void csv_locate(struct importer *im, int field, char *where,
-		       size_t size)
+static void csv_locate(struct importer *im, int field, char *where, size_t size)
 {
 	csv_where(im, field >= 0 ? mapping_column(im->map, field) : -1, where,
 		  size);
@@ -679,7 +685,8 @@ static int read_header(struct importer *im, const char ***fields, size_t *cap,
 		rc = mapping_bind(im->opts.mapping, *fields, *nhead, im->name,
 				  err);
 	else if (!rc)
-		rc = mapping_native(&im->native, *fields, *nhead, im->name, err);
+		rc = mapping_native(&im->native, *fields, *nhead, im->name,
+				    err);
 	im->map = im->opts.mapping ? im->opts.mapping : im->native;
 	if (!rc)
 		rc = write_reject(im, *fields, *nhead, "errors");
@@ -734,9 +741,9 @@ struct pipe {
 	pthread_cond_t changed;
 	struct rec_row ring[QUEUE_ROWS];
 	size_t head, count;
-	int done;   /* the reader has finished */
-	int stop;   /* the writer has failed: the reader stops */
-	int rc;     /* the reader's result */
+	int done; /* the reader has finished */
+	int stop; /* the writer has failed: the reader stops */
+	int rc;	  /* the reader's result */
 	size_t nhead;
 	uint64_t total;
 };
@@ -852,7 +859,7 @@ static void *csv_reader(void *arg)
 static int csv_pipeline(struct importer *im, size_t nhead, uint64_t total,
 			struct mrm_error *err)
 {
-	struct pipe p = { .im = im, .nhead = nhead, .total = total };
+	struct pipe p = {.im = im, .nhead = nhead, .total = total};
 	pthread_t reader;
 	int rc = 0;
 

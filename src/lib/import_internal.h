@@ -31,15 +31,15 @@ struct importer {
 	int64_t next_event, next_act, next_person;
 	int64_t first_event; /* the first id this import gives */
 
-	struct mrm_hmap orgs;    /* code -> id */
-	struct mrm_hmap events;  /* "org\x1fkey" -> id, -1 when pre-existing */
+	struct mrm_hmap orgs;	 /* code -> id */
+	struct mrm_hmap events;	 /* "org\x1fkey" -> id, -1 when pre-existing */
 	struct mrm_hmap persons; /* "org\x1fkey" -> id */
-	struct mrm_hmap seen;    /* sources and interventions written */
+	struct mrm_hmap seen;	 /* sources and interventions written */
 	int64_t default_org;
 
-	struct rec_row row;      /* the row being imported */
+	struct rec_row row; /* the row being imported */
 	struct mrm_buf scratch;
-	struct mrm_buf reasons;  /* the row's problems, for the rejects file */
+	struct mrm_buf reasons; /* the row's problems, for the rejects file */
 	unsigned row_problems;
 	int in_txn, fatal;
 
@@ -47,10 +47,10 @@ struct importer {
 	 * as "FILE:LINE:COLUMN" or "FILE: path.to.field". */
 	void (*locate)(struct importer *im, int field, char *where,
 		       size_t size);
-	struct mrm_csv_reader *csv;     /* CSV driver only */
-	struct mrm_mapping *map;        /* CSV driver only */
-	struct mrm_mapping *native;     /* CSV driver only */
-	char path[64];                  /* JSON driver only */
+	struct mrm_csv_reader *csv; /* CSV driver only */
+	struct mrm_mapping *map;    /* CSV driver only */
+	struct mrm_mapping *native; /* CSV driver only */
+	char path[64];		    /* JSON driver only */
 };
 
 int importer_begin(struct importer *im, struct mrm_store *st,

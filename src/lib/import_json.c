@@ -58,7 +58,8 @@ static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 	}
 	/* currencies first: amounts need them */
 	for (pass = 0; pass < 2; pass++)
-		json_object_foreach(obj, key, v) {
+		json_object_foreach(obj, key, v)
+		{
 			const char *text;
 			int f, skip = 0;
 
@@ -72,9 +73,10 @@ static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 				if (pass)
 					continue;
 				mrm_field_suggest(name, near, sizeof(near));
-				mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-					      "unknown field \"%s\"; closest: %s",
-					      key, near);
+				mrm_error_set(
+					&e, MRM_ERR_INVALID, NULL,
+					"unknown field \"%s\"; closest: %s",
+					key, near);
 				problem(im, path, key, &e);
 				continue;
 			}
@@ -103,16 +105,12 @@ static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 
 static void put_act(struct importer *im, json_t *act, const char *path)
 {
-	static const char *const nested[] = { "arrest",	     "detention",
-					      "deportation", "return",
-					      "perpetrator", "victim",
-					      NULL };
-	static const enum mrm_entity ents[] = { MRM_ENT_ARREST,
-						MRM_ENT_DETENTION,
-						MRM_ENT_DEPORTATION,
-						MRM_ENT_RETURN,
-						MRM_ENT_PERPETRATOR,
-						MRM_ENT_VICTIM };
+	static const char *const nested[] = {
+		"arrest",      "detention", "deportation", "return",
+		"perpetrator", "victim",    NULL};
+	static const enum mrm_entity ents[] = {
+		MRM_ENT_ARREST, MRM_ENT_DETENTION,   MRM_ENT_DEPORTATION,
+		MRM_ENT_RETURN, MRM_ENT_PERPETRATOR, MRM_ENT_VICTIM};
 	struct rec_part *p = rec_list_add(&im->row.acts);
 	char sub[256];
 
@@ -132,12 +130,13 @@ static void put_list(struct importer *im, json_t *ev, const char *member,
 		     enum mrm_entity ent, struct rec_list *list,
 		     const char *path)
 {
-	static const char *const nested[] = { "victim", NULL };
+	static const char *const nested[] = {"victim", NULL};
 	char sub[256];
 	size_t i;
 	json_t *o;
 
-	json_array_foreach(json_object_get(ev, member), i, o) {
+	json_array_foreach(json_object_get(ev, member), i, o)
+	{
 		struct rec_part *p = rec_list_add(list);
 
 		if (!p)
@@ -146,15 +145,15 @@ static void put_list(struct importer *im, json_t *ev, const char *member,
 		put_object(im, o, ent, p, sub, nested);
 		if (json_is_string(json_object_get(o, "victim")))
 			rec_set(&im->row, p, REC_VICTIM_REF,
-				json_string_value(json_object_get(o, "victim")));
+				json_string_value(
+					json_object_get(o, "victim")));
 	}
 }
 
 static void put_event(struct importer *im, json_t *ev, const char *path)
 {
-	static const char *const nested[] = { "id",	 "attrs",
-					      "acts",	 "sources",
-					      "interventions", NULL };
+	static const char *const nested[] = {"id",	"attrs",	 "acts",
+					     "sources", "interventions", NULL};
 	const char *name;
 	json_t *vals, *v, *act;
 	size_t i;
@@ -163,7 +162,8 @@ static void put_event(struct importer *im, json_t *ev, const char *path)
 	json_object_foreach(json_object_get(ev, "attrs"), name, vals)
 		json_array_foreach(vals, i, v) if (json_is_string(v))
 			rec_add_attr(&im->row, name, json_string_value(v));
-	json_array_foreach(json_object_get(ev, "acts"), i, act) {
+	json_array_foreach(json_object_get(ev, "acts"), i, act)
+	{
 		char sub[256];
 
 		snprintf(sub, sizeof(sub), "%.200s.acts[%zu]", path, i);
@@ -178,7 +178,8 @@ static void json_locate(struct importer *im, int field, char *where,
 			size_t size)
 {
 	snprintf(where, size, "%s: %s%s%s", im->name, im->path,
-		 field >= 0 ? " " : "", field >= 0 ? mrm_fields[field].name : "");
+		 field >= 0 ? " " : "",
+		 field >= 0 ? mrm_fields[field].name : "");
 }
 
 /* Organisations named in the file that the database lacks are added. */
@@ -194,16 +195,21 @@ static int add_orgs(struct importer *im, json_t *orgs, struct mrm_error *err)
 			       "kind) VALUES (?,?,?,?)",
 			       -1, &s, NULL))
 		return mrm_store_fail(im->st, err, "organisations");
-	json_array_foreach(orgs, i, o) {
-		const char *code = json_string_value(json_object_get(o, "code"));
-		const char *name = json_string_value(json_object_get(o, "name"));
-		const char *cc = json_string_value(json_object_get(o, "country"));
+	json_array_foreach(orgs, i, o)
+	{
+		const char *code =
+			json_string_value(json_object_get(o, "code"));
+		const char *name =
+			json_string_value(json_object_get(o, "name"));
+		const char *cc =
+			json_string_value(json_object_get(o, "country"));
 
 		if (!code || !name || !cc) {
-			rc = mrm_error_set(err, MRM_ERR_INVALID, im->name,
-					   "organisations[%zu] needs code, name "
-					   "and country",
-					   i);
+			rc = mrm_error_set(
+				err, MRM_ERR_INVALID, im->name,
+				"organisations[%zu] needs code, name "
+				"and country",
+				i);
 			break;
 		}
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -247,17 +253,19 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 	im.name = name;
 	im.locate = json_locate;
 	events = json_object_get(doc, "events");
-	if (!rc && (!json_is_object(doc) || !json_is_array(events) ||
-		    strcmp(json_string_value(json_object_get(doc, "format")) ?
-				   json_string_value(json_object_get(doc, "format")) :
-				   "",
-			   "mrm-export/1")))
+	if (!rc &&
+	    (!json_is_object(doc) || !json_is_array(events) ||
+	     strcmp(json_string_value(json_object_get(doc, "format"))
+			    ? json_string_value(json_object_get(doc, "format"))
+			    : "",
+		    "mrm-export/1")))
 		rc = mrm_error_set(err, MRM_ERR_INVALID, name,
 				   "not an mrm export: expected {\"format\": "
 				   "\"mrm-export/1\", \"events\": [...]}");
 	if (!rc)
 		rc = add_orgs(&im, json_object_get(doc, "organisations"), err);
-	json_array_foreach(events, i, ev) {
+	json_array_foreach(events, i, ev)
+	{
 		if (rc)
 			break;
 		stats->rows++;
@@ -271,7 +279,8 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 			stats->rejected++;
 		else if (!stats->errors || im.opts.skip_invalid)
 			rc = importer_write_row(&im, err);
-		if (!im.opts.skip_invalid && stats->errors >= im.opts.max_errors)
+		if (!im.opts.skip_invalid &&
+		    stats->errors >= im.opts.max_errors)
 			break;
 	}
 	if (!rc)

@@ -13,8 +13,8 @@
 
 #define VALUES_MAX 64 /* parts of one split cell */
 
-static const char *const kind_names[MAP_KINDS] = { "event", "acts", "sources",
-						   "interventions" };
+static const char *const kind_names[MAP_KINDS] = {"event", "acts", "sources",
+						  "interventions"};
 
 void mrm_mapping_free(struct mrm_mapping *m)
 {
@@ -98,14 +98,16 @@ static int parse_dates(struct map_spec *s, json_t *arr, const char *where,
 	s->dates = calloc(json_array_size(arr) + 1, sizeof(*s->dates));
 	if (!s->dates)
 		return MRM_ERR_NOMEM;
-	json_array_foreach(arr, i, d) {
+	json_array_foreach(arr, i, d)
+	{
 		s->dates[i].format = opt_str(d, "format");
 		s->dates[i].precision = opt_str(d, "precision");
 		if (!s->dates[i].format || !s->dates[i].precision)
-			return mrm_error_set(err, MRM_ERR_INVALID, where,
-					     "date_formats[%zu] needs \"format\" "
-					     "and \"precision\"",
-					     i);
+			return mrm_error_set(
+				err, MRM_ERR_INVALID, where,
+				"date_formats[%zu] needs \"format\" "
+				"and \"precision\"",
+				i);
 	}
 	s->ndates = json_array_size(arr);
 	return 0;
@@ -138,9 +140,10 @@ static int parse_spec(struct map_spec *s, const char *target, json_t *obj,
 	s->map = json_object_get(obj, "map");
 	sources = !!s->column + !!s->value + !!s->tmpl;
 	if (sources != 1)
-		return mrm_error_set(err, MRM_ERR_INVALID, where,
-				     "give exactly one of \"column\", \"value\" "
-				     "or \"template\"");
+		return mrm_error_set(
+			err, MRM_ERR_INVALID, where,
+			"give exactly one of \"column\", \"value\" "
+			"or \"template\"");
 	if (s->map && !json_is_object(s->map))
 		return mrm_error_set(err, MRM_ERR_INVALID, where,
 				     "\"map\" must be an object of value -> "
@@ -148,10 +151,11 @@ static int parse_spec(struct map_spec *s, const char *target, json_t *obj,
 	if (idx) {
 		if (!json_is_integer(idx) || json_integer_value(idx) < 0 ||
 		    json_integer_value(idx) >= VALUES_MAX || !s->split)
-			return mrm_error_set(err, MRM_ERR_INVALID, where,
-					     "\"index\" must be 0..%d and needs "
-					     "\"split\"",
-					     VALUES_MAX - 1);
+			return mrm_error_set(
+				err, MRM_ERR_INVALID, where,
+				"\"index\" must be 0..%d and needs "
+				"\"split\"",
+				VALUES_MAX - 1);
 		s->index = (int)json_integer_value(idx);
 	}
 	if (json_object_get(obj, "date_formats"))
@@ -174,7 +178,8 @@ static int parse_group(struct map_group *g, json_t *fields, const char *name,
 	g->specs = calloc(json_object_size(fields) + 1, sizeof(*g->specs));
 	if (!g->specs)
 		return MRM_ERR_NOMEM;
-	json_object_foreach(fields, target, spec) {
+	json_object_foreach(fields, target, spec)
+	{
 		struct map_spec *s = &g->specs[g->n];
 
 		rc = parse_spec(s, target, spec, name, err);
@@ -182,9 +187,10 @@ static int parse_group(struct map_group *g, json_t *fields, const char *name,
 		if (rc)
 			return rc;
 		if (kind_of(s->field) != kind)
-			return mrm_error_set(err, MRM_ERR_INVALID, name,
-					     "field %s does not belong in \"%s\"",
-					     target, kind_names[kind]);
+			return mrm_error_set(
+				err, MRM_ERR_INVALID, name,
+				"field %s does not belong in \"%s\"", target,
+				kind_names[kind]);
 	}
 	qsort(g->specs, g->n, sizeof(*g->specs), spec_order);
 	return 0;
@@ -205,10 +211,12 @@ static int parse_groups(struct mrm_mapping *m, enum map_kind kind,
 				     "\"%s\" must be a list of {\"fields\": "
 				     "{...}}",
 				     kind_names[kind]);
-	m->groups[kind] = calloc(json_array_size(list) + 1, sizeof(struct map_group));
+	m->groups[kind] =
+		calloc(json_array_size(list) + 1, sizeof(struct map_group));
 	if (!m->groups[kind])
 		return MRM_ERR_NOMEM;
-	json_array_foreach(list, i, g) {
+	json_array_foreach(list, i, g)
+	{
 		struct map_group *grp = &m->groups[kind][i];
 
 		m->ngroups[kind]++;
@@ -239,7 +247,8 @@ int mrm_mapping_parse(struct mrm_mapping **out, const char *text, size_t len,
 
 		snprintf(where, sizeof(where), "%s:%d:%d", name, jerr.line,
 			 jerr.column);
-		rc = mrm_error_set(err, MRM_ERR_INVALID, where, "%s", jerr.text);
+		rc = mrm_error_set(err, MRM_ERR_INVALID, where, "%s",
+				   jerr.text);
 		goto out;
 	}
 	if (!json_is_object(m->root) ||
@@ -257,8 +266,9 @@ int mrm_mapping_parse(struct mrm_mapping **out, const char *text, size_t len,
 		goto out;
 	}
 	m->ngroups[MAP_EVENT] = 1;
-	rc = parse_group(m->groups[MAP_EVENT], json_object_get(m->root, "event"),
-			 name, MAP_EVENT, err);
+	rc = parse_group(m->groups[MAP_EVENT],
+			 json_object_get(m->root, "event"), name, MAP_EVENT,
+			 err);
 	for (int k = MAP_ACT; !rc && k < MAP_KINDS; k++)
 		rc = parse_groups(m, (enum map_kind)k, name, err);
 	if (rc)
@@ -267,9 +277,10 @@ int mrm_mapping_parse(struct mrm_mapping **out, const char *text, size_t len,
 		has_key |= !strcmp(m->groups[MAP_EVENT]->specs[i].target,
 				   "event.key");
 	if (!has_key)
-		rc = mrm_error_set(err, MRM_ERR_INVALID, name,
-				   "the mapping must give event.key (a stable "
-				   "id per row, so re-imports add nothing twice)");
+		rc = mrm_error_set(
+			err, MRM_ERR_INVALID, name,
+			"the mapping must give event.key (a stable "
+			"id per row, so re-imports add nothing twice)");
 out:
 	if (rc == MRM_ERR_NOMEM)
 		mrm_error_set(err, rc, name, "out of memory");
@@ -346,14 +357,14 @@ int mapping_native(struct mrm_mapping **out, const char *const *header,
 	for (int k = 0; k < MAP_KINDS && !rc; k++) {
 		m->ngroups[k] = 1;
 		m->groups[k] = calloc(1, sizeof(struct map_group));
-		if (!m->groups[k] ||
-		    !(m->groups[k]->specs = calloc(n + 1, sizeof(struct map_spec))))
+		if (!m->groups[k] || !(m->groups[k]->specs = calloc(
+					       n + 1, sizeof(struct map_spec))))
 			rc = MRM_ERR_NOMEM;
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		/* the specs point at the mapping's own copy of the header */
-		struct map_spec s = { .target = m->header[i], .col = (int)i,
-				      .index = -1 };
+		struct map_spec s = {
+			.target = m->header[i], .col = (int)i, .index = -1};
 		struct map_group *g;
 		char where[300];
 
@@ -442,7 +453,8 @@ int mapping_bind(struct mrm_mapping *m, const char *const *header, size_t n,
 				if (s->column) {
 					s->col = find_column(m, s->column);
 					if (s->col < 0)
-						rc = missing_column(m, s->column,
+						rc = missing_column(m,
+								    s->column,
 								    name, err);
 				} else if (s->tmpl) {
 					rc = check_template(m, s->tmpl, name,
@@ -519,7 +531,8 @@ static int raw_text(struct apply *a, const struct map_spec *s)
 			size_t n = strcspn(p + 1, "}");
 
 			snprintf(col, sizeof(col), "%.*s", (int)n, p + 1);
-			if (mrm_buf_adds(&a->tmp, cell(a, find_column(a->m, col))))
+			if (mrm_buf_adds(&a->tmp,
+					 cell(a, find_column(a->m, col))))
 				return MRM_ERR_NOMEM;
 			p += n + 2;
 		}
@@ -580,7 +593,8 @@ static const char *map_value(const struct map_spec *s, const char *v)
 	if (!to) {
 		json_t *cand;
 
-		json_object_foreach(s->map, k, cand) {
+		json_object_foreach(s->map, k, cand)
+		{
 			if (!strcasecmp(k, v)) {
 				to = cand;
 				break;
@@ -651,13 +665,16 @@ static int apply_spec(struct apply *a, const struct map_spec *s,
 				v = mrm_buf_str(&conv);
 			if (s->attr)
 				rc = rec_add_attr(a->row, s->attr, v);
-			else if (i == 0 && rec_put(a->row, p, s->field, v, a->vocab, &e))
+			else if (i == 0 &&
+				 rec_put(a->row, p, s->field, v, a->vocab, &e))
 				report(a, s, &e);
-			else if (i > 0 && mrm_fields[s->field].ent != MRM_ENT_ACT) {
-				mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-					      "takes one value, the cell has %zu "
-					      "(give \"index\" to pick one)",
-					      n);
+			else if (i > 0 &&
+				 mrm_fields[s->field].ent != MRM_ENT_ACT) {
+				mrm_error_set(
+					&e, MRM_ERR_INVALID, NULL,
+					"takes one value, the cell has %zu "
+					"(give \"index\" to pick one)",
+					n);
 				report(a, s, &e);
 			}
 			(*nvals)++;
@@ -757,10 +774,11 @@ int mapping_apply(const struct mrm_mapping *m, const char *const *fields,
 		  size_t nfields, const struct mrm_vocab *vocab,
 		  struct rec_row *row, map_error_fn on_error, void *ctx)
 {
-	struct rec_list *lists[MAP_KINDS] = { NULL, &row->acts, &row->sources,
-					      &row->interventions };
-	struct apply a = { m, fields, nfields, vocab, row, on_error, ctx, 0,
-			   MRM_BUF_INIT(1u << 20) };
+	struct rec_list *lists[MAP_KINDS] = {NULL, &row->acts, &row->sources,
+					     &row->interventions};
+	struct apply a = {m,	 fields, nfields,
+			  vocab, row,	 on_error,
+			  ctx,	 0,	 MRM_BUF_INIT(1u << 20)};
 	int rc = 0;
 
 	for (int k = 0; !rc && k < MAP_KINDS; k++)

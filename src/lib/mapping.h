@@ -20,18 +20,18 @@ struct map_date {
 /* One target field and where its value comes from. Strings point into the
  * mapping's JSON document. */
 struct map_spec {
-	int field;          /* index in mrm_fields, or -1 for attr */
+	int field;	    /* index in mrm_fields, or -1 for attr */
 	const char *attr;   /* attribute name for attr.NAME */
 	const char *target; /* the name as written: "victim.sex" */
 	const char *column; /* source column name, or NULL */
 	const char *value;  /* constant, or NULL */
 	const char *tmpl;   /* "{Col A} - {Col B}", or NULL */
 	const char *prefix, *split, *dflt;
-	int index;          /* with split: which part (0-based), -1 all */
-	json_t *map;        /* value map object, or NULL */
+	int index;   /* with split: which part (0-based), -1 all */
+	json_t *map; /* value map object, or NULL */
 	struct map_date *dates;
 	size_t ndates;
-	int col;            /* bound column index, -1 when none */
+	int col; /* bound column index, -1 when none */
 };
 
 struct map_group {

@@ -11,8 +11,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
-const char *const mrm_roles[] = { "admin",	"coordinator", "caseworker",
-				  "researcher", "viewer",      NULL };
+const char *const mrm_roles[] = {"admin",      "coordinator", "caseworker",
+				 "researcher", "viewer",      NULL};
 
 #define PASSWORD_MIN 10
 
@@ -67,18 +67,16 @@ static int write_row(struct mrm_store *st, const char *sql,
 	for (int i = 0; i < n; i++)
 		sqlite3_bind_text(s, i + 1, params[i], -1, SQLITE_STATIC);
 	switch (sqlite3_step(s) & 0xff) { /* primary result code */
-	case SQLITE_DONE:
-		break;
+	case SQLITE_DONE: break;
 	case SQLITE_CONSTRAINT:
 		rc = mrm_error_set(err, MRM_ERR_EXISTS, what,
 				   "\"%s\" already exists", params[0]);
 		goto out;
-	default:
-		rc = mrm_store_fail(st, err, what);
-		goto out;
+	default: rc = mrm_store_fail(st, err, what); goto out;
 	}
 	if (sqlite3_changes(db) != 1)
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, what, "nothing written");
+		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, what,
+				   "nothing written");
 	else
 		rc = mrm_store_commit(st, err);
 out:
@@ -92,7 +90,7 @@ int mrm_org_add(struct mrm_store *st, const char *code, const char *name,
 		const char *country, struct mrm_error *err)
 {
 	const struct mrm_vocab *v = mrm_store_vocab(st);
-	const char *params[3] = { code, name, NULL };
+	const char *params[3] = {code, name, NULL};
 	char near[256];
 	int rc;
 
@@ -120,10 +118,11 @@ int mrm_org_each(struct mrm_store *st,
 	sqlite3_stmt *s = NULL;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT id, code, name, country, coalesce(kind,'')"
-			       " FROM org ORDER BY code",
-			       -1, &s, NULL))
+	if (sqlite3_prepare_v2(
+		    mrm_store_db(st),
+		    "SELECT id, code, name, country, coalesce(kind,'')"
+		    " FROM org ORDER BY code",
+		    -1, &s, NULL))
 		return mrm_store_fail(st, err, "organisations");
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_org o = {
@@ -147,8 +146,7 @@ int mrm_org_id(struct mrm_store *st, const char *code, int64_t *id,
 	int rc = MRM_ERR_NOTFOUND;
 
 	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT id FROM org WHERE code=?", -1, &s,
-			       NULL))
+			       "SELECT id FROM org WHERE code=?", -1, &s, NULL))
 		return mrm_store_fail(st, err, "organisations");
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -167,7 +165,8 @@ int mrm_org_id(struct mrm_store *st, const char *code, int64_t *id,
 	sqlite3_finalize(s);
 	mrm_error_set(err, rc, "organisation",
 		      "no organisation \"%s\"; known: %s", code,
-		      known.len ? known.ptr : "none (add one with mrm org add)");
+		      known.len ? known.ptr
+				: "none (add one with mrm org add)");
 	mrm_buf_release(&known);
 	return rc;
 }
@@ -176,7 +175,7 @@ int mrm_user_add(struct mrm_store *st, const char *org_code, const char *login,
 		 const char *role, const char *password, struct mrm_error *err)
 {
 	char hash[MRM_PWHASH_BYTES];
-	const char *params[4] = { login, org_code, role, hash };
+	const char *params[4] = {login, org_code, role, hash};
 	int64_t org_id;
 	int rc, known = 0;
 

@@ -3,24 +3,31 @@
 
 /* 1: the foundation */
 static const char *const schema_v1[] = {
-"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB);",
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB);",
 	"CREATE TABLE org(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
 	" name TEXT NOT NULL, country TEXT NOT NULL, kind TEXT, services TEXT,"
 	" areas TEXT, languages TEXT,"
-	" created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+	" created TEXT NOT NULL DEFAULT "
+	"(strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
 	"CREATE TABLE user(id INTEGER PRIMARY KEY,"
 	" org_id INTEGER NOT NULL REFERENCES org(id),"
 	" login TEXT NOT NULL UNIQUE, pw_hash TEXT NOT NULL, role TEXT NOT NULL"
-	" CHECK (role IN ('admin','coordinator','caseworker','researcher','viewer')),"
-	" created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
-	"CREATE TABLE vocab(scheme TEXT NOT NULL, code TEXT NOT NULL, seq INTEGER,"
-	" parent TEXT, huridocs TEXT, en TEXT NOT NULL, th TEXT, my TEXT, km TEXT,"
+	" CHECK (role IN "
+	"('admin','coordinator','caseworker','researcher','viewer')),"
+	" created TEXT NOT NULL DEFAULT "
+	"(strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+	"CREATE TABLE vocab(scheme TEXT NOT NULL, code TEXT NOT NULL, seq "
+	"INTEGER,"
+	" parent TEXT, huridocs TEXT, en TEXT NOT NULL, th TEXT, my TEXT, km "
+	"TEXT,"
 	" lo TEXT, vi TEXT, zh TEXT, PRIMARY KEY (scheme, code));",
 	"CREATE TABLE person(id INTEGER PRIMARY KEY,"
 	" org_id INTEGER NOT NULL REFERENCES org(id), key TEXT,"
-	" unit TEXT NOT NULL DEFAULT 'individual' CHECK (unit IN ('individual','group')),"
+	" unit TEXT NOT NULL DEFAULT 'individual' CHECK (unit IN "
+	"('individual','group')),"
 	" group_size INTEGER NOT NULL DEFAULT 1 CHECK (group_size >= 1),"
-	" name BLOB, other_names BLOB, sex TEXT, birth_date TEXT, nationality TEXT,"
+	" name BLOB, other_names BLOB, sex TEXT, birth_date TEXT, nationality "
+	"TEXT,"
 	" ethnicity TEXT, languages TEXT, doc_status TEXT, occupation TEXT,"
 	" sector TEXT, child INTEGER, guardian TEXT, contact BLOB, health BLOB,"
 	" linkage_key TEXT, UNIQUE (org_id, key));",
@@ -32,16 +39,19 @@ static const char *const schema_v1[] = {
 	" UNIQUE (org_id, key));",
 	"CREATE TABLE event_attr(event_id INTEGER NOT NULL"
 	" REFERENCES event(id) ON DELETE CASCADE, name TEXT NOT NULL,"
-	" value TEXT NOT NULL, PRIMARY KEY (event_id, name, value)) WITHOUT ROWID;",
+	" value TEXT NOT NULL, PRIMARY KEY (event_id, name, value)) WITHOUT "
+	"ROWID;",
 	"CREATE TABLE act(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL"
 	" REFERENCES event(id) ON DELETE CASCADE,"
 	" victim_id INTEGER REFERENCES person(id), type TEXT NOT NULL,"
-	" start_date TEXT, end_date TEXT, country TEXT, admin1 TEXT, place TEXT,"
+	" start_date TEXT, end_date TEXT, country TEXT, admin1 TEXT, place "
+	"TEXT,"
 	" reason TEXT, end_status TEXT);",
 	"CREATE INDEX act_event ON act(event_id);",
 	"CREATE INDEX act_victim ON act(victim_id);",
 	"CREATE TABLE act_arrest(act_id INTEGER PRIMARY KEY"
-	" REFERENCES act(id) ON DELETE CASCADE, authority TEXT, reason_given TEXT,"
+	" REFERENCES act(id) ON DELETE CASCADE, authority TEXT, reason_given "
+	"TEXT,"
 	" documents_held TEXT, money_demanded INTEGER, money_paid INTEGER,"
 	" currency TEXT);",
 	"CREATE TABLE act_detention(act_id INTEGER PRIMARY KEY"
@@ -52,15 +62,20 @@ static const char *const schema_v1[] = {
 	" REFERENCES act(id) ON DELETE CASCADE, route TEXT, checkpoint TEXT,"
 	" formal INTEGER, handed_to TEXT, cost INTEGER, currency TEXT);",
 	"CREATE TABLE act_return(act_id INTEGER PRIMARY KEY"
-	" REFERENCES act(id) ON DELETE CASCADE, receiving_org TEXT, support TEXT);",
-	"CREATE TABLE involvement(id INTEGER PRIMARY KEY, act_id INTEGER NOT NULL"
-	" REFERENCES act(id) ON DELETE CASCADE, type TEXT, name TEXT, degree TEXT);",
+	" REFERENCES act(id) ON DELETE CASCADE, receiving_org TEXT, support "
+	"TEXT);",
+	"CREATE TABLE involvement(id INTEGER PRIMARY KEY, act_id INTEGER NOT "
+	"NULL"
+	" REFERENCES act(id) ON DELETE CASCADE, type TEXT, name TEXT, degree "
+	"TEXT);",
 	"CREATE INDEX involvement_act ON involvement(act_id);",
 	"CREATE TABLE source(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL"
-	" REFERENCES event(id) ON DELETE CASCADE, kind TEXT, name TEXT, url TEXT,"
+	" REFERENCES event(id) ON DELETE CASCADE, kind TEXT, name TEXT, url "
+	"TEXT,"
 	" reliability INTEGER, date TEXT, language TEXT);",
 	"CREATE INDEX source_event ON source(event_id);",
-	"CREATE TABLE intervention(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL"
+	"CREATE TABLE intervention(id INTEGER PRIMARY KEY, event_id INTEGER "
+	"NOT NULL"
 	" REFERENCES event(id) ON DELETE CASCADE,"
 	" victim_id INTEGER REFERENCES person(id), type TEXT, org TEXT,"
 	" start_date TEXT, end_date TEXT, response TEXT, status TEXT,"
@@ -68,7 +83,8 @@ static const char *const schema_v1[] = {
 	"CREATE INDEX intervention_event ON intervention(event_id);",
 	/* Only public, non-identifying text is indexed. */
 	/* detail=none: half the size and time of a full index; substring
-	 * queries use LIKE on each column, which SQLite re-checks on the row. */
+	 * queries use LIKE on each column, which SQLite re-checks on the row.
+	 */
 	"CREATE VIRTUAL TABLE event_fts USING fts5(title, summary, place,"
 	" content='event', content_rowid='id', tokenize='trigram',"
 	" detail=none);",
@@ -86,4 +102,4 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
-static const char *const *const schema_migrations[] = { schema_v1 };
+static const char *const *const schema_migrations[] = {schema_v1};

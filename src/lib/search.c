@@ -8,8 +8,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#define COLS "e.id, e.key, e.title, coalesce(e.start_date,''), " \
-	     "coalesce(e.country,''), coalesce(e.place,'')"
+#define COLS                                                                   \
+	"e.id, e.key, e.title, coalesce(e.start_date,''), "                    \
+	"coalesce(e.country,''), coalesce(e.place,'')"
 
 /*
  * The trigram index answers LIKE '%text%' on each column (text of three
@@ -20,9 +21,10 @@ int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	       int (*cb)(void *ctx, const struct mrm_hit *hit), void *ctx,
 	       struct mrm_error *err)
 {
-	const char *fts = "SELECT " COLS " FROM event_fts f JOIN event e ON "
-			  "e.id = f.rowid WHERE f.title LIKE ?1 OR f.summary "
-			  "LIKE ?1 OR f.place LIKE ?1 ORDER BY e.id DESC LIMIT ?2";
+	const char *fts =
+		"SELECT " COLS " FROM event_fts f JOIN event e ON "
+		"e.id = f.rowid WHERE f.title LIKE ?1 OR f.summary "
+		"LIKE ?1 OR f.place LIKE ?1 ORDER BY e.id DESC LIMIT ?2";
 	const char *scan = "SELECT " COLS " FROM event e WHERE "
 			   "instr(lower(e.title), lower(?1)) OR "
 			   "instr(lower(e.summary), lower(?1)) OR "
@@ -34,8 +36,9 @@ int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	int rc = 0, use_fts;
 
 	if (!n || mrm_utf8_check(text, n) != n)
-		return mrm_error_set(err, MRM_ERR_INVALID, "text",
-				     "give some valid UTF-8 text to search for");
+		return mrm_error_set(
+			err, MRM_ERR_INVALID, "text",
+			"give some valid UTF-8 text to search for");
 	use_fts = mrm_utf8_length(text, n) >= 3 && !strpbrk(text, "%_");
 	if (use_fts && mrm_buf_addf(&q, "%%%s%%", text)) {
 		rc = mrm_error_set(err, MRM_ERR_LIMIT, "text",

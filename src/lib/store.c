@@ -14,7 +14,7 @@
 
 #include "schema.sql.h"
 
-#define APP_ID 0x4d524d31 /* "MRM1", PRAGMA application_id */
+#define APP_ID	 0x4d524d31 /* "MRM1", PRAGMA application_id */
 #define KEYCHECK "mrm key check"
 
 struct mrm_store {
@@ -72,13 +72,14 @@ static int configure(struct mrm_store *st, struct mrm_error *err)
 /* Run every migration step above the database's version, one transaction. */
 static int migrate(struct mrm_store *st, struct mrm_error *err)
 {
-	const int latest = (int)(sizeof(schema_migrations) /
-				 sizeof(schema_migrations[0]));
+	const int latest =
+		(int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));
 	char sql[64];
 	int version = 0, rc;
 
 	if (pragma_int(st, "PRAGMA user_version", &version))
-		return mrm_store_fail(st, err, "cannot read the schema version");
+		return mrm_store_fail(st, err,
+				      "cannot read the schema version");
 	if (version > latest)
 		return mrm_error_set(err, MRM_ERR_DB, st->path,
 				     "schema version %d is newer than this mrm "
@@ -131,8 +132,8 @@ static int keycheck_verify(struct mrm_store *st, const char *keypath,
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT value FROM meta WHERE key='keycheck'", -1,
-			       &s, NULL) ||
+			       "SELECT value FROM meta WHERE key='keycheck'",
+			       -1, &s, NULL) ||
 	    sqlite3_step(s) != SQLITE_ROW) {
 		rc = mrm_error_set(err, MRM_ERR_DB, st->path,
 				   "not an mrm database (no key check)");
@@ -327,7 +328,8 @@ int mrm_store_counts(struct mrm_store *st, struct mrm_counts *c,
 		     struct mrm_error *err)
 {
 	const char *sql =
-		"SELECT (SELECT count(*) FROM event), (SELECT count(*) FROM act),"
+		"SELECT (SELECT count(*) FROM event), (SELECT count(*) FROM "
+		"act),"
 		" (SELECT count(*) FROM person),"
 		" (SELECT coalesce(sum(group_size),0) FROM person),"
 		" (SELECT count(*) FROM org), (SELECT count(*) FROM user)";

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const mrm_vocab_langs[MRM_VOCAB_NLANGS] = { "en", "th", "my", "km",
-							"lo", "vi", "zh" };
+const char *const mrm_vocab_langs[MRM_VOCAB_NLANGS] = {"en", "th", "my", "km",
+						       "lo", "vi", "zh"};
 
 #define VOCAB_COLS 10 /* code, parent, huridocs, 7 labels */
 
@@ -23,8 +23,9 @@ struct mrm_vocab {
 	size_t count;
 	char **strings; /* every string the terms point at */
 	size_t nstrings;
-	struct mrm_hmap by_code;  /* "scheme\x1f" code -> index */
-	struct mrm_hmap by_label; /* "scheme\x1f" folded code or label -> index */
+	struct mrm_hmap by_code; /* "scheme\x1f" code -> index */
+	struct mrm_hmap
+		by_label; /* "scheme\x1f" folded code or label -> index */
 };
 
 void mrm_vocab_free(struct mrm_vocab *v)
@@ -98,7 +99,8 @@ int mrm_vocab_load(struct mrm_vocab **out, sqlite3 *db, struct mrm_error *err)
 
 	if (!v)
 		goto out;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM vocab", -1, &st, NULL) ||
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM vocab", -1, &st,
+			       NULL) ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		rc = mrm_error_set(err, MRM_ERR_DB, "vocab", "%s",
 				   sqlite3_errmsg(db));
@@ -116,10 +118,11 @@ int mrm_vocab_load(struct mrm_vocab **out, sqlite3 *db, struct mrm_error *err)
 				   sqlite3_errmsg(db));
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && v->count < (size_t)n) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW &&
+	       v->count < (size_t)n) {
 		struct mrm_term *t = &v->terms[v->count];
-		const char **slots[11] = { &t->scheme, &t->code, &t->parent,
-					   &t->huridocs };
+		const char **slots[11] = {&t->scheme, &t->code, &t->parent,
+					  &t->huridocs};
 
 		for (int l = 0; l < MRM_VOCAB_NLANGS; l++)
 			slots[4 + l] = &t->label[l];
@@ -188,8 +191,8 @@ const struct mrm_term *mrm_vocab_terms(const struct mrm_vocab *v,
 void mrm_vocab_suggest(const struct mrm_vocab *v, const char *scheme,
 		       const char *value, char *out, size_t size)
 {
-	const struct mrm_term *best[3] = { NULL, NULL, NULL };
-	size_t dist[3] = { (size_t)-1, (size_t)-1, (size_t)-1 }, n;
+	const struct mrm_term *best[3] = {NULL, NULL, NULL};
+	size_t dist[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, n;
 	const struct mrm_term *t = mrm_vocab_terms(v, scheme, &n);
 
 	for (size_t i = 0; i < n; i++) {
@@ -241,7 +244,8 @@ static int install_file(sqlite3 *db, sqlite3_stmt *ins,
 
 	snprintf(scheme, sizeof(scheme), "%.*s", (int)blen, base);
 	if (!fp)
-		return mrm_error_set(err, MRM_ERR_NOMEM, e->path, "cannot read");
+		return mrm_error_set(err, MRM_ERR_NOMEM, e->path,
+				     "cannot read");
 	rc = mrm_csv_reader_new(&r, fp, e->path, NULL, err);
 	while (!rc && (got = mrm_csv_next(r, err)) == 1) {
 		size_t nf = mrm_csv_nfields(r);
@@ -252,10 +256,12 @@ static int install_file(sqlite3 *db, sqlite3_stmt *ins,
 			for (size_t i = 0; i < nf; i++)
 				mrm_buf_addf(&h, "%s%s", i ? "," : "",
 					     mrm_csv_field(r, i, NULL));
-			rc = strcmp(mrm_buf_str(&h), vocab_header) ?
-				     mrm_error_set(err, MRM_ERR_INVALID, e->path,
-						   "header must be %s", vocab_header) :
-				     0;
+			rc = strcmp(mrm_buf_str(&h), vocab_header)
+				     ? mrm_error_set(err, MRM_ERR_INVALID,
+						     e->path,
+						     "header must be %s",
+						     vocab_header)
+				     : 0;
 			mrm_buf_release(&h);
 			seq++;
 			continue;
@@ -263,7 +269,8 @@ static int install_file(sqlite3 *db, sqlite3_stmt *ins,
 		if (nf != VOCAB_COLS) {
 			rc = mrm_error_set(err, MRM_ERR_INVALID, NULL,
 					   "%s:%lu: %zu columns, expected %d",
-					   e->path, mrm_csv_line(r), nf, VOCAB_COLS);
+					   e->path, mrm_csv_line(r), nf,
+					   VOCAB_COLS);
 			break;
 		}
 		sqlite3_reset(ins);
@@ -279,8 +286,9 @@ static int install_file(sqlite3 *db, sqlite3_stmt *ins,
 				sqlite3_bind_null(ins, (int)i + 3);
 		}
 		if (sqlite3_step(ins) != SQLITE_DONE)
-			rc = mrm_error_set(err, MRM_ERR_DB, e->path, "line %lu: %s",
-					   mrm_csv_line(r), sqlite3_errmsg(db));
+			rc = mrm_error_set(err, MRM_ERR_DB, e->path,
+					   "line %lu: %s", mrm_csv_line(r),
+					   sqlite3_errmsg(db));
 	}
 	mrm_csv_reader_free(r);
 	fclose(fp);
@@ -289,9 +297,10 @@ static int install_file(sqlite3 *db, sqlite3_stmt *ins,
 
 int mrm_vocab_install(sqlite3 *db, struct mrm_error *err)
 {
-	const char *sql = "INSERT OR REPLACE INTO vocab(scheme, seq, code, parent, "
-			  "huridocs, en, th, my, km, lo, vi, zh) "
-			  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+	const char *sql =
+		"INSERT OR REPLACE INTO vocab(scheme, seq, code, parent, "
+		"huridocs, en, th, my, km, lo, vi, zh) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *ins = NULL;
 	int rc = 0;
 
