@@ -194,6 +194,35 @@ static void test_catalogue_is_consistent(void **state)
 	assert_int_equal(strncmp(near, "victim.name", 11), 0);
 }
 
+/* A value that does not fit the output buffer is MRM_ERR_LIMIT, and the
+ * error says so (callers print it). */
+static void test_over_the_buffer_limit(void **state)
+{
+	static const char *const cases[][2] = {
+		{"event.title", "a long title"},
+		{"act.type", "arrest"},
+		{"event.start_date", "2019-03-02"},
+		{"victim.group_size", "123456"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mrm_buf b = MRM_BUF_INIT(4);
+		struct mrm_error err;
+		int f = mrm_field_index(cases[i][0]);
+
+		memset(&err, 'x', sizeof(err));
+		err.msg[sizeof(err.msg) - 1] = '\0';
+		assert_int_equal(
+			mrm_field_normalise(&mrm_fields[f], cases[i][1], NULL,
+					    mrm_store_vocab(db.st), &b, &err),
+			MRM_ERR_LIMIT);
+		assert_int_equal(err.code, MRM_ERR_LIMIT);
+		assert_string_equal(err.msg, "value longer than 4 bytes");
+		mrm_buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_booleans_enums),
 		cmocka_unit_test(test_vocab_terms_codes_and_labels),
 		cmocka_unit_test(test_catalogue_is_consistent),
+		cmocka_unit_test(test_over_the_buffer_limit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1091,6 +1091,373 @@ static void test_attr_name_after_long_row(void **state)
 	expect_str(event_by_key(f, "k-1"), "attrs.raid_size[0]", "300");
 }
 
+/* ---- review fixes: skip_invalid, rejects, NUL bytes, limits ---- */
+
+/* With --skip-invalid, nothing landing is a failure, not a success. */
+static void test_skip_invalid_nothing_lands(void **state)
+{
+	struct fx *f = *state;
+	struct records r;
+
+	assert_int_equal(import_skipping(f,
+					 BAD_HEADER "a-2,T,,,arest,,,,,,\n"
+						    "a-3,T,June 5,,,,,,,,\n"),
+			 MRM_ERR_INVALID);
+	expect_problem(f, "skip.csv", "no row could be imported",
+		       "rejects file");
+	assert_int_equal(f->stats.rows, 2);
+	assert_int_equal(f->stats.rejected, 2);
+	assert_int_equal(event_id(&f->t, "a-2"), -1);
+	/* the rejects file still says why */
+	read_records(f->rejects, &r);
+	assert_int_equal(r.n, 3);
+	expect_substr(r.rec[1], "arest");
+}
+
+/* A file that cannot be read to its end lands nothing, and the message
+ * does not suggest the --skip-invalid that was given. */
+static void test_skip_invalid_unreadable_file(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(import_skipping(f, BAD_HEADER
+					 "q-2,Good,,,,,,,,,\n"
+					 "q-3,\"never closed,,,,,,,,,\n"),
+			 MRM_ERR_INVALID);
+	expect_problem(f, "skip.csv", "nothing was imported",
+		       "cannot be read to its end");
+	assert_null(strstr(f->err.msg, "--skip-invalid"));
+	assert_int_equal(event_id(&f->t, "q-2"), -1);
+}
+
+/* Once a row of an event is rejected, its later rows are rejected too:
+ * an event does not land with a part missing that its row has. */
+static void test_skip_invalid_rest_of_event(void **state)
+{
+	struct fx *f = *state;
+	struct records r;
+
+	assert_int_equal(import_skipping(f, BAD_HEADER
+					 "e-1,Event one,,,arrest,,,,,,\n"
+					 "e-1,Event one,,,arest,,,,,,\n"
+					 "e-1,Event one,,,detention,,,,,,\n"
+					 "e-2,Event two,,,arrest,,,,,,\n"),
+			 0);
+	assert_int_equal(f->stats.rows, 4);
+	assert_int_equal(f->stats.rejected, 2);
+	assert_int_equal(f->stats.events, 2);
+	assert_int_equal(f->stats.acts, 2);
+	expect_problem(f, "skip.csv:3:5", "arest", NULL);
+	expect_problem(f, "skip.csv:4:1",
+		       "another row of event e-1 was rejected (line 3)", NULL);
+	/* the row before the rejected one had landed */
+	assert_int_equal(json_array_size(json_object_get(event_by_key(f, "e-1"),
+							 "acts")),
+			 1);
+	read_records(f->rejects, &r);
+	assert_int_equal(r.n, 3);
+	assert_true(!strncmp(r.rec[2], "e-1|Event one|||detention|", 26));
+	expect_substr(r.rec[2], "another row of event e-1");
+}
+
+/* Import `len` bytes of CSV (which may hold NUL bytes) into f->t. */
+static int import_bytes(struct fx *f, const char *name, const char *text,
+			size_t len)
+{
+	struct mrm_import_opts o = {.org = "MKN-TH"};
+	FILE *fp = tmpfile();
+	int rc;
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	rewind(fp);
+	memset(&f->probs, 0, sizeof(f->probs));
+	o.on_error = tproblem;
+	o.ctx = &f->probs;
+	rc = mrm_import_csv(f->t.st, fp, name, &o, &f->stats, &f->err);
+	fclose(fp);
+	return rc;
+}
+
+/* A NUL byte would cut a value short without a word: it is a problem. */
+static void test_csv_nul_byte(void **state)
+{
+	static const char row[] = "event.key,event.title\n"
+				  "n-1,Title\0 and the rest\n";
+	static const char head[] = "event.key\0junk,event.title\n"
+				   "n-1,Title\n";
+	struct fx *f = *state;
+
+	assert_int_equal(import_bytes(f, "nul.csv", row, sizeof(row) - 1),
+			 MRM_ERR_INVALID);
+	expect_problem(f, "nul.csv:2:2", "NUL byte", NULL);
+	assert_int_equal(event_id(&f->t, "n-1"), -1);
+	assert_int_equal(import_bytes(f, "nul.csv", head, sizeof(head) - 1),
+			 MRM_ERR_INVALID);
+	expect_problem(f, "nul.csv:1:1", "NUL byte", NULL);
+	expect_unchanged(f);
+}
+
+/* A mapped value longer than the mapping's buffers is a located problem
+ * of its row (not a silently shortened value, nor "out of memory"). */
+static void test_mapping_value_too_long(void **state)
+{
+	static const char *const maps[] = {
+		MAP_HEAD "\"event\": {\"event.key\": {\"column\": \"id\"},"
+			 " \"event.title\": {\"column\": \"title\","
+			 " \"prefix\": \"Title: \"}}}",
+		MAP_HEAD
+		"\"event\": {\"event.key\": {\"column\": \"id\"},"
+		" \"event.title\": {\"template\": \"{title}{title}\"}}}",
+	};
+	struct fx *f = *state;
+	size_t big = ((size_t)1 << 20) - 4;
+
+	f->text = malloc(big + 64);
+	assert_non_null(f->text);
+	strcpy(f->text, "id,title\nk-1,");
+	memset(f->text + strlen(f->text), 'x', big);
+	strcpy(f->text + strlen("id,title\nk-1,") + big, "\n");
+	for (size_t i = 0; i < 2; i++) {
+		struct mrm_import_opts opts = {0};
+
+		mrm_mapping_free(f->map);
+		f->map = NULL;
+		assert_int_equal(mrm_mapping_parse(&f->map, maps[i],
+						   strlen(maps[i]), "m.json",
+						   &f->err),
+				 0);
+		opts.mapping = f->map;
+		assert_int_equal(tdb_import(&f->t, "long.csv", f->text, &opts,
+					    &f->stats, &f->probs, &f->err),
+				 MRM_ERR_INVALID);
+		/* a template has no one column */
+		expect_problem(f, i ? "long.csv:2" : "long.csv:2:2",
+			       "value longer than", NULL);
+		assert_int_equal(event_id(&f->t, "k-1"), -1);
+	}
+	expect_unchanged(f);
+}
+
+static void test_mapping_empty_split(void **state)
+{
+	struct fx *f = *state;
+
+	expect_bad_mapping(f, MAP_HEAD
+			   "\"event\": {\"event.key\": "
+			   "{\"column\": \"id\"}, \"event.title\": "
+			   "{\"column\": \"title\", \"split\": \"\"}}}");
+	assert_string_equal(f->err.where, "m.json: event.title");
+	expect_substr(f->err.msg, "\"split\" is empty");
+}
+
+#define ACTS_MAP(place)                                                        \
+	MAP_HEAD "\"event\": {\"event.key\": {\"column\": \"id\"},"            \
+		 " \"event.title\": {\"column\": \"title\"}},"                 \
+		 " \"acts\": [{\"fields\": {"                                  \
+		 " \"act.type\": {\"column\": \"acts\", \"split\": \";\","     \
+		 " \"map\": {\"Held\": \"detention\"}},"                       \
+		 " \"act.place\": " place ","                                  \
+		 " \"victim.key\": {\"column\": \"who\"}}}]}"
+
+/* Import `text` through mapping text `map` into f->t. */
+static int import_mapped(struct fx *f, const char *map, const char *text)
+{
+	struct mrm_import_opts opts = {0};
+
+	mrm_mapping_free(f->map);
+	f->map = NULL;
+	assert_int_equal(
+		mrm_mapping_parse(&f->map, map, strlen(map), "m.json", &f->err),
+		0);
+	opts.mapping = f->map;
+	return tdb_import(&f->t, "in.csv", text, &opts, &f->stats, &f->probs,
+			  &f->err);
+}
+
+/* A multi-valued act.type makes one act per value: each value through
+ * the value map, each act with every other field of the group. */
+static void test_mapping_act_type_copies(void **state)
+{
+	struct fx *f = *state;
+	json_t *ev;
+
+	assert_int_equal(import_mapped(f, ACTS_MAP("{\"column\": \"place\"}"),
+				       "id,title,acts,place,who\n"
+				       "k-1,T,arrest; Held,Mae Sot,v-1\n"),
+			 0);
+	ev = event_by_key(f, "k-1");
+	assert_int_equal(json_array_size(json_object_get(ev, "acts")), 2);
+	expect_str(ev, "acts[0].type", "arrest");
+	expect_str(ev, "acts[0].place", "Mae Sot");
+	expect_str(ev, "acts[0].victim.key", "v-1");
+	expect_str(ev, "acts[1].type", "detention");
+	expect_str(ev, "acts[1].place", "Mae Sot");
+	expect_str(ev, "acts[1].victim.key", "v-1");
+	assert_int_equal(f->stats.persons, 1);
+
+	/* any other act field takes one value, and says so */
+	assert_int_equal(
+		import_mapped(
+			f,
+			ACTS_MAP("{\"column\": \"place\", \"split\": \";\"}"),
+			"id,title,acts,place,who\n"
+			"k-2,T,arrest,Mae Sot; Tak,v-2\n"),
+		MRM_ERR_INVALID);
+	expect_problem(f, "in.csv:2:4", "takes one value, the cell has 2",
+		       NULL);
+	assert_int_equal(event_id(&f->t, "k-2"), -1);
+}
+
+/* Interventions of different victims that are otherwise alike are two. */
+static void test_json_interventions_per_victim(void **state)
+{
+	static const char text[] =
+		JSON_HEAD "\"events\":[{\"key\":\"j-1\",\"title\":\"T\","
+			  "\"acts\":[{\"type\":\"arrest\",\"victim\":{\"key\":"
+			  "\"v-1\"}},{\"type\":\"arrest\",\"victim\":{\"key\":"
+			  "\"v-2\"}}],\"interventions\":["
+			  "{\"type\":\"legal_aid\",\"victim\":\"v-1\"},"
+			  "{\"type\":\"legal_aid\",\"victim\":\"v-2\"},"
+			  "{\"type\":\"legal_aid\",\"victim\":\"v-2\"}]}]}\n";
+	struct fx *f = *state;
+	json_t *ev;
+
+	assert_int_equal(
+		import_json_text(f, &f->t, "j.json", text, strlen(text)), 0);
+	assert_int_equal(f->stats.interventions, 2);
+	ev = event_by_key(f, "j-1");
+	assert_int_equal(json_array_size(json_object_get(ev, "interventions")),
+			 2);
+	expect_str(ev, "interventions[0].victim", "v-1");
+	expect_str(ev, "interventions[1].victim", "v-2");
+}
+
+/* Organisations in a JSON file are checked as `mrm org add` checks them. */
+static void test_json_organisations_checked(void **state)
+{
+	static const char bad[] =
+		"{\"format\":\"mrm-export/1\",\"organisations\":["
+		"{\"code\":\"OK-1\",\"name\":\"Fine\",\"country\":\"TH\"},"
+		"{\"code\":\"x\",\"name\":\"Too short\",\"country\":\"TH\"}],"
+		"\"events\":[]}";
+	static const char label[] =
+		"{\"format\":\"mrm-export/1\",\"organisations\":["
+		"{\"code\":\"OK-2\",\"name\":\"Fine\",\"country\":\"Thailand\"}"
+		"],\"events\":[]}";
+	struct fx *f = *state;
+
+	assert_int_equal(import_json_text(f, &f->t, "o.json", bad, strlen(bad)),
+			 MRM_ERR_INVALID);
+	assert_string_equal(f->err.where, "o.json: organisations[1].code");
+	expect_substr(f->err.msg, "2 to 32");
+	expect_unchanged(f);
+	assert_int_equal(
+		import_json_text(f, &f->t, "o.json", label, strlen(label)), 0);
+	assert_int_equal(db_int(&f->t,
+				"SELECT count(*) FROM org WHERE "
+				"code = 'OK-2' AND country = 'TH'",
+				NULL),
+			 1);
+}
+
+static int interrupt(void *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
+/* An export the database fails part way is an error, not a short file. */
+static void test_export_failed_query(void **state)
+{
+	struct fx *f = *state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	sqlite3_progress_handler(mrm_store_db(f->t.st), 1, interrupt, NULL);
+	assert_int_equal(mrm_export_json(f->t.st, fp, &f->err), MRM_ERR_DB);
+	assert_int_equal(mrm_export_csv(f->t.st, "acts", fp, &f->err),
+			 MRM_ERR_DB);
+	assert_int_equal(mrm_export_csv(f->t.st, "organisations", fp, &f->err),
+			 MRM_ERR_DB);
+	sqlite3_progress_handler(mrm_store_db(f->t.st), 0, NULL, NULL);
+	fclose(fp);
+	free(buf);
+}
+
+/* Numbers as text the same way for the CSV export and the JSON import:
+ * as short as reads back exactly. */
+static void test_json_scalar_text(void **state)
+{
+	char tmp[MRM_JSON_SCALAR_MAX];
+	json_t *v;
+
+	(void)state;
+	v = json_real(16.7136);
+	assert_string_equal(mrm_json_scalar_text(v, tmp, sizeof(tmp)),
+			    "16.7136");
+	json_decref(v);
+	v = json_real(1.0 / 3.0);
+	assert_true(strtod(mrm_json_scalar_text(v, tmp, sizeof(tmp)), NULL) ==
+		    1.0 / 3.0);
+	json_decref(v);
+	v = json_integer(-42);
+	assert_string_equal(mrm_json_scalar_text(v, tmp, sizeof(tmp)), "-42");
+	json_decref(v);
+	assert_string_equal(mrm_json_scalar_text(json_true(), tmp, sizeof(tmp)),
+			    "true");
+	assert_null(mrm_json_scalar_text(json_null(), tmp, sizeof(tmp)));
+}
+
+/* The rejects file gets one line per rejected row, its cells padded to
+ * the header, also when the first rows are short (their cells are all
+ * there is to read). */
+static void test_rejects_short_rows(void **state)
+{
+	struct fx *f = *state;
+	struct records r;
+
+	assert_int_equal(import_skipping(f, "event.key,event.title,"
+					    "event.start_date,act.type\n"
+					    "r-2,Short\n"
+					    "r-3,Good,2019-01-02,arrest\n"),
+			 0);
+	assert_int_equal(f->stats.rejected, 1);
+	read_records(f->rejects, &r);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.nfields[1], 5);
+	assert_true(!strncmp(r.rec[1], "r-2|Short|||", 12));
+	expect_substr(r.rec[1], "2 columns, the header has 4");
+}
+
+/* The reader thread's errors reach the caller with their message. */
+static void test_rejects_write_failure(void **state)
+{
+	struct mrm_import_opts opts = {.skip_invalid = 1};
+	struct fx *f = *state;
+	char room[400], name[600];
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	f->text = malloc(1024);
+	assert_non_null(f->text);
+	snprintf(f->text, 1024,
+		 "%sw-2,Good,,,,,,,,,\nw-3,Bad,,,arest,,,,,,%s\n", BAD_HEADER,
+		 name);
+	f->rejects = fmemopen(room, sizeof(room), "w");
+	assert_non_null(f->rejects);
+	setvbuf(f->rejects, NULL, _IONBF, 0);
+	opts.rejects = f->rejects;
+	assert_int_equal(tdb_import(&f->t, "w.csv", f->text, &opts, &f->stats,
+				    &f->probs, &f->err),
+			 MRM_ERR_IO);
+	assert_string_equal(f->err.where, "w.csv");
+	expect_substr(f->err.msg, "cannot write the rejects file");
+	assert_int_equal(event_id(&f->t, "w-2"), -1);
+}
+
 /* ---- main ---- */
 
 #define TEST_DB(t) cmocka_unit_test_setup_teardown(t, setup_db, teardown)
@@ -1114,11 +1481,24 @@ int main(void)
 		TEST_DB(test_mapping_without_key),
 		TEST_DB(test_mapping_unknown_field),
 		TEST_FIXTURE(test_mapping_missing_column),
+		TEST_DB(test_skip_invalid_nothing_lands),
+		TEST_DB(test_skip_invalid_unreadable_file),
+		TEST_DB(test_skip_invalid_rest_of_event),
+		TEST_FIXTURE(test_csv_nul_byte),
+		TEST_FIXTURE(test_mapping_value_too_long),
+		TEST_DB(test_mapping_empty_split),
+		TEST_DB(test_mapping_act_type_copies),
+		TEST_DB(test_json_interventions_per_victim),
+		TEST_FIXTURE(test_json_organisations_checked),
+		TEST_FIXTURE(test_export_failed_query),
+		TEST_DB(test_json_scalar_text),
+		TEST_DB(test_rejects_write_failure),
 	};
 	/* last: with the sanitizers, a memory error ends the program */
 	static const struct CMUnitTest unsafe[] = {
 		TEST_DB(test_attr_name_after_long_row),
 		TEST_DB(test_mapping_reused),
+		TEST_DB(test_rejects_short_rows),
 	};
 	enum {
 		NFIXED = sizeof(fixed) / sizeof(fixed[0]),

@@ -9,6 +9,8 @@
 
 #include "mrm/search.h"
 
+#include <sqlite3.h>
+
 static struct tdb db;
 
 static const char csv[] =
@@ -105,12 +107,36 @@ static void test_query_syntax_is_literal(void **state)
 			 MRM_ERR_INVALID);
 }
 
+static int interrupt(void *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
+/* A search the database fails part way is an error, not "no hits". */
+static void test_failed_search_is_an_error(void **state)
+{
+	struct mrm_error err;
+	struct found f = {"", 0};
+
+	(void)state;
+	sqlite3_progress_handler(mrm_store_db(db.st), 1, interrupt, NULL);
+	assert_int_equal(mrm_search(db.st, "Raid", 0, collect, &f, &err),
+			 MRM_ERR_DB);
+	assert_int_equal(mrm_search(db.st, "on", 0, collect, &f, &err),
+			 MRM_ERR_DB);
+	sqlite3_progress_handler(mrm_store_db(db.st), 0, NULL, NULL);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(find("Raid").n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words_inside_unspaced_scripts),
 		cmocka_unit_test(test_names_are_not_searchable),
 		cmocka_unit_test(test_query_syntax_is_literal),
+		cmocka_unit_test(test_failed_search_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -29,6 +29,19 @@ int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err);
 int mrm_export_csv(struct mrm_store *st, const char *what, FILE *out,
 		   struct mrm_error *err);
 
+/* Room mrm_json_scalar_text() needs for a number or boolean. */
+#define MRM_JSON_SCALAR_MAX 32
+
+/*
+ * A JSON scalar as text, as the CSV export writes it and the JSON import
+ * reads it: a string as it is, an integer in decimal, a real as the
+ * shortest text that reads back as the same number, a boolean as "true" or
+ * "false". Numbers and booleans are written into `tmp` (at least
+ * MRM_JSON_SCALAR_MAX bytes). NULL for null, objects and arrays. The
+ * result lives as long as `v` or `tmp`.
+ */
+const char *mrm_json_scalar_text(const json_t *v, char *tmp, size_t size);
+
 /* One event as a JSON object (the shape of mrm_export_json's events);
  * the caller owns the result (json_decref). MRM_ERR_NOTFOUND if no such id. */
 int mrm_event_json(struct mrm_store *st, int64_t id, json_t **out,

@@ -59,6 +59,15 @@ struct mrm_field {
 extern const struct mrm_field mrm_fields[];
 extern const size_t mrm_field_count;
 
+/*
+ * The details of an act, in the order they are written and shown:
+ * arrest, detention, deportation, return, perpetrator. Each has its own
+ * table and, in the JSON of an act, its own member named by
+ * mrm_entity_prefix(). (The victim is a person, not a detail.)
+ */
+extern const enum mrm_entity mrm_act_parts[];
+extern const size_t mrm_act_nparts;
+
 /* Table name of an entity ("event", "act_arrest", "person", ...). */
 const char *mrm_entity_table(enum mrm_entity ent);
 /* Prefix of its field names ("event", "arrest", "victim", ...). */
@@ -81,8 +90,10 @@ int mrm_field_is_attr(const char *name);
  * form (what is stored, as text) to `out`. `raw` is trimmed first; an empty
  * value is never passed here. For MONEY, `currency` is the row's currency
  * (NULL if it has none). `vocab` resolves vocabulary terms and labels.
- * On failure the error says what is wrong and what would be right (with
- * the closest terms for vocabularies), with `where` left for the caller.
+ * On failure err is always filled: for a bad value it says what is wrong
+ * and what would be right (with the closest terms for vocabularies), with
+ * `where` left for the caller; MRM_ERR_LIMIT when `out` would grow past
+ * its maximum, MRM_ERR_NOMEM when memory ran out.
  */
 int mrm_field_normalise(const struct mrm_field *f, const char *raw,
 			const char *currency, const struct mrm_vocab *vocab,

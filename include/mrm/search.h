@@ -20,9 +20,12 @@ struct mrm_hit {
 
 /*
  * Call `cb` for each event whose public text contains `text` (at most
- * `limit` hits, newest first). Text shorter than three characters, or
- * with % or _, is matched by a slower scan. Text is matched literally (no
- * query syntax), ASCII letters without regard to case.
+ * `limit` hits, newest first; a `limit` of 0 means 50). Text shorter than
+ * three characters, or with % or _, is matched by a slower scan. Text is
+ * matched literally (no query syntax), ASCII letters without regard to
+ * case. The hit and its strings are valid during the call only: copy what
+ * must outlive it. A non-zero return of `cb` stops the search and is
+ * returned as it is (`cb` fills in the error it means).
  */
 int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	       int (*cb)(void *ctx, const struct mrm_hit *hit), void *ctx,

@@ -41,10 +41,17 @@ int mrm_store_open(struct mrm_store **out, const char *path,
 		   struct mrm_error *err);
 void mrm_store_close(struct mrm_store *st);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback is safe without a begin). */
+/*
+ * BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback is safe without a begin).
+ * Every commit moves the data generation on, so that caches derived from
+ * the data (the statistics' fact table) know they are stale.
+ */
 int mrm_store_begin(struct mrm_store *st, struct mrm_error *err);
 int mrm_store_commit(struct mrm_store *st, struct mrm_error *err);
 void mrm_store_rollback(struct mrm_store *st);
+
+/* The data generation: a number that every committed write increases. */
+int64_t mrm_store_generation(struct mrm_store *st);
 
 /* The vocabularies, loaded on open; owned by the store. */
 const struct mrm_vocab *mrm_store_vocab(const struct mrm_store *st);

@@ -1,12 +1,17 @@
 /* cli.c - see cli.h */
 #include "cli.h"
 
+#include "mrm/csv.h"
 #include "mrm/store.h"
 #include "mrm/utf8.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const struct cli_cmd *cli_find(const char *name)
 {
@@ -153,4 +158,98 @@ int cli_format(const char *cmd, const char *s, enum cli_format *out)
 				 "\"%s\"",
 				 s);
 	return 0;
+}
+
+FILE *cli_create_private(const char *cmd, const char *path)
+{
+	struct mrm_error err;
+	struct stat sb;
+	FILE *fp = NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	int saved = errno;
+
+	/* the mode first: a file that cannot be made private keeps its
+	 * content */
+	if (fd >= 0 && fstat(fd, &sb))
+		saved = errno;
+	else if (fd >= 0 && S_ISREG(sb.st_mode) &&
+		 (fchmod(fd, 0600) || ftruncate(fd, 0)))
+		saved = errno;
+	else if (fd >= 0 && !(fp = fdopen(fd, "w")))
+		saved = errno;
+	if (fp)
+		return fp;
+	if (fd >= 0)
+		close(fd);
+	mrm_error_set(&err, MRM_ERR_IO, path,
+		      "cannot create it readable by its owner only: %s",
+		      strerror(saved));
+	cli_error(cmd, &err);
+	return NULL;
+}
+
+void cli_rows_begin(struct cli_rows *r, enum cli_format fmt,
+		    const struct cli_column *cols, size_t ncols,
+		    const int *table, struct mrm_error *err)
+{
+	*r = (struct cli_rows){fmt, cols, ncols, table, NULL, err};
+	for (size_t i = 0; fmt == CLI_CSV && i < ncols; i++)
+		printf("%s%s", cols[i].name, i + 1 < ncols ? "," : "\n");
+}
+
+static int emit_json(struct cli_rows *r, const char *const *values)
+{
+	json_t *o = json_object();
+
+	if (!r->arr)
+		r->arr = json_array();
+	for (size_t i = 0; o && i < r->ncols; i++)
+		if (json_object_set_new(o, r->cols[i].name,
+					json_string(values[i]))) {
+			json_decref(o);
+			o = NULL;
+		}
+	return o && r->arr && !json_array_append_new(r->arr, o) ? 0 : -1;
+}
+
+int cli_emit_row(struct cli_rows *r, const char *const *values)
+{
+	struct mrm_buf b = MRM_BUF_INIT(1u << 20);
+	int rc = 0;
+
+	switch (r->fmt) {
+	case CLI_JSON: rc = emit_json(r, values) ? MRM_ERR_NOMEM : 0; break;
+	case CLI_CSV:
+		rc = mrm_csv_put_record(&b, values, r->ncols);
+		if (!rc)
+			fputs(b.ptr, stdout);
+		break;
+	case CLI_TABLE:
+		for (const int *c = r->table; *c >= 0; c++)
+			printf("%-*s%s", r->cols[*c].width, values[*c],
+			       c[1] >= 0 ? " " : "\n");
+		break;
+	}
+	mrm_buf_release(&b);
+	if (rc == MRM_ERR_LIMIT)
+		return mrm_error_set(r->err, rc, NULL, "a row over %zu bytes",
+				     b.max);
+	if (rc)
+		return mrm_error_set(r->err, rc, NULL,
+				     "out of memory listing the rows");
+	return 0;
+}
+
+void cli_rows_end(struct cli_rows *r, int ok)
+{
+	if (ok && r->fmt == CLI_JSON) {
+		if (r->arr)
+			json_dumpf(r->arr, stdout,
+				   JSON_COMPACT | JSON_PRESERVE_ORDER);
+		else
+			fputs("[]", stdout);
+		putchar('\n');
+	}
+	json_decref(r->arr);
+	r->arr = NULL;
 }

@@ -7,6 +7,7 @@
 
 #include "mrm/error.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 struct mrm_store;
@@ -17,7 +18,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_PARTIAL = 3 };
 struct cli_opt {
 	const char *name;   /* "db" for --db */
 	const char **value; /* where an option with a value goes, or NULL */
-	int *flag;          /* set to 1 for a flag, or NULL */
+	int *flag;	    /* set to 1 for a flag, or NULL */
 	const char ***list; /* repeatable: NULL-terminated, malloc'd */
 };
 
@@ -54,6 +55,50 @@ int cli_format(const char *cmd, const char *s, enum cli_format *out);
 
 const struct cli_cmd *cli_find(const char *name);
 
+/*
+ * Open `path` for writing as a file only its owner may read (mode 0600,
+ * also when it existed: then its mode is set before it is emptied). For
+ * what may hold sensitive data: exports, rejected rows. On failure prints
+ * why ("mrm CMD: PATH: ...") and returns NULL. The caller fclose()s it.
+ */
+FILE *cli_create_private(const char *cmd, const char *path);
+
+/*
+ * A listing (mrm org list, mrm user list) on standard output as a table,
+ * JSON (one array of objects, printed at the end) or CSV (with a header).
+ * cli_rows_begin() allocates nothing; cli_rows_end() frees what the rows
+ * took.
+ */
+struct cli_column {
+	const char *name; /* heads the CSV column, names the JSON member */
+	int width;	  /* table: padded to this many characters; 0: not */
+};
+
+struct cli_rows {
+	enum cli_format fmt;
+	const struct cli_column *cols;
+	size_t ncols;
+	const int *table; /* the columns of the table, in order; -1 ends */
+	json_t *arr;	  /* CLI_JSON: the rows so far */
+	struct mrm_error *err;
+};
+
+/* Start a listing; cli_emit_row() failures are told in `err`. */
+void cli_rows_begin(struct cli_rows *r, enum cli_format fmt,
+		    const struct cli_column *cols, size_t ncols,
+		    const int *table, struct mrm_error *err);
+/* Print (or keep, for JSON) one row of ncols `values`; 0, or a negative
+ * code with r->err filled. */
+int cli_emit_row(struct cli_rows *r, const char *const *values);
+/* Print the JSON array when `ok`; free what the rows took. */
+void cli_rows_end(struct cli_rows *r, int ok);
+
+/* Columns `text` takes on a terminal (combining marks 0, CJK 2). */
+int cli_width(const char *text);
+/* Write `text` padded with spaces to `width` columns (right-aligned when
+ * `right`). */
+void cli_pad(FILE *out, const char *text, int width, int right);
+
 int cmd_init(int argc, char **argv);
 int cmd_org(int argc, char **argv);
 int cmd_user(int argc, char **argv);
@@ -62,6 +107,8 @@ int cmd_export(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_demo_data(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);

@@ -27,9 +27,9 @@ int cmd_export(int argc, char **argv)
 		return cli_usage("export", "--format json or csv is required");
 	if ((rc = cli_open("export", db, &st)))
 		return rc;
-	if (out && !(fp = fopen(out, "w"))) {
-		mrm_error_set(&err, MRM_ERR_IO, out, "cannot create");
-		rc = cli_error("export", &err);
+	/* an export holds the sensitive fields in clear */
+	if (out && !(fp = cli_create_private("export", out))) {
+		rc = CLI_FAIL;
 		goto done;
 	}
 	rc = !strcmp(format, "json") ? mrm_export_json(st, fp, &err)

@@ -108,9 +108,9 @@ int cmd_import(int argc, char **argv)
 		rc = cli_error("import", &err);
 		goto out;
 	}
-	if (rejects && !(rej = fopen(rejects, "w"))) {
-		mrm_error_set(&err, MRM_ERR_IO, rejects, "cannot create");
-		rc = cli_error("import", &err);
+	/* rejected rows may hold anything a row can, names included */
+	if (rejects && !(rej = cli_create_private("import", rejects))) {
+		rc = CLI_FAIL;
 		goto out;
 	}
 	if ((rc = cli_open("import", db, &st)))

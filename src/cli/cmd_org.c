@@ -1,35 +1,21 @@
 /* cmd_org.c - mrm org add|list */
 #include "cli.h"
 
-#include "mrm/csv.h"
 #include "mrm/org.h"
 #include "mrm/store.h"
 
-#include <jansson.h>
 #include <string.h>
 
-struct listing {
-	enum cli_format fmt;
-	json_t *arr;
-};
+static const struct cli_column org_columns[] = {
+	{"code", 16}, {"name", 0}, {"country", 3}, {"kind", 0}};
+/* the table: code, country, then the name, which may be long */
+static const int org_table[] = {0, 2, 1, -1};
 
 static int print_org(void *ctx, const struct mrm_org *o)
 {
-	struct listing *l = ctx;
-	struct mrm_buf b = MRM_BUF_INIT(4096);
-	const char *f[4] = {o->code, o->name, o->country, o->kind};
+	const char *values[] = {o->code, o->name, o->country, o->kind};
 
-	if (l->fmt == CLI_JSON)
-		json_array_append_new(l->arr,
-				      json_pack("{s:s,s:s,s:s}", "code",
-						o->code, "name", o->name,
-						"country", o->country));
-	else if (l->fmt == CLI_CSV && !mrm_csv_put_record(&b, f, 4))
-		fputs(b.ptr, stdout);
-	else if (l->fmt == CLI_TABLE)
-		printf("%-16s %-3s %s\n", o->code, o->country, o->name);
-	mrm_buf_release(&b);
-	return 0;
+	return cli_emit_row(ctx, values);
 }
 
 int cmd_org(int argc, char **argv)
@@ -42,9 +28,10 @@ int cmd_org(int argc, char **argv)
 				       {"country", &country, NULL, NULL},
 				       {"format", &format, NULL, NULL},
 				       {NULL}};
-	struct listing l = {CLI_TABLE, NULL};
 	struct mrm_store *st;
 	struct mrm_error err;
+	struct cli_rows rows;
+	enum cli_format fmt;
 	char *pos[1];
 	int npos, rc;
 
@@ -53,7 +40,7 @@ int cmd_org(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (npos != 1 || (strcmp(pos[0], "add") && strcmp(pos[0], "list")))
 		return cli_usage("org", "say add or list");
-	if ((rc = cli_format("org", format, &l.fmt)))
+	if ((rc = cli_format("org", format, &fmt)))
 		return rc;
 	if (!strcmp(pos[0], "add") && (!code || !name || !country))
 		return cli_usage("org",
@@ -65,15 +52,9 @@ int cmd_org(int argc, char **argv)
 		if (!rc)
 			printf("Added organisation %s.\n", code);
 	} else {
-		l.arr = json_array();
-		if (l.fmt == CLI_CSV)
-			printf("code,name,country,kind\n");
-		rc = mrm_org_each(st, print_org, &l, &err);
-		if (!rc && l.fmt == CLI_JSON) {
-			json_dumpf(l.arr, stdout, JSON_COMPACT);
-			putchar('\n');
-		}
-		json_decref(l.arr);
+		cli_rows_begin(&rows, fmt, org_columns, 4, org_table, &err);
+		rc = mrm_org_each(st, print_org, &rows, &err);
+		cli_rows_end(&rows, !rc);
 	}
 	mrm_store_close(st);
 	return rc ? cli_error("org", &err) : CLI_OK;

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "mrm/export.h"
+#include "mrm/fields.h"
 #include "mrm/store.h"
 
 #include <stdlib.h>
@@ -29,11 +30,19 @@ static void print_scalars(json_t *o, const char *indent)
 	}
 }
 
+/* An act's detail or victim `part`, when it has one. */
+static void print_part(json_t *act, enum mrm_entity part)
+{
+	json_t *o = json_object_get(act, mrm_entity_prefix(part));
+
+	if (!o)
+		return;
+	printf("  %s\n", mrm_entity_prefix(part));
+	print_scalars(o, "    ");
+}
+
 static void print_event(json_t *ev)
 {
-	static const char *const parts[] = {"arrest",	   "detention",
-					    "deportation", "return",
-					    "perpetrator", "victim"};
 	const char *k;
 	json_t *v, *a;
 	size_t i;
@@ -50,12 +59,9 @@ static void print_event(json_t *ev)
 	{
 		printf("\nact %zu\n", i + 1);
 		print_scalars(a, "  ");
-		for (size_t p = 0; p < 6; p++)
-			if (json_object_get(a, parts[p])) {
-				printf("  %s\n", parts[p]);
-				print_scalars(json_object_get(a, parts[p]),
-					      "    ");
-			}
+		for (size_t p = 0; p < mrm_act_nparts; p++)
+			print_part(a, mrm_act_parts[p]);
+		print_part(a, MRM_ENT_VICTIM);
 	}
 	json_array_foreach(json_object_get(ev, "sources"), i, a)
 	{

@@ -1,37 +1,21 @@
 /* cmd_user.c - mrm user add|list */
 #include "cli.h"
 
-#include "mrm/csv.h"
 #include "mrm/org.h"
 #include "mrm/store.h"
 
-#include <jansson.h>
 #include <sodium.h>
 #include <string.h>
 
-struct listing {
-	enum cli_format fmt;
-	json_t *arr;
-};
+static const struct cli_column user_columns[] = {
+	{"login", 24}, {"org", 16}, {"role", 12}, {"created", 0}};
+static const int user_table[] = {0, 1, 2, 3, -1};
 
 static int print_user(void *ctx, const struct mrm_user *u)
 {
-	struct listing *l = ctx;
-	struct mrm_buf b = MRM_BUF_INIT(4096);
-	const char *f[4] = {u->login, u->org, u->role, u->created};
+	const char *values[] = {u->login, u->org, u->role, u->created};
 
-	if (l->fmt == CLI_JSON)
-		json_array_append_new(
-			l->arr, json_pack("{s:s,s:s,s:s,s:s}", "login",
-					  u->login, "org", u->org, "role",
-					  u->role, "created", u->created));
-	else if (l->fmt == CLI_CSV && !mrm_csv_put_record(&b, f, 4))
-		fputs(b.ptr, stdout);
-	else if (l->fmt == CLI_TABLE)
-		printf("%-24s %-16s %-12s %s\n", u->login, u->org, u->role,
-		       u->created);
-	mrm_buf_release(&b);
-	return 0;
+	return cli_emit_row(ctx, values);
 }
 
 /* First line of standard input, without its newline. */
@@ -73,9 +57,10 @@ int cmd_user(int argc, char **argv)
 		{"db", &db, NULL, NULL},	 {"org", &org, NULL, NULL},
 		{"login", &login, NULL, NULL},	 {"role", &role, NULL, NULL},
 		{"format", &format, NULL, NULL}, {NULL}};
-	struct listing l = {CLI_TABLE, NULL};
 	struct mrm_store *st;
 	struct mrm_error err;
+	struct cli_rows rows;
+	enum cli_format fmt;
 	char *pos[1];
 	int npos, rc;
 
@@ -84,7 +69,7 @@ int cmd_user(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (npos != 1 || (strcmp(pos[0], "add") && strcmp(pos[0], "list")))
 		return cli_usage("user", "say add or list");
-	if ((rc = cli_format("user", format, &l.fmt)))
+	if ((rc = cli_format("user", format, &fmt)))
 		return rc;
 	if (!strcmp(pos[0], "add") && (!org || !login || !role))
 		return cli_usage("user", "add needs --org, --login and --role");
@@ -93,15 +78,9 @@ int cmd_user(int argc, char **argv)
 	if (!strcmp(pos[0], "add")) {
 		rc = add(st, org, login, role, &err);
 	} else {
-		l.arr = json_array();
-		if (l.fmt == CLI_CSV)
-			printf("login,org,role,created\n");
-		rc = mrm_user_each(st, print_user, &l, &err);
-		if (!rc && l.fmt == CLI_JSON) {
-			json_dumpf(l.arr, stdout, JSON_COMPACT);
-			putchar('\n');
-		}
-		json_decref(l.arr);
+		cli_rows_begin(&rows, fmt, user_columns, 4, user_table, &err);
+		rc = mrm_user_each(st, print_user, &rows, &err);
+		cli_rows_end(&rows, !rc);
 	}
 	mrm_store_close(st);
 	return rc ? cli_error("user", &err) : CLI_OK;

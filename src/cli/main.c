@@ -63,6 +63,33 @@ const struct cli_cmd cli_commands[] = {
 	 "person).\nWith --csv, writes the native CSV instead (for import "
 	 "benchmarks).\n",
 	 cmd_demo_data},
+	{"stats", "statistics: measures by dimensions",
+	 "usage: mrm stats --db FILE --measure M [--by D1[,D2[,D3]]]\n"
+	 "                 [--where DIM=V1,V2]... [--from DATE] [--to DATE]\n"
+	 "                 [--as-of DATE] [--public [--k N]]\n"
+	 "                 [--format table|csv|json] [--lang en|th|my]\n\n"
+	 "Measures: events, acts, persons (people: a group of 120 counts "
+	 "120),\ndistinct-persons, detention-days, money-demanded, money-paid,\n"
+	 "deportation-cost (sums per currency).\n"
+	 "Dimensions: year, quarter, month, country, admin1, act_type, "
+	 "act_group,\nperpetrator_type, sector, nationality, sex, age_band, "
+	 "doc_status, org,\ncorridor, checkpoint, attr.NAME. Up to three, with "
+	 "subtotals (*) and the total.\n"
+	 "--where: AND across dimensions, OR within one; an act type includes "
+	 "the\ntypes under it. --from/--to compare each date at its own "
+	 "precision.\n--public withholds cells of fewer than k people (default "
+	 "5) and the cells\nthat would give them away.\n",
+	 cmd_stats},
+	{"report", "write an HTML report (and its tables as CSV)",
+	 "usage: mrm report --db FILE --template NAME --out FILE.html\n"
+	 "                  [--public [--k N]] [--lang en|th|my] [--csv-dir DIR]\n"
+	 "                  [--from DATE] [--to DATE]\n\n"
+	 "Templates: add-monitoring (arrest, detention, deportation and "
+	 "return),\ndeaths-and-missing (works on the IOM Missing Migrants "
+	 "import).\nOne self-contained HTML file with SVG charts and a print "
+	 "stylesheet;\n--csv-dir also writes every table as CSV. --public "
+	 "applies disclosure\ncontrol to every figure.\n",
+	 cmd_report},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

@@ -17,7 +17,7 @@ struct exporter {
 	struct mrm_store *st;
 	sqlite3 *db;
 	sqlite3_stmt *sel[MRM_ENT_COUNT];
-	sqlite3_stmt *attrs, *victim_key;
+	sqlite3_stmt *attrs;
 	struct mrm_buf plain;
 };
 
@@ -37,12 +37,44 @@ static const char *const id_col[MRM_ENT_COUNT] = {
 	[MRM_ENT_SOURCE] = "id",	  [MRM_ENT_INTERVENTION] = "id",
 };
 
+const char *mrm_json_scalar_text(const json_t *v, char *tmp, size_t size)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(tmp, size, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		/* the shortest text that reads back as the same number */
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(tmp, size, "%.*g", prec, json_real_value(v));
+			if (strtod(tmp, NULL) == json_real_value(v))
+				break;
+		}
+	} else if (json_is_boolean(v)) {
+		snprintf(tmp, size, "%s", json_is_true(v) ? "true" : "false");
+	} else {
+		return NULL;
+	}
+	return tmp;
+}
+
+static int no_memory(struct mrm_error *err)
+{
+	return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
+			     "out of memory building the export");
+}
+
+/* Set o[key] = v, taking v over (NULL: allocating it failed). */
+static int put(json_t *o, const char *key, json_t *v, struct mrm_error *err)
+{
+	return json_object_set_new(o, key, v) ? no_memory(err) : 0;
+}
+
 static void exporter_release(struct exporter *x)
 {
 	for (int e = 0; e < MRM_ENT_COUNT; e++)
 		sqlite3_finalize(x->sel[e]);
 	sqlite3_finalize(x->attrs);
-	sqlite3_finalize(x->victim_key);
 	mrm_buf_release(&x->plain);
 }
 
@@ -92,47 +124,55 @@ static int exporter_init(struct exporter *x, struct mrm_store *st,
 	return 0;
 }
 
-/* Field value at result column `col` as JSON (NULL when SQL NULL). */
-static json_t *field_json(struct exporter *x, sqlite3_stmt *s, int col,
-			  const struct mrm_field *f, int64_t id,
-			  const char *currency, struct mrm_error *err)
+/* Field value at result column `col` as JSON into *out (NULL when SQL
+ * NULL). A sensitive field that does not decrypt is MRM_ERR_CRYPTO. */
+static int field_json(struct exporter *x, sqlite3_stmt *s, int col,
+		      const struct mrm_field *f, int64_t id,
+		      const char *currency, json_t **out, struct mrm_error *err)
 {
 	char ad[128], money[64];
+	int rc;
 
+	*out = NULL;
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return NULL;
+		return 0;
 	switch (f->type) {
 	case MRM_F_SECRET:
 		snprintf(ad, sizeof(ad), "%s/%lld/%s", mrm_entity_table(f->ent),
 			 (long long)id, f->column);
 		mrm_buf_reset(&x->plain);
-		if (mrm_unseal(mrm_store_key(x->st), ad,
-			       sqlite3_column_blob(s, col),
-			       (size_t)sqlite3_column_bytes(s, col), &x->plain,
-			       err))
-			return NULL;
-		return json_stringn(mrm_buf_str(&x->plain), x->plain.len);
-	case MRM_F_INT: return json_integer(sqlite3_column_int64(s, col));
-	case MRM_F_BOOL: return json_boolean(sqlite3_column_int(s, col));
-	case MRM_F_REAL: return json_real(sqlite3_column_double(s, col));
+		rc = mrm_unseal(
+			mrm_store_key(x->st), ad, sqlite3_column_blob(s, col),
+			(size_t)sqlite3_column_bytes(s, col), &x->plain, err);
+		if (rc)
+			return rc;
+		*out = json_stringn(mrm_buf_str(&x->plain), x->plain.len);
+		break;
+	case MRM_F_INT:
+		*out = json_integer(sqlite3_column_int64(s, col));
+		break;
+	case MRM_F_BOOL: *out = json_boolean(sqlite3_column_int(s, col)); break;
+	case MRM_F_REAL: *out = json_real(sqlite3_column_double(s, col)); break;
 	case MRM_F_MONEY:
 		mrm_money_format(sqlite3_column_int64(s, col),
 				 currency ? currency : "", money,
 				 sizeof(money));
-		return json_string(money);
-	default: return json_string((const char *)sqlite3_column_text(s, col));
+		*out = json_string(money);
+		break;
+	default: *out = json_string((const char *)sqlite3_column_text(s, col));
 	}
+	return *out ? 0 : no_memory(err);
 }
 
-/* The row's fields as a JSON object; *next is set to the first result
- * column after the fields. */
-static json_t *row_json(struct exporter *x, sqlite3_stmt *s,
-			enum mrm_entity ent, int *next, struct mrm_error *err)
+/* The row's fields as a JSON object into *out; *next is set to the first
+ * result column after the fields. */
+static int row_json(struct exporter *x, sqlite3_stmt *s, enum mrm_entity ent,
+		    json_t **out, int *next, struct mrm_error *err)
 {
 	size_t plen = strlen(mrm_entity_prefix(ent)) + 1;
 	const char *currency = NULL;
 	json_t *o = json_object();
-	int col = 1;
+	int col = 1, rc = o ? 0 : no_memory(err);
 
 	for (size_t i = 0; i < mrm_field_count; i++) {
 		if (mrm_fields[i].ent != ent)
@@ -141,26 +181,25 @@ static json_t *row_json(struct exporter *x, sqlite3_stmt *s,
 			currency = (const char *)sqlite3_column_text(s, col);
 		col++;
 	}
+	*next = col;
 	col = 1;
-	for (size_t i = 0; o && i < mrm_field_count; i++) {
+	for (size_t i = 0; !rc && i < mrm_field_count; i++) {
 		const struct mrm_field *f = &mrm_fields[i];
-		int c = col;
 		json_t *v;
 
 		if (f->ent != ent)
 			continue;
-		col++;
-		v = field_json(x, s, c, f, sqlite3_column_int64(s, 0), currency,
-			       err);
-		if (v) {
-			json_object_set_new(o, f->name + plen, v);
-		} else if (sqlite3_column_type(s, c) != SQLITE_NULL) {
-			json_decref(o); /* a field that would not decrypt */
-			o = NULL;
-		}
+		rc = field_json(x, s, col++, f, sqlite3_column_int64(s, 0),
+				currency, &v, err);
+		if (!rc && v)
+			rc = put(o, f->name + plen, v, err);
 	}
-	*next = col;
-	return o;
+	if (rc) {
+		json_decref(o);
+		o = NULL;
+	}
+	*out = o;
+	return rc;
 }
 
 /* Every row of `ent` under `parent`, each passed to `each` with its
@@ -171,13 +210,15 @@ static int rows(struct exporter *x, enum mrm_entity ent, int64_t parent,
 		void *ctx, struct mrm_error *err)
 {
 	sqlite3_stmt *s = x->sel[ent];
-	int rc = 0, step, next;
+	int rc = 0, step = SQLITE_DONE, next;
 
 	sqlite3_bind_int64(s, 1, parent);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *o = row_json(x, s, ent, &next, err);
+		json_t *o;
 
-		rc = o ? each(x, s, o, next, ctx, err) : MRM_ERR_CRYPTO;
+		rc = row_json(x, s, ent, &o, &next, err);
+		if (!rc)
+			rc = each(x, s, o, next, ctx, err);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = mrm_store_fail(x->st, err, mrm_entity_table(ent));
@@ -188,14 +229,19 @@ static int rows(struct exporter *x, enum mrm_entity ent, int64_t parent,
 static int append(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
 		  void *ctx, struct mrm_error *err)
 {
-	(void)x, (void)next, (void)err;
+	int rc = 0;
+
 	if (s == x->sel[MRM_ENT_INTERVENTION] &&
 	    sqlite3_column_type(s, next) != SQLITE_NULL)
-		json_object_set_new(
+		rc = put(
 			o, "victim",
-			json_string(
-				(const char *)sqlite3_column_text(s, next)));
-	return json_array_append_new(ctx, o) ? MRM_ERR_NOMEM : 0;
+			json_string((const char *)sqlite3_column_text(s, next)),
+			err);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	return json_array_append_new(ctx, o) ? no_memory(err) : 0;
 }
 
 static int set_one(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
@@ -209,66 +255,80 @@ static int set_one(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
 	return 0;
 }
 
+/* The one row of `ent` under `parent`, if any, as act[key]. */
+static int act_member(struct exporter *x, json_t *act, const char *key,
+		      enum mrm_entity ent, int64_t parent,
+		      struct mrm_error *err)
+{
+	json_t *one = NULL;
+	int rc = rows(x, ent, parent, set_one, &one, err);
+
+	if (!rc && one)
+		return put(act, key, one, err);
+	json_decref(one);
+	return rc;
+}
+
 static int act_row(struct exporter *x, sqlite3_stmt *s, json_t *act, int next,
 		   void *ctx, struct mrm_error *err)
 {
-	static const struct {
-		enum mrm_entity ent;
-		const char *key;
-	} parts[] = {{MRM_ENT_ARREST, "arrest"},
-		     {MRM_ENT_DETENTION, "detention"},
-		     {MRM_ENT_DEPORTATION, "deportation"},
-		     {MRM_ENT_RETURN, "return"},
-		     {MRM_ENT_PERPETRATOR, "perpetrator"}};
 	int64_t act_id = sqlite3_column_int64(s, 0);
 	int64_t victim_id = sqlite3_column_int64(s, next + 1);
 	int has_victim = sqlite3_column_type(s, next + 1) != SQLITE_NULL;
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++) {
-		json_t *one = NULL;
-
-		rc = rows(x, parts[i].ent, act_id, set_one, &one, err);
-		if (one)
-			json_object_set_new(act, parts[i].key, one);
-	}
-	if (!rc && has_victim) {
-		json_t *victim = NULL;
-
-		rc = rows(x, MRM_ENT_VICTIM, victim_id, set_one, &victim, err);
-		if (victim)
-			json_object_set_new(act, "victim", victim);
-	}
+	for (size_t i = 0; !rc && i < mrm_act_nparts; i++)
+		rc = act_member(x, act, mrm_entity_prefix(mrm_act_parts[i]),
+				mrm_act_parts[i], act_id, err);
+	if (!rc && has_victim)
+		rc = act_member(x, act, mrm_entity_prefix(MRM_ENT_VICTIM),
+				MRM_ENT_VICTIM, victim_id, err);
 	if (rc)
 		json_decref(act);
 	else if (json_array_append_new(ctx, act))
-		rc = MRM_ERR_NOMEM;
+		rc = no_memory(err);
 	return rc;
 }
 
-static int attrs_json(struct exporter *x, int64_t event_id, json_t *ev)
+/* The event's attributes, as ev["attrs"] = {name: [values]}, if any. */
+static int attrs_json(struct exporter *x, int64_t event_id, json_t *ev,
+		      struct mrm_error *err)
 {
 	sqlite3_stmt *s = x->attrs;
 	json_t *attrs = json_object();
+	int rc = attrs ? 0 : no_memory(err), step = SQLITE_DONE;
 
 	sqlite3_bind_int64(s, 1, event_id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 		json_t *list = json_object_get(attrs, name);
 
 		if (!list) {
 			list = json_array();
-			json_object_set_new(attrs, name, list);
+			rc = put(attrs, name, list, err);
 		}
-		json_array_append_new(
-			list,
-			json_string((const char *)sqlite3_column_text(s, 1)));
+		if (!rc &&
+		    json_array_append_new(
+			    list, json_string((const char *)sqlite3_column_text(
+					  s, 1))))
+			rc = no_memory(err);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(x->st, err, "attributes");
 	sqlite3_reset(s);
-	if (json_object_size(attrs))
-		json_object_set_new(ev, "attrs", attrs);
-	else
-		json_decref(attrs);
+	if (!rc && json_object_size(attrs))
+		return put(ev, "attrs", attrs, err);
+	json_decref(attrs);
+	return rc;
+}
+
+/* ev[key] = list when the list has anything (it is taken over). */
+static int put_list(json_t *ev, const char *key, json_t *list,
+		    struct mrm_error *err)
+{
+	if (json_array_size(list))
+		return put(ev, key, list, err);
+	json_decref(list);
 	return 0;
 }
 
@@ -278,26 +338,35 @@ static int event_row(struct exporter *x, sqlite3_stmt *s, json_t *ev, int next,
 	int64_t id = sqlite3_column_int64(s, 0);
 	json_t *acts = json_array(), *sources = json_array(),
 	       *interventions = json_array();
-	int rc;
+	int rc = acts && sources && interventions ? 0 : no_memory(err);
 
 	(void)next;
-	json_object_set_new(ev, "id", json_integer(id));
-	attrs_json(x, id, ev);
-	rc = rows(x, MRM_ENT_ACT, id, act_row, acts, err);
+	if (!rc)
+		rc = put(ev, "id", json_integer(id), err);
+	if (!rc)
+		rc = attrs_json(x, id, ev, err);
+	if (!rc)
+		rc = rows(x, MRM_ENT_ACT, id, act_row, acts, err);
 	if (!rc)
 		rc = rows(x, MRM_ENT_SOURCE, id, append, sources, err);
 	if (!rc)
 		rc = rows(x, MRM_ENT_INTERVENTION, id, append, interventions,
 			  err);
-	json_object_set_new(ev, "acts", acts);
-	if (json_array_size(sources))
-		json_object_set_new(ev, "sources", sources);
-	else
-		json_decref(sources);
-	if (json_array_size(interventions))
-		json_object_set_new(ev, "interventions", interventions);
-	else
-		json_decref(interventions);
+	if (!rc) {
+		rc = put(ev, "acts", acts, err);
+		acts = NULL;
+	}
+	if (!rc) {
+		rc = put_list(ev, "sources", sources, err);
+		sources = NULL;
+	}
+	if (!rc) {
+		rc = put_list(ev, "interventions", interventions, err);
+		interventions = NULL;
+	}
+	json_decref(acts);
+	json_decref(sources);
+	json_decref(interventions);
 	if (rc)
 		json_decref(ev);
 	else
@@ -321,35 +390,52 @@ int mrm_event_json(struct mrm_store *st, int64_t id, json_t **out,
 	return rc;
 }
 
+static int org_json(sqlite3_stmt *s, json_t **out, struct mrm_error *err)
+{
+	json_t *o =
+		json_pack("{s:s, s:s, s:s}", "code", sqlite3_column_text(s, 0),
+			  "name", sqlite3_column_text(s, 1), "country",
+			  sqlite3_column_text(s, 2));
+	int rc = o ? 0 : no_memory(err);
+
+	if (!rc && sqlite3_column_type(s, 3) != SQLITE_NULL)
+		rc = put(o, "kind",
+			 json_string((const char *)sqlite3_column_text(s, 3)),
+			 err);
+	if (rc)
+		json_decref(o);
+	else
+		*out = o;
+	return rc;
+}
+
 static int orgs_json(struct mrm_store *st, json_t **out, struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	json_t *arr = json_array();
+	int rc = arr ? 0 : no_memory(err), step = SQLITE_DONE;
 
-	if (sqlite3_prepare_v2(
-		    mrm_store_db(st),
-		    "SELECT code, name, country, kind FROM org ORDER "
-		    "BY code",
-		    -1, &s, NULL)) {
-		json_decref(arr);
-		return mrm_store_fail(st, err, "organisations");
-	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *o = json_pack("{s:s, s:s, s:s}", "code",
-				      sqlite3_column_text(s, 0), "name",
-				      sqlite3_column_text(s, 1), "country",
-				      sqlite3_column_text(s, 2));
+	*out = NULL;
+	if (!rc && sqlite3_prepare_v2(mrm_store_db(st),
+				      "SELECT code, name, country, kind FROM "
+				      "org ORDER BY code",
+				      -1, &s, NULL))
+		rc = mrm_store_fail(st, err, "organisations");
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *o;
 
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			json_object_set_new(
-				o, "kind",
-				json_string((const char *)sqlite3_column_text(
-					s, 3)));
-		json_array_append_new(arr, o);
+		rc = org_json(s, &o, err);
+		if (!rc && json_array_append_new(arr, o))
+			rc = no_memory(err);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "organisations");
 	sqlite3_finalize(s);
-	*out = arr;
-	return 0;
+	if (rc)
+		json_decref(arr);
+	else
+		*out = arr;
+	return rc;
 }
 
 static int write_str(FILE *out, const char *s, struct mrm_error *err)
@@ -359,51 +445,56 @@ static int write_str(FILE *out, const char *s, struct mrm_error *err)
 	return 0;
 }
 
+/* `v` as compact JSON text onto `out`. */
+static int write_json(FILE *out, const json_t *v, struct mrm_error *err)
+{
+	char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+					   JSON_REAL_PRECISION(12));
+	int rc = text ? write_str(out, text, err) : no_memory(err);
+
+	free(text);
+	return rc;
+}
+
 int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err)
 {
-	const size_t flags =
-		JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
 	struct exporter x;
 	sqlite3_stmt *ids = NULL;
 	json_t *orgs = NULL;
-	char *text = NULL;
-	int rc, first = 1;
+	int rc, step = SQLITE_DONE, first = 1;
 
 	rc = exporter_init(&x, st, err);
 	if (!rc)
 		rc = orgs_json(st, &orgs, err);
-	if (rc)
-		goto out;
-	text = json_dumps(orgs, flags);
-	rc = write_str(
-		out, "{\"format\":\"mrm-export/1\",\n\"organisations\":", err);
 	if (!rc)
-		rc = write_str(out, text ? text : "[]", err);
+		rc = write_str(
+			out,
+			"{\"format\":\"mrm-export/1\",\n\"organisations\":",
+			err);
+	if (!rc)
+		rc = write_json(out, orgs, err);
 	if (!rc)
 		rc = write_str(out, ",\n\"events\":[\n", err);
-	if (rc || sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id",
-				     -1, &ids, NULL)) {
-		rc = rc ? rc : mrm_store_fail(st, err, "events");
-		goto out;
-	}
-	while (!rc && sqlite3_step(ids) == SQLITE_ROW) {
+	if (!rc && sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id",
+				      -1, &ids, NULL))
+		rc = mrm_store_fail(st, err, "events");
+	while (!rc && (step = sqlite3_step(ids)) == SQLITE_ROW) {
 		json_t *ev = NULL;
 
 		rc = rows(&x, MRM_ENT_EVENT, sqlite3_column_int64(ids, 0),
 			  event_row, &ev, err);
-		free(text);
-		text = ev ? json_dumps(ev, flags) : NULL;
-		json_decref(ev);
-		if (!rc && !first)
+		if (!rc && ev && !first)
 			rc = write_str(out, ",\n", err);
-		if (!rc)
-			rc = write_str(out, text ? text : "{}", err);
-		first = 0;
+		if (!rc && ev) {
+			rc = write_json(out, ev, err);
+			first = 0;
+		}
+		json_decref(ev);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "events");
 	if (!rc)
 		rc = write_str(out, "\n]}\n", err);
-out:
-	free(text);
 	json_decref(orgs);
 	sqlite3_finalize(ids);
 	exporter_release(&x);
@@ -412,26 +503,12 @@ out:
 
 /* ---- CSV ---- */
 
-/* JSON scalar as CSV text into `b` (which is reset first). */
-static const char *scalar_text(json_t *v, struct mrm_buf *b)
-{
-	mrm_buf_reset(b);
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		mrm_buf_addf(b, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		mrm_buf_addf(b, "%.9g", json_real_value(v));
-	else if (json_is_boolean(v))
-		mrm_buf_adds(b, json_is_true(v) ? "true" : "false");
-	return mrm_buf_str(b);
-}
-
 struct csv_out {
 	FILE *out;
 	const char *what;
 	json_t *attr_names; /* array of attribute names, for columns */
-	struct mrm_buf line, cell;
+	struct mrm_buf line;
+	char tmp[MRM_JSON_SCALAR_MAX];
 	int ncols;
 };
 
@@ -441,17 +518,11 @@ static json_t *holder(json_t *ev, json_t *act, enum mrm_entity ent, size_t k)
 	switch (ent) {
 	case MRM_ENT_EVENT: return ev;
 	case MRM_ENT_ACT: return act;
-	case MRM_ENT_ARREST: return json_object_get(act, "arrest");
-	case MRM_ENT_DETENTION: return json_object_get(act, "detention");
-	case MRM_ENT_DEPORTATION: return json_object_get(act, "deportation");
-	case MRM_ENT_RETURN: return json_object_get(act, "return");
-	case MRM_ENT_PERPETRATOR: return json_object_get(act, "perpetrator");
-	case MRM_ENT_VICTIM: return json_object_get(act, "victim");
 	case MRM_ENT_SOURCE:
 		return json_array_get(json_object_get(ev, "sources"), k);
 	case MRM_ENT_INTERVENTION:
 		return json_array_get(json_object_get(ev, "interventions"), k);
-	default: return NULL;
+	default: return json_object_get(act, mrm_entity_prefix(ent));
 	}
 }
 
@@ -464,18 +535,35 @@ static int wanted(const struct csv_out *c, enum mrm_entity ent)
 	return 1;
 }
 
-static int put_cell(struct csv_out *c, const char *v)
+static int put_cell(struct csv_out *c, const char *v, struct mrm_error *err)
 {
 	int rc = c->line.len ? mrm_buf_addc(&c->line, ',') : 0;
 
-	return rc ? rc : mrm_csv_put_field(&c->line, v, strlen(v));
+	if (!rc)
+		rc = mrm_csv_put_field(&c->line, v, strlen(v));
+	if (rc == MRM_ERR_LIMIT)
+		return mrm_error_set(err, rc, NULL,
+				     "a CSV line would be longer than %zu "
+				     "bytes",
+				     c->line.max);
+	return rc ? no_memory(err) : 0;
+}
+
+/* A JSON scalar as a cell ("" for anything else). */
+static int put_value(struct csv_out *c, const json_t *v, struct mrm_error *err)
+{
+	const char *text = mrm_json_scalar_text(v, c->tmp, sizeof(c->tmp));
+
+	return put_cell(c, text ? text : "", err);
 }
 
 static int end_line(struct csv_out *c, struct mrm_error *err)
 {
 	int rc = mrm_buf_addc(&c->line, '\n');
 
-	if (!rc && fwrite(c->line.ptr, 1, c->line.len, c->out) != c->line.len)
+	if (rc)
+		rc = no_memory(err);
+	else if (fwrite(c->line.ptr, 1, c->line.len, c->out) != c->line.len)
 		rc = mrm_error_set(err, MRM_ERR_IO, NULL, "write failed");
 	mrm_buf_reset(&c->line);
 	return rc;
@@ -483,19 +571,20 @@ static int end_line(struct csv_out *c, struct mrm_error *err)
 
 static int csv_header(struct csv_out *c, struct mrm_error *err)
 {
+	char name[128];
 	size_t i;
-	json_t *name;
+	json_t *attr;
 	int rc = 0;
 
 	for (size_t f = 0; !rc && f < mrm_field_count; f++)
 		if (wanted(c, mrm_fields[f].ent))
-			rc = put_cell(c, mrm_fields[f].name);
-	json_array_foreach(c->attr_names, i, name)
+			rc = put_cell(c, mrm_fields[f].name, err);
+	json_array_foreach(c->attr_names, i, attr)
 	{
-		mrm_buf_reset(&c->cell);
-		mrm_buf_addf(&c->cell, "attr.%s", json_string_value(name));
+		snprintf(name, sizeof(name), "attr.%s",
+			 json_string_value(attr));
 		if (!rc)
-			rc = put_cell(c, mrm_buf_str(&c->cell));
+			rc = put_cell(c, name, err);
 	}
 	return rc ? rc : end_line(c, err);
 }
@@ -524,16 +613,43 @@ static size_t rows_needed(const struct csv_out *c, json_t *ev)
 	return n;
 }
 
+/* Row `k` of an event: its fields, then its attributes. */
+static int csv_row(struct csv_out *c, json_t *ev, json_t *act, size_t k,
+		   struct mrm_error *err)
+{
+	json_t *name;
+	size_t i;
+	int rc = 0;
+
+	for (size_t f = 0; !rc && f < mrm_field_count; f++) {
+		const struct mrm_field *fd = &mrm_fields[f];
+		size_t plen = strlen(mrm_entity_prefix(fd->ent)) + 1;
+
+		if (wanted(c, fd->ent))
+			rc = put_value(
+				c,
+				json_object_get(holder(ev, act, fd->ent, k),
+						fd->name + plen),
+				err);
+	}
+	json_array_foreach(c->attr_names, i, name)
+	{
+		json_t *vals = json_object_get(json_object_get(ev, "attrs"),
+					       json_string_value(name));
+		if (!rc)
+			rc = put_value(c, json_array_get(vals, k), err);
+	}
+	return rc ? rc : end_line(c, err);
+}
+
 static int csv_event(struct csv_out *c, json_t *ev, struct mrm_error *err)
 {
 	size_t nrows = rows_needed(c, ev);
 	json_t *seen = json_object();
-	int rc = 0;
+	int rc = seen ? 0 : no_memory(err);
 
 	for (size_t k = 0; !rc && k < nrows; k++) {
 		json_t *act = json_array_get(json_object_get(ev, "acts"), k);
-		json_t *name;
-		size_t i;
 
 		if (!strcmp(c->what, "persons")) {
 			const char *key = json_string_value(json_object_get(
@@ -541,38 +657,10 @@ static int csv_event(struct csv_out *c, json_t *ev, struct mrm_error *err)
 
 			if (!key || json_object_get(seen, key))
 				continue;
-			json_object_set_new(seen, key, json_true());
-		}
-		for (size_t f = 0; !rc && f < mrm_field_count; f++) {
-			const struct mrm_field *fd = &mrm_fields[f];
-			json_t *h;
-
-			if (!wanted(c, fd->ent))
-				continue;
-			h = holder(ev, act, fd->ent, k);
-			rc = put_cell(
-				c,
-				scalar_text(
-					json_object_get(
-						h,
-						fd->name +
-							strlen(mrm_entity_prefix(
-								fd->ent)) +
-							1),
-					&c->cell));
-		}
-		json_array_foreach(c->attr_names, i, name)
-		{
-			json_t *vals =
-				json_object_get(json_object_get(ev, "attrs"),
-						json_string_value(name));
-			if (!rc)
-				rc = put_cell(
-					c, scalar_text(json_array_get(vals, k),
-						       &c->cell));
+			rc = put(seen, key, json_true(), err);
 		}
 		if (!rc)
-			rc = end_line(c, err);
+			rc = csv_row(c, ev, act, k, err);
 	}
 	json_decref(seen);
 	return rc;
@@ -581,39 +669,43 @@ static int csv_event(struct csv_out *c, json_t *ev, struct mrm_error *err)
 static int attr_names(struct mrm_store *st, json_t **out, struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
+	int rc = 0, step = SQLITE_DONE;
 
 	*out = json_array();
+	if (!*out)
+		return no_memory(err);
 	if (sqlite3_prepare_v2(mrm_store_db(st),
 			       "SELECT DISTINCT name FROM event_attr ORDER BY "
 			       "name",
 			       -1, &s, NULL))
 		return mrm_store_fail(st, err, "attributes");
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(
-			*out,
-			json_string((const char *)sqlite3_column_text(s, 0)));
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+		if (json_array_append_new(
+			    *out, json_string((const char *)sqlite3_column_text(
+					  s, 0))))
+			rc = no_memory(err);
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "attributes");
 	sqlite3_finalize(s);
-	return 0;
+	return rc;
 }
 
 static int csv_orgs(struct mrm_store *st, struct csv_out *c,
 		    struct mrm_error *err)
 {
+	static const char *const cols[] = {"code", "name", "country", "kind"};
 	json_t *orgs = NULL, *o;
 	size_t i;
 	int rc = orgs_json(st, &orgs, err);
-	static const char *const cols[] = {"code", "name", "country", "kind"};
 
 	for (size_t k = 0; !rc && k < 4; k++)
-		rc = put_cell(c, cols[k]);
+		rc = put_cell(c, cols[k], err);
 	if (!rc)
 		rc = end_line(c, err);
 	json_array_foreach(orgs, i, o)
 	{
 		for (size_t k = 0; !rc && k < 4; k++)
-			rc = put_cell(c,
-				      scalar_text(json_object_get(o, cols[k]),
-						  &c->cell));
+			rc = put_value(c, json_object_get(o, cols[k]), err);
 		if (!rc)
 			rc = end_line(c, err);
 	}
@@ -624,15 +716,11 @@ static int csv_orgs(struct mrm_store *st, struct csv_out *c,
 int mrm_export_csv(struct mrm_store *st, const char *what, FILE *out,
 		   struct mrm_error *err)
 {
-	struct csv_out c = {out,
-			    what,
-			    NULL,
-			    MRM_BUF_INIT(256u << 20),
-			    MRM_BUF_INIT(1u << 20),
-			    0};
+	struct csv_out c = {
+		.out = out, .what = what, .line = MRM_BUF_INIT(256u << 20)};
 	struct exporter x;
 	sqlite3_stmt *ids = NULL;
-	int rc;
+	int rc, step = SQLITE_DONE;
 
 	if (!strcmp(what, "organisations")) {
 		rc = csv_orgs(st, &c, err);
@@ -645,31 +733,29 @@ int mrm_export_csv(struct mrm_store *st, const char *what, FILE *out,
 				     "persons or organisations",
 				     what);
 	rc = exporter_init(&x, st, err);
-	if (!rc)
+	/* persons are not events: no attribute columns */
+	if (!rc && strcmp(what, "persons"))
 		rc = attr_names(st, &c.attr_names, err);
-	if (!strcmp(what, "persons")) {
-		json_decref(c.attr_names);
-		c.attr_names = json_array();
-	}
 	if (!rc)
 		rc = csv_header(&c, err);
 	if (!rc && sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id",
 				      -1, &ids, NULL))
 		rc = mrm_store_fail(st, err, "events");
-	while (!rc && sqlite3_step(ids) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(ids)) == SQLITE_ROW) {
 		json_t *ev = NULL;
 
 		rc = rows(&x, MRM_ENT_EVENT, sqlite3_column_int64(ids, 0),
 			  event_row, &ev, err);
-		if (!rc)
+		if (!rc && ev)
 			rc = csv_event(&c, ev, err);
 		json_decref(ev);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "events");
 	sqlite3_finalize(ids);
 	exporter_release(&x);
 done:
 	json_decref(c.attr_names);
 	mrm_buf_release(&c.line);
-	mrm_buf_release(&c.cell);
 	return rc;
 }

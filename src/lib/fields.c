@@ -144,6 +144,11 @@ const struct mrm_field mrm_fields[] = {
 
 const size_t mrm_field_count = sizeof(mrm_fields) / sizeof(mrm_fields[0]);
 
+const enum mrm_entity mrm_act_parts[] = {MRM_ENT_ARREST, MRM_ENT_DETENTION,
+					 MRM_ENT_DEPORTATION, MRM_ENT_RETURN,
+					 MRM_ENT_PERPETRATOR};
+const size_t mrm_act_nparts = sizeof(mrm_act_parts) / sizeof(mrm_act_parts[0]);
+
 static const struct {
 	const char *table, *prefix;
 } entities[MRM_ENT_COUNT] = {
@@ -559,9 +564,9 @@ static int parse_vocab(const struct mrm_field *f, const char *s,
 			     f->aux, s, near);
 }
 
-int mrm_field_normalise(const struct mrm_field *f, const char *raw,
-			const char *currency, const struct mrm_vocab *vocab,
-			struct mrm_buf *out, struct mrm_error *err)
+static int normalise(const struct mrm_field *f, const char *raw,
+		     const char *currency, const struct mrm_vocab *vocab,
+		     struct mrm_buf *out, struct mrm_error *err)
 {
 	switch (f->type) {
 	case MRM_F_TEXT:
@@ -594,5 +599,22 @@ int mrm_field_normalise(const struct mrm_field *f, const char *raw,
 	case MRM_F_VOCAB: return parse_vocab(f, raw, vocab, out, err);
 	case MRM_F_ENUM: return parse_enum(f, raw, out, err);
 	}
-	return MRM_ERR_INVALID;
+	return mrm_error_set(err, MRM_ERR_INVALID, NULL,
+			     "%s has an unknown type", f->name);
+}
+
+int mrm_field_normalise(const struct mrm_field *f, const char *raw,
+			const char *currency, const struct mrm_vocab *vocab,
+			struct mrm_buf *out, struct mrm_error *err)
+{
+	size_t room = out->max - out->len;
+	int rc = normalise(f, raw, currency, vocab, out, err);
+
+	/* the parsers fill err for bad values; `out` failing is ours */
+	if (rc == MRM_ERR_LIMIT)
+		mrm_error_set(err, rc, NULL, "value longer than %zu bytes",
+			      room);
+	else if (rc == MRM_ERR_NOMEM)
+		mrm_error_set(err, rc, NULL, "out of memory");
+	return rc;
 }

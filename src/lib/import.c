@@ -30,6 +30,16 @@ static const char *const lead_cols[MRM_ENT_COUNT] = {
 	[MRM_ENT_INTERVENTION] = "event_id, victim_id",
 };
 
+/* Fill err for storage that could not grow (`rc` is MRM_ERR_NOMEM, or
+ * MRM_ERR_LIMIT for a buffer at its maximum) while doing `what`. */
+static int no_room(const struct importer *im, int rc, const char *what,
+		   struct mrm_error *err)
+{
+	return mrm_error_set(err, rc, im->name, "%s: %s", what,
+			     rc == MRM_ERR_LIMIT ? "over the size limit"
+						 : "out of memory");
+}
+
 static int prepare_inserts(struct importer *im, struct mrm_error *err)
 {
 	for (int e = 0; e < MRM_ENT_COUNT; e++) {
@@ -76,40 +86,48 @@ static int prepare_inserts(struct importer *im, struct mrm_error *err)
 	return 0;
 }
 
-static int64_t next_id(sqlite3 *db, const char *table)
+/* The first free id of `table`. */
+static int next_id(struct importer *im, const char *table, int64_t *id,
+		   struct mrm_error *err)
 {
 	char sql[128];
 	sqlite3_stmt *s = NULL;
-	int64_t id = 1;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) + 1 FROM %s",
 		 table);
-	if (!sqlite3_prepare_v2(db, sql, -1, &s, NULL) &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
+	if (sqlite3_prepare_v2(im->db, sql, -1, &s, NULL) ||
+	    sqlite3_step(s) != SQLITE_ROW)
+		rc = mrm_store_fail(im->st, err, table);
+	else
+		*id = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	return id;
+	return rc;
 }
 
 static int load_orgs(struct importer *im, struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t count = 0, only = 0;
-	int rc = 0;
+	int rc = 0, step = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(im->db, "SELECT id, code FROM org", -1, &s,
 			       NULL))
 		return mrm_store_fail(im->st, err, "organisations");
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		only = sqlite3_column_int64(s, 0);
 		count++;
 		rc = mrm_hmap_put(&im->orgs,
 				  (const char *)sqlite3_column_text(s, 1),
 				  only);
 	}
+	if (rc)
+		rc = no_room(im, rc, "organisations", err);
+	else if (step != SQLITE_DONE)
+		rc = mrm_store_fail(im->st, err, "organisations");
 	sqlite3_finalize(s);
 	if (rc)
-		return mrm_error_set(err, rc, NULL, "out of memory");
+		return rc;
 	if (im->opts.org)
 		return mrm_org_id(im->st, im->opts.org, &im->default_org, err);
 	if (count == 1)
@@ -150,10 +168,13 @@ int importer_begin(struct importer *im, struct mrm_store *st,
 	rc = load_orgs(im, err);
 	if (!rc)
 		rc = prepare_inserts(im, err);
-	im->next_event = next_id(im->db, "event");
+	if (!rc)
+		rc = next_id(im, "event", &im->next_event, err);
+	if (!rc)
+		rc = next_id(im, "act", &im->next_act, err);
+	if (!rc)
+		rc = next_id(im, "person", &im->next_person, err);
 	im->first_event = im->next_event;
-	im->next_act = next_id(im->db, "act");
-	im->next_person = next_id(im->db, "person");
 	return rc;
 }
 
@@ -264,23 +285,39 @@ static int any_of(const struct rec_part *p, enum mrm_entity ent)
 	return 0;
 }
 
-/* Build "id\x1fkey" in scratch-free storage `out` of `size`. */
+/* Build "id\x1fkey" in `out` of `size`. */
 static void scoped_key(char *out, size_t size, int64_t scope, const char *key)
 {
 	snprintf(out, size, "%lld\x1f%s", (long long)scope, key);
 }
 
-static int find_id(sqlite3_stmt *s, int64_t org, const char *key, int64_t *id)
+/*
+ * Look `key` of the row's organisation up in `map` (its map key is left in
+ * `scoped`), then in the database with `find`. Returns 1 when found in the
+ * map, 2 when found in the database only (the caller decides what the map
+ * should remember), 0 when found in neither, or a negative code.
+ */
+static int lookup_key(struct importer *im, const struct mrm_hmap *map,
+		      sqlite3_stmt *find, const char *key, char *scoped,
+		      size_t size, int64_t *id, struct mrm_error *err)
 {
-	int found;
+	int rc;
 
-	sqlite3_bind_int64(s, 1, org);
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	if (found)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return found;
+	scoped_key(scoped, size, im->row.org, key);
+	if (mrm_hmap_get(map, scoped, id))
+		return 1;
+	sqlite3_bind_int64(find, 1, im->row.org);
+	sqlite3_bind_text(find, 2, key, -1, SQLITE_STATIC);
+	switch (sqlite3_step(find)) {
+	case SQLITE_ROW:
+		*id = sqlite3_column_int64(find, 0);
+		rc = 2;
+		break;
+	case SQLITE_DONE: rc = 0; break;
+	default: rc = mrm_store_fail(im->st, err, "looking up a key");
+	}
+	sqlite3_reset(find);
+	return rc;
 }
 
 /* The victim of an act: an existing person by key, or a new one. */
@@ -302,33 +339,33 @@ static int write_victim(struct importer *im, struct rec_part *p, int64_t act_id,
 			 rec_get(&im->row, &im->row.event,
 				 mrm_field_index("event.key")),
 			 (long long)act_id);
-		if (rec_set(&im->row, p, kf, auto_key))
-			return MRM_ERR_NOMEM;
+		rc = rec_set(&im->row, p, kf, auto_key);
+		if (rc)
+			return no_room(im, rc, "victim key", err);
 		key = rec_get(&im->row, p, kf);
 	}
-	scoped_key(scoped, sizeof(scoped), im->row.org, key);
-	if (mrm_hmap_get(&im->persons, scoped, id))
-		return 0;
-	if (find_id(im->find_person, im->row.org, key, id))
-		return mrm_hmap_put(&im->persons, scoped, *id);
-	*id = im->next_person++;
-	sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 1, *id);
-	sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 2, im->row.org);
-	rc = bind_fields(im, MRM_ENT_VICTIM, p, *id, err);
-	if (!rc)
-		rc = run(im, MRM_ENT_VICTIM, err);
-	if (!rc)
-		rc = mrm_hmap_put(&im->persons, scoped, *id);
-	im->stats->persons += !rc;
-	return rc;
+	rc = lookup_key(im, &im->persons, im->find_person, key, scoped,
+			sizeof(scoped), id, err);
+	if (rc < 0 || rc == 1)
+		return rc < 0 ? rc : 0;
+	if (rc == 0) {
+		*id = im->next_person++;
+		sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 1, *id);
+		sqlite3_bind_int64(im->ins[MRM_ENT_VICTIM], 2, im->row.org);
+		rc = bind_fields(im, MRM_ENT_VICTIM, p, *id, err);
+		if (!rc)
+			rc = run(im, MRM_ENT_VICTIM, err);
+		if (rc)
+			return rc;
+		im->stats->persons++;
+	}
+	rc = mrm_hmap_put(&im->persons, scoped, *id);
+	return rc ? no_room(im, rc, "persons", err) : 0;
 }
 
 static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
 		     int64_t *victim_out, struct mrm_error *err)
 {
-	static const enum mrm_entity details[] = {
-		MRM_ENT_ARREST, MRM_ENT_DETENTION, MRM_ENT_DEPORTATION,
-		MRM_ENT_RETURN, MRM_ENT_PERPETRATOR};
 	int64_t act_id = im->next_act++, victim = 0;
 	sqlite3_stmt *s = im->ins[MRM_ENT_ACT];
 	int rc = write_victim(im, p, act_id, &victim, err);
@@ -342,14 +379,15 @@ static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
 	rc = bind_fields(im, MRM_ENT_ACT, p, act_id, err);
 	if (!rc)
 		rc = run(im, MRM_ENT_ACT, err);
-	for (size_t d = 0; !rc && d < sizeof(details) / sizeof(details[0]);
-	     d++) {
-		if (!any_of(p, details[d]))
+	for (size_t d = 0; !rc && d < mrm_act_nparts; d++) {
+		enum mrm_entity part = mrm_act_parts[d];
+
+		if (!any_of(p, part))
 			continue;
-		sqlite3_bind_int64(im->ins[details[d]], 1, act_id);
-		rc = bind_fields(im, details[d], p, act_id, err);
+		sqlite3_bind_int64(im->ins[part], 1, act_id);
+		rc = bind_fields(im, part, p, act_id, err);
 		if (!rc)
-			rc = run(im, details[d], err);
+			rc = run(im, part, err);
 	}
 	im->stats->acts += !rc;
 	if (!*victim_out)
@@ -358,11 +396,13 @@ static int write_act(struct importer *im, struct rec_part *p, int64_t event_id,
 }
 
 /* Sources and interventions repeat on each row of an event: write each
- * distinct one once. */
+ * distinct one once. An intervention is told apart by its victim too. */
 static int first_time(struct importer *im, enum mrm_entity ent,
-		      int64_t event_id, const struct rec_part *p, int *first)
+		      int64_t event_id, const struct rec_part *p, int *first,
+		      struct mrm_error *err)
 {
 	struct mrm_buf *b = &im->scratch;
+	const char *ref = rec_get(&im->row, p, REC_VICTIM_REF);
 	int rc;
 
 	mrm_buf_reset(b);
@@ -376,10 +416,32 @@ static int first_time(struct importer *im, enum mrm_entity ent,
 				b, p->off[i] ? rec_get(&im->row, p, (int)i)
 					     : "\x1e");
 	}
-	if (rc)
-		return rc;
-	*first = !mrm_hmap_get(&im->seen, b->ptr, NULL);
-	return *first ? mrm_hmap_put(&im->seen, b->ptr, 1) : 0;
+	if (!rc && ent == MRM_ENT_INTERVENTION)
+		rc = mrm_buf_addf(b, "\x1f%s", ref ? ref : "\x1e");
+	*first = !rc && !mrm_hmap_get(&im->seen, b->ptr, NULL);
+	if (!rc && *first)
+		rc = mrm_hmap_put(&im->seen, b->ptr, 1);
+	return rc ? no_room(im, rc, mrm_entity_table(ent), err) : 0;
+}
+
+/* The person an intervention names by key (JSON's "victim"), else the
+ * first victim of the row; 0 when there is none. */
+static int intervention_victim(struct importer *im, const struct rec_part *p,
+			       int64_t row_victim, int64_t *who,
+			       struct mrm_error *err)
+{
+	const char *ref = rec_get(&im->row, p, REC_VICTIM_REF);
+	char scoped[700];
+	int rc;
+
+	*who = row_victim;
+	if (!ref)
+		return 0;
+	rc = lookup_key(im, &im->persons, im->find_person, ref, scoped,
+			sizeof(scoped), who, err);
+	if (!rc)
+		*who = 0;
+	return rc < 0 ? rc : 0;
 }
 
 static int write_extra(struct importer *im, enum mrm_entity ent,
@@ -389,28 +451,19 @@ static int write_extra(struct importer *im, enum mrm_entity ent,
 	int rc = 0, first = 0;
 
 	for (size_t i = 0; !rc && i < list->n; i++) {
-		rc = first_time(im, ent, event_id, &list->v[i], &first);
+		int64_t who = 0;
+
+		rc = first_time(im, ent, event_id, &list->v[i], &first, err);
 		if (rc || !first)
 			continue;
 		sqlite3_bind_int64(im->ins[ent], 1, event_id);
-		if (ent == MRM_ENT_INTERVENTION) {
-			const char *ref =
-				rec_get(&im->row, &list->v[i], REC_VICTIM_REF);
-			int64_t who = victim;
-			char scoped[700];
-
-			if (ref) {
-				scoped_key(scoped, sizeof(scoped), im->row.org,
-					   ref);
-				if (!mrm_hmap_get(&im->persons, scoped, &who) &&
-				    !find_id(im->find_person, im->row.org, ref,
-					     &who))
-					who = 0;
-			}
-			if (who)
-				sqlite3_bind_int64(im->ins[ent], 2, who);
-		}
-		rc = bind_fields(im, ent, &list->v[i], event_id, err);
+		if (ent == MRM_ENT_INTERVENTION)
+			rc = intervention_victim(im, &list->v[i], victim, &who,
+						 err);
+		if (!rc && who)
+			sqlite3_bind_int64(im->ins[ent], 2, who);
+		if (!rc)
+			rc = bind_fields(im, ent, &list->v[i], event_id, err);
 		if (!rc)
 			rc = run(im, ent, err);
 		if (!rc && ent == MRM_ENT_SOURCE)
@@ -430,6 +483,18 @@ void importer_field_problem(struct importer *im, const char *field,
 	importer_problem(im, where, e);
 }
 
+/* The id of the row's owner (its event.org, else the default), or 0. */
+static int64_t owner_of(const struct importer *im, const struct rec_row *row)
+{
+	const char *org =
+		rec_get(row, &row->event, mrm_field_index("event.org"));
+	int64_t id = 0;
+
+	if (!org)
+		return im->default_org;
+	return mrm_hmap_get(&im->orgs, org, &id) ? id : 0;
+}
+
 /* Resolve the row's owner into row->org; a problem when unknown. */
 static void row_owner(struct importer *im, struct rec_row *row)
 {
@@ -437,12 +502,9 @@ static void row_owner(struct importer *im, struct rec_row *row)
 		rec_get(row, &row->event, mrm_field_index("event.org"));
 	struct mrm_error e;
 
-	if (org && mrm_hmap_get(&im->orgs, org, &row->org))
+	row->org = owner_of(im, row);
+	if (row->org)
 		return;
-	if (!org && im->default_org) {
-		row->org = im->default_org;
-		return;
-	}
 	if (org)
 		mrm_error_set(
 			&e, MRM_ERR_INVALID, NULL,
@@ -455,12 +517,39 @@ static void row_owner(struct importer *im, struct rec_row *row)
 	importer_field_problem(im, "event.org", &e);
 }
 
-void importer_check_row(struct importer *im, struct rec_row *row)
+/* Write out a victim's unit and group size when the row leaves them
+ * empty, so that exports carry them. */
+static int victim_defaults(struct importer *im, struct rec_row *row,
+			   struct rec_part *p, struct mrm_error *err)
 {
-	static const char *const required[] = {"event.key", "event.title"};
 	int unit = mrm_field_index("victim.unit");
 	int size = mrm_field_index("victim.group_size");
+	const char *u = rec_get(row, p, unit);
+	const char *n = rec_get(row, p, size);
+	int many = n && strcmp(n, "1");
 	struct mrm_error e;
+	int rc = 0;
+
+	if (many && u && !strcmp(u, "individual")) {
+		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+			      "victim.group_size is %s but victim.unit is "
+			      "individual (use group)",
+			      n);
+		importer_field_problem(im, "victim.group_size", &e);
+	}
+	if (!u)
+		rc = rec_set(row, p, unit, many ? "group" : "individual");
+	if (!rc && !n)
+		rc = rec_set(row, p, size, "1");
+	return rc ? no_room(im, rc, "victim defaults", err) : 0;
+}
+
+int importer_check_row(struct importer *im, struct rec_row *row,
+		       struct mrm_error *err)
+{
+	static const char *const required[] = {"event.key", "event.title"};
+	struct mrm_error e;
+	int rc = 0;
 
 	for (size_t i = 0; i < 2; i++)
 		if (!rec_get(row, &row->event, mrm_field_index(required[i]))) {
@@ -469,54 +558,48 @@ void importer_check_row(struct importer *im, struct rec_row *row)
 			importer_field_problem(im, required[i], &e);
 		}
 	row_owner(im, row);
-	for (size_t i = 0; i < row->acts.n; i++) {
-		struct rec_part *p = &row->acts.v[i];
-		const char *u = rec_get(row, p, unit);
-		const char *n = rec_get(row, p, size);
-		int many = n && strcmp(n, "1");
-
-		if (!any_of(p, MRM_ENT_VICTIM))
-			continue;
-		if (many && u && !strcmp(u, "individual")) {
-			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-				      "victim.group_size is %s but victim.unit "
-				      "is individual (use group)",
-				      n);
-			importer_field_problem(im, "victim.group_size", &e);
-		}
-		/* the defaults, written out so that exports carry them */
-		if ((!u &&
-		     rec_set(row, p, unit, many ? "group" : "individual")) ||
-		    (!n && rec_set(row, p, size, "1")))
-			return;
-	}
+	for (size_t i = 0; !rc && i < row->acts.n; i++)
+		if (any_of(&row->acts.v[i], MRM_ENT_VICTIM))
+			rc = victim_defaults(im, row, &row->acts.v[i], err);
+	return rc;
 }
 
-int importer_write_row(struct importer *im, struct mrm_error *err)
+/* The event of the row: its id, or -1 when it was in the database before
+ * this import began (and is then left as it is). */
+static int row_event(struct importer *im, int64_t *event_id,
+		     struct mrm_error *err)
 {
 	const char *key =
 		rec_get(&im->row, &im->row.event, mrm_field_index("event.key"));
 	char scoped[700];
-	int64_t event_id = 0, victim = 0;
-	int rc = 0;
+	int rc = lookup_key(im, &im->events, im->find_event, key, scoped,
+			    sizeof(scoped), event_id, err);
 
-	scoped_key(scoped, sizeof(scoped), im->row.org, key);
-	if (!mrm_hmap_get(&im->events, scoped, &event_id)) {
-		if (find_id(im->find_event, im->row.org, key, &event_id)) {
-			im->stats->events_existing++;
-			event_id = -1;
-		} else {
-			event_id = im->next_event++;
-			sqlite3_bind_int64(im->ins[MRM_ENT_EVENT], 1, event_id);
-			rc = bind_fields(im, MRM_ENT_EVENT, &im->row.event,
-					 event_id, err);
-			if (!rc)
-				rc = run(im, MRM_ENT_EVENT, err);
-			im->stats->events += !rc;
-		}
+	if (rc < 0 || rc == 1)
+		return rc < 0 ? rc : 0;
+	if (rc == 2) {
+		im->stats->events_existing++;
+		*event_id = -1;
+	} else {
+		*event_id = im->next_event++;
+		sqlite3_bind_int64(im->ins[MRM_ENT_EVENT], 1, *event_id);
+		rc = bind_fields(im, MRM_ENT_EVENT, &im->row.event, *event_id,
+				 err);
 		if (!rc)
-			rc = mrm_hmap_put(&im->events, scoped, event_id);
+			rc = run(im, MRM_ENT_EVENT, err);
+		if (rc)
+			return rc;
+		im->stats->events++;
 	}
+	rc = mrm_hmap_put(&im->events, scoped, *event_id);
+	return rc ? no_room(im, rc, "events", err) : 0;
+}
+
+int importer_write_row(struct importer *im, struct mrm_error *err)
+{
+	int64_t event_id = 0, victim = 0;
+	int rc = row_event(im, &event_id, err);
+
 	if (rc || event_id < 0)
 		return rc; /* already in the database before this import */
 	for (size_t i = 0; !rc && i < im->row.nattrs; i++) {
@@ -566,25 +649,38 @@ static int index_new_events(struct importer *im, struct mrm_error *err)
 int importer_finish(struct importer *im, const char *name,
 		    struct mrm_error *err)
 {
+	const struct mrm_import_stats *s = im->stats;
 	int rc;
 
-	if (im->stats->errors && (!im->opts.skip_invalid || im->fatal)) {
-		mrm_store_rollback(im->st);
-		im->in_txn = 0;
-		return mrm_error_set(err, MRM_ERR_INVALID, name,
-				     "%llu problem%s%s; nothing was imported "
-				     "(fix them, or use --skip-invalid to "
-				     "import the good rows)",
-				     (unsigned long long)im->stats->errors,
-				     im->stats->errors == 1 ? "" : "s",
-				     im->stats->errors > im->opts.max_errors
-					     ? " (only the first shown)"
-					     : "");
+	if (s->errors && (!im->opts.skip_invalid || im->fatal)) {
+		rc = mrm_error_set(
+			err, MRM_ERR_INVALID, name,
+			"%llu problem%s%s; nothing was imported (%s)",
+			(unsigned long long)s->errors,
+			s->errors == 1 ? "" : "s",
+			s->errors > im->opts.max_errors
+				? " (only the first shown)"
+				: "",
+			im->opts.skip_invalid
+				? "the file cannot be read to its end: fix "
+				  "it and import it again"
+				: "fix them, or use --skip-invalid to import "
+				  "the good rows");
+	} else if (im->opts.skip_invalid && s->rows && s->rejected == s->rows) {
+		rc = mrm_error_set(err, MRM_ERR_INVALID, name,
+				   "no row could be imported (%llu rejected%s)",
+				   (unsigned long long)s->rows,
+				   im->opts.rejects ? "; see the rejects file"
+						    : "");
+	} else {
+		rc = index_new_events(im, err);
+		if (!rc)
+			rc = mrm_store_commit(im->st, err);
+		im->in_txn = rc != 0;
+		return rc;
 	}
-	rc = index_new_events(im, err);
-	if (!rc)
-		rc = mrm_store_commit(im->st, err);
-	im->in_txn = rc != 0;
+	mrm_store_rollback(im->st);
+	im->in_txn = 0;
 	return rc;
 }
 
@@ -621,20 +717,27 @@ static void csv_row_error(void *ctx, int col, const struct mrm_error *e)
 	importer_problem(im, where, e);
 }
 
+static void ignore_error(void *ctx, int col, const struct mrm_error *e)
+{
+	(void)ctx, (void)col, (void)e;
+}
+
 /*
- * One line of the rejects file: the row's cells (or, for a record the
- * reader could not take apart, `n` empty cells) and the reasons.
+ * One line of the rejects file: the row's `n` cells, padded with empty
+ * cells to the header's `ncols` (a record the reader could not take apart
+ * has no cells), and the reasons.
  */
 static int write_reject(struct importer *im, const char *const *fields,
-			size_t n, const char *reasons)
+			size_t n, size_t ncols, const char *reasons,
+			struct mrm_error *err)
 {
 	struct mrm_buf line = MRM_BUF_INIT(64u << 20);
 	int rc = 0;
 
 	if (!im->opts.rejects)
 		return 0;
-	for (size_t i = 0; !rc && i < n; i++) {
-		const char *f = fields ? fields[i] : "";
+	for (size_t i = 0; !rc && (i < n || i < ncols); i++) {
+		const char *f = i < n ? fields[i] : "";
 
 		rc = mrm_csv_put_field(&line, f, strlen(f));
 		if (!rc)
@@ -644,14 +747,18 @@ static int write_reject(struct importer *im, const char *const *fields,
 		rc = mrm_csv_put_field(&line, reasons, strlen(reasons));
 	if (!rc)
 		rc = mrm_buf_addc(&line, '\n');
-	if (!rc && fwrite(line.ptr, 1, line.len, im->opts.rejects) != line.len)
-		rc = MRM_ERR_IO;
+	if (rc)
+		rc = no_room(im, rc, "a line of the rejects file", err);
+	else if (fwrite(line.ptr, 1, line.len, im->opts.rejects) != line.len)
+		rc = mrm_error_set(err, MRM_ERR_IO, im->name,
+				   "cannot write the rejects file");
 	mrm_buf_release(&line);
 	return rc;
 }
 
 /* Point `fields` at the current record's cells. */
-static int collect(struct importer *im, const char ***fields, size_t *cap)
+static int collect(struct importer *im, const char ***fields, size_t *cap,
+		   struct mrm_error *err)
 {
 	size_t n = mrm_csv_nfields(im->csv);
 
@@ -659,7 +766,7 @@ static int collect(struct importer *im, const char ***fields, size_t *cap)
 		const char **f = realloc(*fields, n * sizeof(*f));
 
 		if (!f)
-			return MRM_ERR_NOMEM;
+			return no_room(im, MRM_ERR_NOMEM, "reading a row", err);
 		*fields = f;
 		*cap = n;
 	}
@@ -668,9 +775,27 @@ static int collect(struct importer *im, const char ***fields, size_t *cap)
 	return 0;
 }
 
+/* The first cell from `from` on holding a NUL byte, which would cut its
+ * text short unseen; -1 when none does. */
+static int nul_cell(struct importer *im, size_t from)
+{
+	for (size_t i = from; i < mrm_csv_nfields(im->csv); i++) {
+		size_t len;
+		const char *f = mrm_csv_field(im->csv, i, &len);
+
+		if (strlen(f) != len)
+			return (int)i;
+	}
+	return -1;
+}
+
+#define NUL_MESSAGE                                                            \
+	"contains a NUL byte (is this a text file in UTF-8?); remove it"
+
 static int read_header(struct importer *im, const char ***fields, size_t *cap,
 		       size_t *nhead, struct mrm_error *err)
 {
+	char where[512];
 	int rc = mrm_csv_next(im->csv, err);
 
 	if (rc == 0)
@@ -679,7 +804,12 @@ static int read_header(struct importer *im, const char ***fields, size_t *cap,
 				     "row)");
 	if (rc < 0)
 		return rc;
-	rc = collect(im, fields, cap);
+	if (nul_cell(im, 0) >= 0) {
+		csv_where(im, nul_cell(im, 0), where, sizeof(where));
+		return mrm_error_set(err, MRM_ERR_INVALID, where,
+				     "the header " NUL_MESSAGE);
+	}
+	rc = collect(im, fields, cap, err);
 	*nhead = mrm_csv_nfields(im->csv);
 	if (!rc && im->opts.mapping)
 		rc = mapping_bind(im->opts.mapping, *fields, *nhead, im->name,
@@ -689,35 +819,74 @@ static int read_header(struct importer *im, const char ***fields, size_t *cap,
 				    err);
 	im->map = im->opts.mapping ? im->opts.mapping : im->native;
 	if (!rc)
-		rc = write_reject(im, *fields, *nhead, "errors");
+		rc = write_reject(im, *fields, *nhead, *nhead, "errors", err);
 	return rc;
 }
 
 /* Take the current record apart into `row`; problems are recorded. */
 static int csv_row(struct importer *im, const char ***fields, size_t *cap,
-		   size_t nhead, struct rec_row *row)
+		   size_t nhead, struct rec_row *row, struct mrm_error *err)
 {
 	size_t n = mrm_csv_nfields(im->csv);
 	struct mrm_error e;
 	char where[512];
-	int rc = collect(im, fields, cap);
+	int rc = collect(im, fields, cap, err);
 
 	if (rc)
 		return rc;
+	mrm_error_set(&e, MRM_ERR_INVALID, NULL, NUL_MESSAGE);
+	for (int i = nul_cell(im, 0); i >= 0; i = nul_cell(im, (size_t)i + 1)) {
+		csv_where(im, i, where, sizeof(where));
+		importer_problem(im, where, &e);
+	}
 	if (n != nhead) {
 		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
 			      "%zu columns, the header has %zu", n, nhead);
 		csv_where(im, (int)(n < nhead ? n : nhead), where,
 			  sizeof(where));
 		importer_problem(im, where, &e);
-		return 0;
+		/* taken apart all the same, quietly, for its event key */
+		rc = mapping_apply(im->map, *fields, n, im->vocab, row,
+				   ignore_error, NULL);
+		return rc < 0 ? no_room(im, rc, "taking a row apart", err) : 0;
 	}
 	rc = mapping_apply(im->map, *fields, nhead, im->vocab, row,
 			   csv_row_error, im);
 	if (rc < 0)
-		return rc;
-	importer_check_row(im, row);
-	return 0;
+		return no_room(im, rc, "taking a row apart", err);
+	return importer_check_row(im, row, err);
+}
+
+/*
+ * With skip_invalid, once a row of an event is rejected the later rows of
+ * that event are rejected too, so that they do not land as an event with
+ * a part missing. (Its rows before the rejected one have landed already.)
+ * `rejected` maps the events with a rejected row to its line.
+ */
+static int same_event(struct importer *im, struct mrm_hmap *rejected,
+		      const struct rec_row *row, struct mrm_error *err)
+{
+	const char *key =
+		rec_get(row, &row->event, mrm_field_index("event.key"));
+	char scoped[700];
+	struct mrm_error e;
+	int64_t line;
+	int rc = 0;
+
+	if (!key)
+		return 0;
+	scoped_key(scoped, sizeof(scoped), owner_of(im, row), key);
+	if (im->row_problems && !mrm_hmap_get(rejected, scoped, NULL))
+		rc = mrm_hmap_put(rejected, scoped,
+				  (int64_t)mrm_csv_line(im->csv));
+	else if (!im->row_problems && mrm_hmap_get(rejected, scoped, &line)) {
+		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+			      "another row of event %s was rejected (line "
+			      "%lld), so this one is left out too",
+			      key, (long long)line);
+		importer_field_problem(im, "event.key", &e);
+	}
+	return rc ? no_room(im, rc, "rejected events", err) : 0;
 }
 
 static void progress(struct importer *im, uint64_t total)
@@ -741,9 +910,10 @@ struct pipe {
 	pthread_cond_t changed;
 	struct rec_row ring[QUEUE_ROWS];
 	size_t head, count;
-	int done; /* the reader has finished */
-	int stop; /* the writer has failed: the reader stops */
-	int rc;	  /* the reader's result */
+	int done;	      /* the reader has finished */
+	int stop;	      /* the writer has failed: the reader stops */
+	int rc;		      /* the reader's result */
+	struct mrm_error err; /* the reader's error, when rc is not 0 */
 	size_t nhead;
 	uint64_t total;
 };
@@ -801,27 +971,35 @@ static void pipe_end(struct pipe *p, int *flag)
 	pthread_mutex_unlock(&p->mu);
 }
 
+static int is_blank_line(struct importer *im)
+{
+	return mrm_csv_nfields(im->csv) == 1 &&
+	       !*mrm_csv_field(im->csv, 0, NULL);
+}
+
 /* The reader thread: every record checked, good rows pushed. */
 static void *csv_reader(void *arg)
 {
 	struct pipe *p = arg;
 	struct importer *im = p->im;
 	struct mrm_import_stats *stats = im->stats;
+	struct mrm_hmap rejected;
 	struct rec_row row;
 	const char **fields = NULL;
 	size_t cap = 0;
 	int rc = 0;
 
 	rec_row_init(&row);
+	mrm_hmap_init(&rejected);
 	while (!rc) {
 		struct mrm_error e;
 		int got = mrm_csv_next(im->csv, &e);
+		size_t ncells = 0;
 
 		if (got == 0)
 			break;
-		if (got > 0 && mrm_csv_nfields(im->csv) == 1 &&
-		    !*mrm_csv_field(im->csv, 0, NULL))
-			continue; /* a blank line */
+		if (got > 0 && is_blank_line(im))
+			continue;
 		stats->rows++;
 		im->row_problems = 0;
 		mrm_buf_reset(&im->reasons);
@@ -833,12 +1011,16 @@ static void *csv_reader(void *arg)
 				break;
 			}
 		} else {
-			rc = csv_row(im, &fields, &cap, p->nhead, &row);
+			rc = csv_row(im, &fields, &cap, p->nhead, &row,
+				     &p->err);
+			ncells = mrm_csv_nfields(im->csv);
 		}
+		if (!rc && got > 0 && im->opts.skip_invalid)
+			rc = same_event(im, &rejected, &row, &p->err);
 		if (!rc && im->row_problems) {
 			stats->rejected++;
-			rc = write_reject(im, got > 0 ? fields : NULL, p->nhead,
-					  mrm_buf_str(&im->reasons));
+			rc = write_reject(im, fields, ncells, p->nhead,
+					  mrm_buf_str(&im->reasons), &p->err);
 		} else if (!rc && (!stats->errors || im->opts.skip_invalid) &&
 			   pipe_push(p, &row)) {
 			break;
@@ -849,6 +1031,7 @@ static void *csv_reader(void *arg)
 		progress(im, p->total);
 	}
 	free(fields);
+	mrm_hmap_release(&rejected);
 	rec_row_release(&row);
 	p->rc = rc;
 	pipe_end(p, &p->done);
@@ -865,6 +1048,7 @@ static int csv_pipeline(struct importer *im, size_t nhead, uint64_t total,
 
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.changed, NULL);
+	mrm_error_clear(&p.err);
 	for (size_t i = 0; i < QUEUE_ROWS; i++)
 		rec_row_init(&p.ring[i]);
 	if (pthread_create(&reader, NULL, csv_reader, &p)) {
@@ -877,11 +1061,11 @@ static int csv_pipeline(struct importer *im, size_t nhead, uint64_t total,
 	if (rc)
 		pipe_end(&p, &p.stop);
 	pthread_join(reader, NULL);
-	if (!rc && p.rc)
-		rc = mrm_error_set(err, p.rc, im->name,
-				   p.rc == MRM_ERR_NOMEM ? "out of memory"
-							 : "cannot write the "
-							   "rejects file");
+	if (!rc && p.rc) {
+		rc = p.rc;
+		if (err)
+			*err = p.err;
+	}
 out:
 	for (size_t i = 0; i < QUEUE_ROWS; i++)
 		rec_row_release(&p.ring[i]);

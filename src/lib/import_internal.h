@@ -53,6 +53,11 @@ struct importer {
 	char path[64];		    /* JSON driver only */
 };
 
+/*
+ * Set `im` up and begin the import's transaction; `stats` is zeroed and
+ * kept for the counts. Call importer_release() afterwards whether this
+ * succeeded or not: a failure can come after some of `im` was set up.
+ */
 int importer_begin(struct importer *im, struct mrm_store *st,
 		   const struct mrm_import_opts *opts,
 		   struct mrm_import_stats *stats, struct mrm_error *err);
@@ -64,8 +69,10 @@ void importer_problem(struct importer *im, const char *where,
 void importer_field_problem(struct importer *im, const char *field,
 			    const struct mrm_error *e);
 /* Checks across the fields of the row (required fields, owner, victim
- * unit and size); each failure is a problem. Fills in defaults. */
-void importer_check_row(struct importer *im, struct rec_row *row);
+ * unit and size); each failure is a problem. Fills in defaults: a
+ * negative code (with err filled) when there was no room for them. */
+int importer_check_row(struct importer *im, struct rec_row *row,
+		       struct mrm_error *err);
 /* Write the checked row (skipping events that were in the database). */
 int importer_write_row(struct importer *im, struct mrm_error *err);
 /* Commit, or roll back with a summary when problems forbid landing. */

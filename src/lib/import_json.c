@@ -3,6 +3,7 @@
 #include "mrm/import.h"
 
 #include "import_internal.h"
+#include "mrm/export.h"
 #include "mrm/store.h"
 #include "mrm/utf8.h"
 
@@ -10,22 +11,6 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* JSON scalar as text for normalisation; NULL for null/objects/arrays. */
-static const char *scalar(json_t *v, char *tmp, size_t size)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		snprintf(tmp, size, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(tmp, size, "%.17g", json_real_value(v));
-	else if (json_is_boolean(v))
-		snprintf(tmp, size, "%s", json_is_true(v) ? "true" : "false");
-	else
-		return NULL;
-	return tmp;
-}
 
 static void problem(struct importer *im, const char *path, const char *key,
 		    struct mrm_error *e)
@@ -38,18 +23,73 @@ static void problem(struct importer *im, const char *path, const char *key,
 }
 
 /*
+ * Storing a value at `path`.`key` failed with `rc` (`e`, if given, says
+ * why): running out of memory stops the import, with err filled; anything
+ * else is a problem of the event, and 0 is returned.
+ */
+static int not_stored(struct importer *im, int rc, const char *path,
+		      const char *key, struct mrm_error *e,
+		      struct mrm_error *err)
+{
+	struct mrm_error limit;
+
+	if (rc == MRM_ERR_NOMEM)
+		return mrm_error_set(err, rc, im->name,
+				     "out of memory reading %s", path);
+	if (!e) {
+		mrm_error_set(&limit, rc, NULL,
+			      "the event is over the size limit (%zu bytes "
+			      "of values)",
+			      im->row.arena.max);
+		e = &limit;
+	}
+	problem(im, path, key, e);
+	return 0;
+}
+
+/* One member `key` of an object of `ent` into field `f` of `p`. */
+static int put_member(struct importer *im, json_t *v, int f, struct rec_part *p,
+		      const char *path, const char *key, struct mrm_error *err)
+{
+	char tmp[MRM_JSON_SCALAR_MAX];
+	const char *text = mrm_json_scalar_text(v, tmp, sizeof(tmp));
+	struct mrm_error e;
+	int rc;
+
+	if (json_is_null(v))
+		return 0;
+	if (!text) {
+		mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+			      "must be a string, number or boolean");
+		problem(im, path, key, &e);
+		return 0;
+	}
+	if (mrm_utf8_check(text, strlen(text)) != strlen(text)) {
+		mrm_error_set(&e, MRM_ERR_INVALID, NULL, "invalid UTF-8");
+		problem(im, path, key, &e);
+		return 0;
+	}
+	if (!*text)
+		return 0;
+	mrm_error_clear(&e);
+	rc = rec_put(&im->row, p, f, text, im->vocab, &e);
+	return rc ? not_stored(im, rc, path, key, &e, err) : 0;
+}
+
+/*
  * Put the members of `obj` that are fields of `ent` into `p`; other members
- * are errors unless listed in `nested` (handled by the caller).
+ * are errors unless listed in `nested` (handled by the caller). Returns 0
+ * (problems are recorded) or a negative code with err filled.
  */
 static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 		      struct rec_part *p, const char *path,
-		      const char *const *nested)
+		      const char *const *nested, struct mrm_error *err)
 {
 	const char *prefix = mrm_entity_prefix(ent), *key;
-	char name[128], tmp[64], near[256];
+	char name[128], near[256];
 	struct mrm_error e;
 	json_t *v;
-	int pass;
+	int rc = 0;
 
 	if (!json_is_object(obj)) {
 		mrm_error_set(&e, MRM_ERR_INVALID, NULL, "must be an object");
@@ -57,15 +97,14 @@ static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 		return 0;
 	}
 	/* currencies first: amounts need them */
-	for (pass = 0; pass < 2; pass++)
+	for (int pass = 0; !rc && pass < 2; pass++)
 		json_object_foreach(obj, key, v)
 		{
-			const char *text;
 			int f, skip = 0;
 
 			for (size_t i = 0; nested && nested[i]; i++)
 				skip |= !strcmp(nested[i], key);
-			if (skip)
+			if (skip || rc)
 				continue;
 			snprintf(name, sizeof(name), "%s.%s", prefix, key);
 			f = mrm_field_index(name);
@@ -80,98 +119,114 @@ static int put_object(struct importer *im, json_t *obj, enum mrm_entity ent,
 				problem(im, path, key, &e);
 				continue;
 			}
-			if ((mrm_fields[f].type == MRM_F_CURRENCY) != !pass)
-				continue;
-			text = scalar(v, tmp, sizeof(tmp));
-			if (json_is_null(v))
-				continue;
-			if (!text) {
-				mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-					      "must be a string, number or "
-					      "boolean");
-				problem(im, path, key, &e);
-			} else if (mrm_utf8_check(text, strlen(text)) !=
-				   strlen(text)) {
-				mrm_error_set(&e, MRM_ERR_INVALID, NULL,
-					      "invalid UTF-8");
-				problem(im, path, key, &e);
-			} else if (*text && rec_put(&im->row, p, f, text,
-						    im->vocab, &e)) {
-				problem(im, path, key, &e);
-			}
+			if ((mrm_fields[f].type == MRM_F_CURRENCY) == !pass)
+				rc = put_member(im, v, f, p, path, key, err);
 		}
-	return 0;
+	return rc;
 }
 
-static void put_act(struct importer *im, json_t *act, const char *path)
+static int put_act(struct importer *im, json_t *act, const char *path,
+		   struct mrm_error *err)
 {
-	static const char *const nested[] = {
-		"arrest",      "detention", "deportation", "return",
-		"perpetrator", "victim",    NULL};
-	static const enum mrm_entity ents[] = {
-		MRM_ENT_ARREST, MRM_ENT_DETENTION,   MRM_ENT_DEPORTATION,
-		MRM_ENT_RETURN, MRM_ENT_PERPETRATOR, MRM_ENT_VICTIM};
+	const char *nested[MRM_ENT_COUNT + 1];
+	enum mrm_entity ents[MRM_ENT_COUNT];
 	struct rec_part *p = rec_list_add(&im->row.acts);
 	char sub[256];
+	size_t n = 0;
+	int rc;
 
 	if (!p)
-		return;
-	put_object(im, act, MRM_ENT_ACT, p, path, nested);
-	for (size_t i = 0; nested[i]; i++) {
+		return not_stored(im, MRM_ERR_NOMEM, path, NULL, NULL, err);
+	for (size_t i = 0; i < mrm_act_nparts; i++)
+		ents[n++] = mrm_act_parts[i];
+	ents[n++] = MRM_ENT_VICTIM;
+	for (size_t i = 0; i < n; i++)
+		nested[i] = mrm_entity_prefix(ents[i]);
+	nested[n] = NULL;
+	rc = put_object(im, act, MRM_ENT_ACT, p, path, nested, err);
+	for (size_t i = 0; !rc && i < n; i++) {
 		json_t *o = json_object_get(act, nested[i]);
 
 		snprintf(sub, sizeof(sub), "%.200s.%s", path, nested[i]);
 		if (o)
-			put_object(im, o, ents[i], p, sub, NULL);
+			rc = put_object(im, o, ents[i], p, sub, NULL, err);
 	}
+	return rc;
 }
 
-static void put_list(struct importer *im, json_t *ev, const char *member,
-		     enum mrm_entity ent, struct rec_list *list,
-		     const char *path)
+static int put_list(struct importer *im, json_t *ev, const char *member,
+		    enum mrm_entity ent, struct rec_list *list,
+		    const char *path, struct mrm_error *err)
 {
 	static const char *const nested[] = {"victim", NULL};
 	char sub[256];
 	size_t i;
 	json_t *o;
+	int rc = 0;
 
 	json_array_foreach(json_object_get(ev, member), i, o)
 	{
 		struct rec_part *p = rec_list_add(list);
+		json_t *victim = json_object_get(o, "victim");
 
-		if (!p)
-			return;
 		snprintf(sub, sizeof(sub), "%.200s.%s[%zu]", path, member, i);
-		put_object(im, o, ent, p, sub, nested);
-		if (json_is_string(json_object_get(o, "victim")))
-			rec_set(&im->row, p, REC_VICTIM_REF,
-				json_string_value(
-					json_object_get(o, "victim")));
+		if (!p)
+			return not_stored(im, MRM_ERR_NOMEM, sub, NULL, NULL,
+					  err);
+		rc = put_object(im, o, ent, p, sub, nested, err);
+		if (!rc && json_is_string(victim))
+			rc = rec_set(&im->row, p, REC_VICTIM_REF,
+				     json_string_value(victim));
+		if (rc)
+			return not_stored(im, rc, sub, "victim", NULL, err);
 	}
+	return 0;
 }
 
-static void put_event(struct importer *im, json_t *ev, const char *path)
+static int put_attrs(struct importer *im, json_t *ev, const char *path,
+		     struct mrm_error *err)
+{
+	const char *name;
+	json_t *vals, *v;
+	size_t i;
+	int rc = 0;
+
+	json_object_foreach(json_object_get(ev, "attrs"), name, vals)
+		json_array_foreach(vals, i, v)
+	{
+		if (!rc && json_is_string(v))
+			rc = rec_add_attr(&im->row, name, json_string_value(v));
+	}
+	return rc ? not_stored(im, rc, path, "attrs", NULL, err) : 0;
+}
+
+static int put_event(struct importer *im, json_t *ev, const char *path,
+		     struct mrm_error *err)
 {
 	static const char *const nested[] = {"id",	"attrs",	 "acts",
 					     "sources", "interventions", NULL};
-	const char *name;
-	json_t *vals, *v, *act;
+	json_t *act;
 	size_t i;
+	int rc = put_object(im, ev, MRM_ENT_EVENT, &im->row.event, path, nested,
+			    err);
 
-	put_object(im, ev, MRM_ENT_EVENT, &im->row.event, path, nested);
-	json_object_foreach(json_object_get(ev, "attrs"), name, vals)
-		json_array_foreach(vals, i, v) if (json_is_string(v))
-			rec_add_attr(&im->row, name, json_string_value(v));
+	if (!rc)
+		rc = put_attrs(im, ev, path, err);
 	json_array_foreach(json_object_get(ev, "acts"), i, act)
 	{
 		char sub[256];
 
 		snprintf(sub, sizeof(sub), "%.200s.acts[%zu]", path, i);
-		put_act(im, act, sub);
+		if (!rc)
+			rc = put_act(im, act, sub, err);
 	}
-	put_list(im, ev, "sources", MRM_ENT_SOURCE, &im->row.sources, path);
-	put_list(im, ev, "interventions", MRM_ENT_INTERVENTION,
-		 &im->row.interventions, path);
+	if (!rc)
+		rc = put_list(im, ev, "sources", MRM_ENT_SOURCE,
+			      &im->row.sources, path, err);
+	if (!rc)
+		rc = put_list(im, ev, "interventions", MRM_ENT_INTERVENTION,
+			      &im->row.interventions, path, err);
+	return rc;
 }
 
 static void json_locate(struct importer *im, int field, char *where,
@@ -180,6 +235,40 @@ static void json_locate(struct importer *im, int field, char *where,
 	snprintf(where, size, "%s: %s%s%s", im->name, im->path,
 		 field >= 0 ? " " : "",
 		 field >= 0 ? mrm_fields[field].name : "");
+}
+
+/* One organisation of the file, checked as mrm_org_add() checks; added
+ * when the database lacks it. */
+static int add_org(struct importer *im, sqlite3_stmt *s, json_t *o, size_t i,
+		   struct mrm_error *err)
+{
+	const char *code = json_string_value(json_object_get(o, "code"));
+	const char *name = json_string_value(json_object_get(o, "name"));
+	const char *cc = json_string_value(json_object_get(o, "country"));
+	char where[300];
+	int rc;
+
+	snprintf(where, sizeof(where), "%s: organisations[%zu].", im->name, i);
+	if (!code || !name || !cc)
+		return mrm_error_set(err, MRM_ERR_INVALID, where,
+				     "needs code, name and country (strings)");
+	rc = mrm_org_check(im->st, where, code, name, cc, &cc, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, cc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, json_string_value(json_object_get(o, "kind")),
+			  -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = mrm_store_fail(im->st, err, "organisations");
+	else if (sqlite3_changes(im->db) &&
+		 mrm_hmap_put(&im->orgs, code,
+			      sqlite3_last_insert_rowid(im->db)))
+		rc = mrm_error_set(err, MRM_ERR_NOMEM, im->name,
+				   "out of memory");
+	sqlite3_reset(s);
+	return rc;
 }
 
 /* Organisations named in the file that the database lacks are added. */
@@ -197,33 +286,8 @@ static int add_orgs(struct importer *im, json_t *orgs, struct mrm_error *err)
 		return mrm_store_fail(im->st, err, "organisations");
 	json_array_foreach(orgs, i, o)
 	{
-		const char *code =
-			json_string_value(json_object_get(o, "code"));
-		const char *name =
-			json_string_value(json_object_get(o, "name"));
-		const char *cc =
-			json_string_value(json_object_get(o, "country"));
-
-		if (!code || !name || !cc) {
-			rc = mrm_error_set(
-				err, MRM_ERR_INVALID, im->name,
-				"organisations[%zu] needs code, name "
-				"and country",
-				i);
-			break;
-		}
-		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, cc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4,
-				  json_string_value(json_object_get(o, "kind")),
-				  -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			rc = mrm_store_fail(im->st, err, "organisations");
-		else if (sqlite3_changes(im->db))
-			rc = mrm_hmap_put(&im->orgs, code,
-					  sqlite3_last_insert_rowid(im->db));
-		sqlite3_reset(s);
+		if (!rc)
+			rc = add_org(im, s, o, i, err);
 	}
 	sqlite3_finalize(s);
 	return rc;
@@ -239,6 +303,7 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 	size_t i;
 	int rc;
 
+	mrm_error_clear(err);
 	doc = json_loadf(fp, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		char where[512];
@@ -273,8 +338,11 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 		mrm_buf_reset(&im.reasons);
 		rec_row_reset(&im.row);
 		snprintf(im.path, sizeof(im.path), "events[%zu]", i);
-		put_event(&im, ev, im.path);
-		importer_check_row(&im, &im.row);
+		rc = put_event(&im, ev, im.path, err);
+		if (!rc)
+			rc = importer_check_row(&im, &im.row, err);
+		if (rc)
+			break;
 		if (im.row_problems)
 			stats->rejected++;
 		else if (!stats->errors || im.opts.skip_invalid)

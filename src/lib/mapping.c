@@ -138,6 +138,10 @@ static int parse_spec(struct map_spec *s, const char *target, json_t *obj,
 	s->split = opt_str(obj, "split");
 	s->dflt = opt_str(obj, "default");
 	s->map = json_object_get(obj, "map");
+	if (s->split && !*s->split)
+		return mrm_error_set(err, MRM_ERR_INVALID, where,
+				     "\"split\" is empty: give the text "
+				     "between values, such as \";\"");
 	sources = !!s->column + !!s->value + !!s->tmpl;
 	if (sources != 1)
 		return mrm_error_set(
@@ -487,6 +491,9 @@ struct apply {
 	void *ctx;
 	int problems;
 	struct mrm_buf tmp; /* the spec's raw text */
+	/* the act group's further act.type values (arena offsets + 1) */
+	uint32_t types[VALUES_MAX];
+	size_t ntypes;
 };
 
 static void report(struct apply *a, const struct map_spec *s,
@@ -504,6 +511,20 @@ static void report(struct apply *a, const struct map_spec *s,
 	a->on_error(a->ctx, s->col, e);
 }
 
+/* A buffer of at most `max` bytes failed with `rc`: MRM_ERR_LIMIT is a
+ * problem of the value (and 0 is returned), anything else stays fatal. */
+static int too_long(struct apply *a, const struct map_spec *s, int rc,
+		    size_t max)
+{
+	struct mrm_error e;
+
+	if (rc != MRM_ERR_LIMIT)
+		return rc;
+	mrm_error_set(&e, rc, NULL, "value longer than %zu bytes", max);
+	report(a, s, &e);
+	return 0;
+}
+
 static const char *cell(const struct apply *a, int col)
 {
 	return col >= 0 && (size_t)col < a->nfields ? a->fields[col] : "";
@@ -512,32 +533,29 @@ static const char *cell(const struct apply *a, int col)
 /* The raw text of a spec for this row, before split and map. */
 static int raw_text(struct apply *a, const struct map_spec *s)
 {
+	int rc = 0;
+
 	mrm_buf_reset(&a->tmp);
 	if (s->value)
 		return mrm_buf_adds(&a->tmp, s->value);
 	if (!s->tmpl)
 		return mrm_buf_adds(&a->tmp, cell(a, s->col));
-	for (const char *p = s->tmpl; *p;) {
-		if (*p != '{') {
-			size_t n = strcspn(p, "{");
+	for (const char *p = s->tmpl; *p && !rc;) {
+		char col[256];
+		size_t n;
 
-			if (mrm_buf_add(&a->tmp, p, n))
-				return MRM_ERR_NOMEM;
+		if (*p != '{') {
+			n = strcspn(p, "{");
+			rc = mrm_buf_add(&a->tmp, p, n);
 			p += n;
 			continue;
 		}
-		{
-			char col[256];
-			size_t n = strcspn(p + 1, "}");
-
-			snprintf(col, sizeof(col), "%.*s", (int)n, p + 1);
-			if (mrm_buf_adds(&a->tmp,
-					 cell(a, find_column(a->m, col))))
-				return MRM_ERR_NOMEM;
-			p += n + 2;
-		}
+		n = strcspn(p + 1, "}");
+		snprintf(col, sizeof(col), "%.*s", (int)n, p + 1);
+		rc = mrm_buf_adds(&a->tmp, cell(a, find_column(a->m, col)));
+		p += n + 2;
 	}
-	return 0;
+	return rc;
 }
 
 static char *trim(char *s)
@@ -605,8 +623,8 @@ static const char *map_value(const struct map_spec *s, const char *v)
 }
 
 /* Turn a value through the date formats into ISO text. */
-static int convert_date(struct apply *a, const struct map_spec *s,
-			const char *v, struct mrm_buf *out, struct mrm_error *e)
+static int convert_date(const struct map_spec *s, const char *v,
+			struct mrm_buf *out, struct mrm_error *e)
 {
 	struct mrm_buf tried = MRM_BUF_INIT(1024);
 
@@ -622,66 +640,103 @@ static int convert_date(struct apply *a, const struct map_spec *s,
 		      "bad date \"%s\": matches none of the formats %s", v,
 		      mrm_buf_str(&tried));
 	mrm_buf_release(&tried);
-	(void)a;
 	return MRM_ERR_INVALID;
 done:
 	mrm_buf_release(&tried);
 	return 0;
 }
 
-/* Apply one spec: up to VALUES_MAX values into `p` (or the attributes). */
+/*
+ * Store value `v` of spec `s`: into `p`, the attributes, or (a `further`
+ * act.type) a->types, for an act of its own. Problems are reported; only
+ * running out of memory is returned.
+ */
+static int put_value(struct apply *a, const struct map_spec *s,
+		     struct rec_part *p, const char *v, int further)
+{
+	struct rec_part extra;
+	struct mrm_error e;
+	int rc;
+
+	if (s->attr)
+		return too_long(a, s, rec_add_attr(a->row, s->attr, v),
+				a->row->arena.max);
+	mrm_error_clear(&e);
+	if (!further) {
+		rc = rec_put(a->row, p, s->field, v, a->vocab, &e);
+	} else if (a->ntypes == VALUES_MAX) {
+		rc = mrm_error_set(&e, MRM_ERR_LIMIT, NULL,
+				   "more than %d act types in one row",
+				   VALUES_MAX);
+	} else {
+		memset(&extra, 0, sizeof(extra));
+		rc = rec_put(a->row, &extra, s->field, v, a->vocab, &e);
+		if (!rc)
+			a->types[a->ntypes++] = extra.off[s->field];
+	}
+	if (rc == MRM_ERR_NOMEM)
+		return rc;
+	if (rc)
+		report(a, s, &e);
+	return 0;
+}
+
+/* Apply one spec to the row: its values into `p` (or the attributes). Only
+ * act.type and attributes take more than one value. */
 static int apply_spec(struct apply *a, const struct map_spec *s,
-		      struct rec_part *p, char **vals, size_t *nvals)
+		      struct rec_part *p)
 {
 	struct mrm_buf conv = MRM_BUF_INIT(1u << 20);
+	struct mrm_buf full = MRM_BUF_INIT(1u << 20);
+	int many = s->attr || s->field == mrm_field_index("act.type");
+	char *vals[VALUES_MAX];
 	struct mrm_error e;
-	size_t n;
+	size_t n, done = 0;
 	int rc = raw_text(a, s);
 
-	*nvals = 0;
-	if (rc)
-		goto out;
-	if (!*trim(a->tmp.ptr ? a->tmp.ptr : (char *)"") && s->dflt) {
+	if (!rc && !*trim(a->tmp.ptr ? a->tmp.ptr : (char *)"") && s->dflt) {
 		mrm_buf_reset(&a->tmp);
 		rc = mrm_buf_adds(&a->tmp, s->dflt);
 	}
-	n = rc ? 0 : split_values(a, s, vals);
+	if (rc) {
+		rc = too_long(a, s, rc, a->tmp.max);
+		goto out;
+	}
+	n = split_values(a, s, vals);
 	for (size_t i = 0; i < n && !rc; i++) {
 		const char *v = map_value(s, vals[i]);
-		struct mrm_buf full = MRM_BUF_INIT(1u << 20);
 
 		if (!*v)
 			continue;
+		if (done && !many) {
+			mrm_error_set(&e, MRM_ERR_INVALID, NULL,
+				      "takes one value, the cell has %zu "
+				      "(give \"index\" to pick one)",
+				      n);
+			report(a, s, &e);
+			break;
+		}
+		done++;
 		if (s->prefix) {
-			mrm_buf_adds(&full, s->prefix);
-			mrm_buf_adds(&full, v);
+			mrm_buf_reset(&full);
+			rc = mrm_buf_adds(&full, s->prefix);
+			if (!rc)
+				rc = mrm_buf_adds(&full, v);
+			if (rc) {
+				rc = too_long(a, s, rc, full.max);
+				continue;
+			}
 			v = mrm_buf_str(&full);
 		}
-		mrm_error_clear(&e);
-		if (s->ndates && convert_date(a, s, v, &conv, &e)) {
+		if (s->ndates && convert_date(s, v, &conv, &e)) {
 			report(a, s, &e);
-		} else {
-			if (s->ndates)
-				v = mrm_buf_str(&conv);
-			if (s->attr)
-				rc = rec_add_attr(a->row, s->attr, v);
-			else if (i == 0 &&
-				 rec_put(a->row, p, s->field, v, a->vocab, &e))
-				report(a, s, &e);
-			else if (i > 0 &&
-				 mrm_fields[s->field].ent != MRM_ENT_ACT) {
-				mrm_error_set(
-					&e, MRM_ERR_INVALID, NULL,
-					"takes one value, the cell has %zu "
-					"(give \"index\" to pick one)",
-					n);
-				report(a, s, &e);
-			}
-			(*nvals)++;
+			continue;
 		}
-		mrm_buf_release(&full);
+		rc = put_value(a, s, p, s->ndates ? mrm_buf_str(&conv) : v,
+			       done > 1);
 	}
 out:
+	mrm_buf_release(&full);
 	mrm_buf_release(&conv);
 	return rc;
 }
@@ -697,13 +752,9 @@ static int required_ok(const struct rec_row *row, const struct rec_part *p,
 	return v && *v && strcmp(v, "0");
 }
 
-/*
- * Apply one group into a new part of `list` (or into the event). A
- * multi-valued act.type makes one act per value.
- */
 /* Drop the new parts that carry nothing or miss their requirement. */
-static int prune(struct apply *a, const struct map_group *g,
-		 struct rec_list *list, size_t start, int problems_before)
+static void prune(struct apply *a, const struct map_group *g,
+		  struct rec_list *list, size_t start, int problems_before)
 {
 	int type = mrm_field_index("act.type");
 
@@ -731,43 +782,38 @@ static int prune(struct apply *a, const struct map_group *g,
 		memmove(q, q + 1, (list->n - i - 1) * sizeof(*q));
 		list->n--;
 	}
-	return 0;
 }
 
+/*
+ * Apply one group into a new part of `list` (or into the event). A
+ * multi-valued act.type makes one act per value, each a copy of the whole
+ * act with its own type.
+ */
 static int apply_group(struct apply *a, const struct map_group *g,
 		       struct rec_list *list)
 {
-	char *vals[VALUES_MAX];
 	int type = mrm_field_index("act.type");
 	size_t start = list ? list->n : 0;
 	int problems_before = a->problems;
 	struct rec_part *p = list ? rec_list_add(list) : &a->row->event;
-	size_t nvals;
 	int rc = 0;
 
 	if (!p)
 		return MRM_ERR_NOMEM;
-	for (size_t i = 0; !rc && i < g->n; i++) {
-		const struct map_spec *s = &g->specs[i];
+	a->ntypes = 0;
+	for (size_t i = 0; !rc && i < g->n; i++)
+		rc = apply_spec(a, &g->specs[i], p);
+	for (size_t k = 0; !rc && list && k < a->ntypes; k++) {
+		struct rec_part *c = rec_list_add(list);
 
-		rc = apply_spec(a, s, p, vals, &nvals);
-		if (rc || s->field != type || nvals < 2)
-			continue;
-		/* copies of this act for the other types */
-		for (size_t k = 1; k < nvals && !rc; k++) {
-			size_t at = (size_t)(p - list->v);
-			struct rec_part *c = rec_list_add(list);
-			struct mrm_error e;
-
-			if (!c)
-				return MRM_ERR_NOMEM;
-			p = &list->v[at];
-			*c = *p;
-			if (rec_put(a->row, c, type, vals[k], a->vocab, &e))
-				report(a, s, &e);
-		}
+		if (!c)
+			return MRM_ERR_NOMEM;
+		*c = list->v[start];
+		c->off[type] = a->types[k];
 	}
-	return rc ? rc : list ? prune(a, g, list, start, problems_before) : 0;
+	if (!rc && list)
+		prune(a, g, list, start, problems_before);
+	return rc;
 }
 
 int mapping_apply(const struct mrm_mapping *m, const char *const *fields,
@@ -776,9 +822,14 @@ int mapping_apply(const struct mrm_mapping *m, const char *const *fields,
 {
 	struct rec_list *lists[MAP_KINDS] = {NULL, &row->acts, &row->sources,
 					     &row->interventions};
-	struct apply a = {m,	 fields, nfields,
-			  vocab, row,	 on_error,
-			  ctx,	 0,	 MRM_BUF_INIT(1u << 20)};
+	struct apply a = {.m = m,
+			  .fields = fields,
+			  .nfields = nfields,
+			  .vocab = vocab,
+			  .row = row,
+			  .on_error = on_error,
+			  .ctx = ctx,
+			  .tmp = MRM_BUF_INIT(1u << 20)};
 	int rc = 0;
 
 	for (int k = 0; !rc && k < MAP_KINDS; k++)

@@ -54,11 +54,15 @@ struct mrm_mapping {
 /*
  * Build the native mapping for a CSV whose header names fields directly
  * (docs/native-csv.md). Unknown columns are reported with `name`:1:COL.
+ * On success *out is a new mapping that the caller frees with
+ * mrm_mapping_free() (it keeps its own copy of `header`); on failure *out
+ * is NULL.
  */
 int mapping_native(struct mrm_mapping **out, const char *const *header,
 		   size_t n, const char *name, struct mrm_error *err);
 
-/* Resolve the mapping's column names against a file's header. */
+/* Resolve the mapping's column names against a file's header (copied).
+ * This changes `m`: one mapping serves one import at a time. */
 int mapping_bind(struct mrm_mapping *m, const char *const *header, size_t n,
 		 const char *name, struct mrm_error *err);
 
@@ -69,8 +73,11 @@ int mapping_column(const struct mrm_mapping *m, int field);
 typedef void (*map_error_fn)(void *ctx, int col, const struct mrm_error *e);
 
 /*
- * Fill `row` from one CSV record. Returns the number of problems (each
- * passed to `on_error`), or a negative code for out-of-memory.
+ * Fill `row` from one CSV record. Returns the number of problems found (0:
+ * the row is good as far as the mapping can tell), each passed to
+ * `on_error` (a value over a size limit is one of them); or a negative
+ * code, MRM_ERR_NOMEM, when memory ran out, which has no message: the
+ * caller says what it was doing.
  */
 int mapping_apply(const struct mrm_mapping *m, const char *const *fields,
 		  size_t nfields, const struct mrm_vocab *vocab,

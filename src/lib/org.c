@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const mrm_roles[] = {"admin",      "coordinator", "caseworker",
@@ -66,9 +67,9 @@ static int write_row(struct mrm_store *st, const char *sql,
 	}
 	for (int i = 0; i < n; i++)
 		sqlite3_bind_text(s, i + 1, params[i], -1, SQLITE_STATIC);
-	switch (sqlite3_step(s) & 0xff) { /* primary result code */
+	switch (sqlite3_step(s)) { /* extended result codes are on */
 	case SQLITE_DONE: break;
-	case SQLITE_CONSTRAINT:
+	case SQLITE_CONSTRAINT_UNIQUE:
 		rc = mrm_error_set(err, MRM_ERR_EXISTS, what,
 				   "\"%s\" already exists", params[0]);
 		goto out;
@@ -86,26 +87,40 @@ out:
 	return rc;
 }
 
+int mrm_org_check(struct mrm_store *st, const char *where, const char *code,
+		  const char *name, const char *country, const char **cc,
+		  struct mrm_error *err)
+{
+	const struct mrm_vocab *v = mrm_store_vocab(st);
+	char at[MRM_ERROR_WHERE_MAX], near[256];
+	int rc;
+
+	snprintf(at, sizeof(at), "%scode", where);
+	rc = check_ident(at, code, 2, 32, "-_", err);
+	if (rc)
+		return rc;
+	snprintf(at, sizeof(at), "%sname", where);
+	rc = check_text(at, name, 200, err);
+	if (rc)
+		return rc;
+	*cc = mrm_vocab_resolve(v, "country", country);
+	if (*cc)
+		return 0;
+	snprintf(at, sizeof(at), "%scountry", where);
+	mrm_vocab_suggest(v, "country", country, near, sizeof(near));
+	return mrm_error_set(err, MRM_ERR_INVALID, at,
+			     "unknown country \"%s\"; closest: %s", country,
+			     near);
+}
+
 int mrm_org_add(struct mrm_store *st, const char *code, const char *name,
 		const char *country, struct mrm_error *err)
 {
-	const struct mrm_vocab *v = mrm_store_vocab(st);
 	const char *params[3] = {code, name, NULL};
-	char near[256];
-	int rc;
+	int rc = mrm_org_check(st, "--", code, name, country, &params[2], err);
 
-	rc = check_ident("--code", code, 2, 32, "-_", err);
-	if (!rc)
-		rc = check_text("--name", name, 200, err);
 	if (rc)
 		return rc;
-	params[2] = mrm_vocab_resolve(v, "country", country);
-	if (!params[2]) {
-		mrm_vocab_suggest(v, "country", country, near, sizeof(near));
-		return mrm_error_set(err, MRM_ERR_INVALID, "--country",
-				     "unknown country \"%s\"; closest: %s",
-				     country, near);
-	}
 	return write_row(st,
 			 "INSERT INTO org(code, name, country) VALUES (?,?,?)",
 			 params, 3, "organisation", err);
@@ -116,7 +131,7 @@ int mrm_org_each(struct mrm_store *st,
 		 struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = 0, step;
+	int rc = 0, step = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(
 		    mrm_store_db(st),
@@ -134,8 +149,29 @@ int mrm_org_each(struct mrm_store *st,
 		};
 		rc = cb(ctx, &o);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "organisations");
 	sqlite3_finalize(s);
 	return rc;
+}
+
+/* "A, B, C" of up to 20 organisation codes into `known`. */
+static int known_codes(struct mrm_store *st, struct mrm_buf *known,
+		       struct mrm_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int step = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(mrm_store_db(st),
+			       "SELECT code FROM org ORDER BY code LIMIT 20",
+			       -1, &s, NULL))
+		return mrm_store_fail(st, err, "organisations");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		mrm_buf_addf(known, "%s%s", known->len ? ", " : "",
+			     sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return step == SQLITE_DONE ? 0
+				   : mrm_store_fail(st, err, "organisations");
 }
 
 int mrm_org_id(struct mrm_store *st, const char *code, int64_t *id,
@@ -143,30 +179,26 @@ int mrm_org_id(struct mrm_store *st, const char *code, int64_t *id,
 {
 	struct mrm_buf known = MRM_BUF_INIT(1024);
 	sqlite3_stmt *s = NULL;
-	int rc = MRM_ERR_NOTFOUND;
+	int rc = 0;
 
 	if (sqlite3_prepare_v2(mrm_store_db(st),
 			       "SELECT id FROM org WHERE code=?", -1, &s, NULL))
 		return mrm_store_fail(st, err, "organisations");
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		rc = 0;
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW: *id = sqlite3_column_int64(s, 0); goto out;
+	case SQLITE_DONE: break;
+	default: rc = mrm_store_fail(st, err, "organisations"); goto out;
 	}
-	sqlite3_finalize(s);
+	rc = known_codes(st, &known, err);
 	if (!rc)
-		return 0;
-	if (!sqlite3_prepare_v2(mrm_store_db(st),
-				"SELECT code FROM org ORDER BY code LIMIT 20",
-				-1, &s, NULL))
-		while (sqlite3_step(s) == SQLITE_ROW)
-			mrm_buf_addf(&known, "%s%s", known.len ? ", " : "",
-				     sqlite3_column_text(s, 0));
+		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "organisation",
+				   "no organisation \"%s\"; known: %s", code,
+				   known.len ? known.ptr
+					     : "none (add one with mrm org "
+					       "add)");
+out:
 	sqlite3_finalize(s);
-	mrm_error_set(err, rc, "organisation",
-		      "no organisation \"%s\"; known: %s", code,
-		      known.len ? known.ptr
-				: "none (add one with mrm org add)");
 	mrm_buf_release(&known);
 	return rc;
 }
@@ -210,7 +242,7 @@ int mrm_user_each(struct mrm_store *st,
 		  struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = 0;
+	int rc = 0, step = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(mrm_store_db(st),
 			       "SELECT u.id, o.code, u.login, u.role, u.created"
@@ -218,7 +250,7 @@ int mrm_user_each(struct mrm_store *st,
 			       " ORDER BY o.code, u.login",
 			       -1, &s, NULL))
 		return mrm_store_fail(st, err, "users");
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_user u = {
 			sqlite3_column_int64(s, 0),
 			(const char *)sqlite3_column_text(s, 1),
@@ -228,6 +260,8 @@ int mrm_user_each(struct mrm_store *st,
 		};
 		rc = cb(ctx, &u);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "users");
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -3,10 +3,14 @@
 
 #include "mrm/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ARENA_MAX (64u << 20)
+/* Storage a reset row keeps: rows wait in a ring of them, and an odd huge
+ * row must not leave every slot holding its size. */
+#define ARENA_KEEP (1u << 20)
 
 void rec_row_init(struct rec_row *r)
 {
@@ -27,7 +31,10 @@ void rec_row_release(struct rec_row *r)
 void rec_row_reset(struct rec_row *r)
 {
 	r->org = 0;
-	mrm_buf_reset(&r->arena);
+	if (r->arena.cap > ARENA_KEEP)
+		mrm_buf_release(&r->arena);
+	else
+		mrm_buf_reset(&r->arena);
 	memset(&r->event, 0, sizeof(r->event));
 	r->nattrs = 0;
 	r->acts.n = r->sources.n = r->interventions.n = 0;
@@ -77,6 +84,7 @@ const char *rec_get(const struct rec_row *r, const struct rec_part *p,
 int rec_add_attr(struct rec_row *r, const char *name, const char *value)
 {
 	struct rec_attr *a;
+	int rc;
 
 	if (r->nattrs == r->capattrs) {
 		size_t cap = r->capattrs ? r->capattrs * 2 : 8;
@@ -88,25 +96,37 @@ int rec_add_attr(struct rec_row *r, const char *name, const char *value)
 		r->capattrs = cap;
 	}
 	a = &r->attrs[r->nattrs];
-	if (keep(r, name, &a->name) || keep(r, value, &a->value))
-		return MRM_ERR_NOMEM;
-	r->nattrs++;
-	return 0;
+	rc = keep(r, name, &a->name);
+	if (!rc)
+		rc = keep(r, value, &a->value);
+	if (!rc)
+		r->nattrs++;
+	return rc;
 }
 
 int rec_put(struct rec_row *r, struct rec_part *p, int field, const char *raw,
 	    const struct mrm_vocab *vocab, struct mrm_error *err)
 {
 	const struct mrm_field *f = &mrm_fields[field];
-	const char *currency = NULL;
+	char currency[4] = "";
 	size_t at = r->arena.len;
 	int rc;
 
-	if (f->type == MRM_F_MONEY)
-		currency = rec_get(r, p, mrm_field_index(f->aux));
-	rc = mrm_field_normalise(f, raw, currency, vocab, &r->arena, err);
-	if (!rc)
+	/* a copy: the arena the currency lives in moves as it grows */
+	if (f->type == MRM_F_MONEY && rec_get(r, p, mrm_field_index(f->aux)))
+		snprintf(currency, sizeof(currency), "%s",
+			 rec_get(r, p, mrm_field_index(f->aux)));
+	rc = mrm_field_normalise(f, raw, *currency ? currency : NULL, vocab,
+				 &r->arena, err);
+	if (!rc) {
 		rc = mrm_buf_addc(&r->arena, '\0');
+		if (rc == MRM_ERR_LIMIT)
+			mrm_error_set(err, rc, NULL,
+				      "value longer than %zu bytes",
+				      r->arena.max - at - 1);
+		else if (rc)
+			mrm_error_set(err, rc, NULL, "out of memory");
+	}
 	if (rc) {
 		r->arena.len = at;
 		return rc;

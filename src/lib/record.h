@@ -42,27 +42,32 @@ struct rec_row {
 
 void rec_row_init(struct rec_row *r);
 void rec_row_release(struct rec_row *r);
-/* Empty for the next row, keeping storage. */
+/* Empty for the next row, keeping storage unless the arena grew past
+ * 1 MiB (which is then freed). */
 void rec_row_reset(struct rec_row *r);
 
 /* Append a new, empty part to `l`; NULL when out of memory. The pointer is
  * valid until the next rec_list_add() on the same list. */
 struct rec_part *rec_list_add(struct rec_list *l);
 
-/* Store `s` in the arena as the value of field `field` of `p`. */
+/* Store `s` in the arena as the value of field `field` of `p`; 0,
+ * MRM_ERR_LIMIT when the arena is full or MRM_ERR_NOMEM. */
 int rec_set(struct rec_row *r, struct rec_part *p, int field, const char *s);
 /* The value of field `field` of `p`, or NULL. Valid until the next
  * rec_set(), rec_put() or rec_add_attr() on the same row, which may move
  * the arena. */
 const char *rec_get(const struct rec_row *r, const struct rec_part *p,
 		    int field);
+/* Add attribute `name` = `value`; fails like rec_set(). */
 int rec_add_attr(struct rec_row *r, const char *name, const char *value);
 const char *rec_str(const struct rec_row *r, uint32_t off);
 
 /*
  * Normalise `raw` for `field` and store it in `p` (see
  * mrm_field_normalise). A money field reads the part's currency, so the
- * currency must be put first.
+ * currency must be put first. On failure err is always filled (a bad
+ * value: MRM_ERR_INVALID; the arena full: MRM_ERR_LIMIT; MRM_ERR_NOMEM)
+ * and `p` is unchanged.
  */
 int rec_put(struct rec_row *r, struct rec_part *p, int field, const char *raw,
 	    const struct mrm_vocab *vocab, struct mrm_error *err);

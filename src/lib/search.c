@@ -33,7 +33,7 @@ int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	struct mrm_buf q = MRM_BUF_INIT(4096);
 	size_t n = strlen(text);
 	sqlite3_stmt *s = NULL;
-	int rc = 0, use_fts;
+	int rc = 0, use_fts, step = SQLITE_DONE;
 
 	if (!n || mrm_utf8_check(text, n) != n)
 		return mrm_error_set(
@@ -53,7 +53,7 @@ int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 	sqlite3_bind_text(s, 1, use_fts ? mrm_buf_str(&q) : text, -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, (int)(limit ? limit : 50));
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_hit h = {
 			sqlite3_column_int64(s, 0),
 			(const char *)sqlite3_column_text(s, 1),
@@ -64,6 +64,8 @@ int mrm_search(struct mrm_store *st, const char *text, unsigned limit,
 		};
 		rc = cb(ctx, &h);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "search");
 out:
 	sqlite3_finalize(s);
 	mrm_buf_release(&q);

@@ -295,7 +295,26 @@ int mrm_store_begin(struct mrm_store *st, struct mrm_error *err)
 
 int mrm_store_commit(struct mrm_store *st, struct mrm_error *err)
 {
-	return exec(st, "COMMIT", err);
+	int rc = exec(st,
+		      "INSERT INTO meta(key, value) VALUES ('generation', 1) "
+		      "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+		      err);
+
+	return rc ? rc : exec(st, "COMMIT", err);
+}
+
+int64_t mrm_store_generation(struct mrm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t gen = 0;
+
+	if (!sqlite3_prepare_v2(st->db,
+				"SELECT value FROM meta WHERE key = 'generation'",
+				-1, &s, NULL) &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		gen = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return gen;
 }
 
 void mrm_store_rollback(struct mrm_store *st)

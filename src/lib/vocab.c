@@ -95,7 +95,7 @@ int mrm_vocab_load(struct mrm_vocab **out, sqlite3 *db, struct mrm_error *err)
 	struct mrm_vocab *v = calloc(1, sizeof(*v));
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 n = 0;
-	int rc = MRM_ERR_NOMEM, step;
+	int rc = MRM_ERR_NOMEM, step = SQLITE_DONE;
 
 	if (!v)
 		goto out;
@@ -118,8 +118,8 @@ int mrm_vocab_load(struct mrm_vocab **out, sqlite3 *db, struct mrm_error *err)
 				   sqlite3_errmsg(db));
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW &&
-	       v->count < (size_t)n) {
+	while (v->count < (size_t)n &&
+	       (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct mrm_term *t = &v->terms[v->count];
 		const char **slots[11] = {&t->scheme, &t->code, &t->parent,
 					  &t->huridocs};
@@ -131,6 +131,11 @@ int mrm_vocab_load(struct mrm_vocab **out, sqlite3 *db, struct mrm_error *err)
 				goto out;
 		if (index_term(v, v->count++))
 			goto out;
+	}
+	if (v->count < (size_t)n && step != SQLITE_DONE) {
+		rc = mrm_error_set(err, MRM_ERR_DB, "vocab", "%s",
+				   sqlite3_errmsg(db));
+		goto out;
 	}
 	rc = 0;
 	*out = v;

@@ -74,6 +74,24 @@ contains R.csv 'mix.csv:6:2: invalid UTF-8'
 lacks R.csv 'ok-'
 expect_eq 3 "$(grep -c '^bad-' R.csv)" "readable rejected rows in R.csv"
 expect_eq 5 "$(wc -l <R.csv)" "lines of R.csv (header and 4 rejected rows)"
+# Rejected rows may hold names: the file is its owner's only, also when
+# it existed before.
+expect_eq "-rw-------" "$(mode R.csv)" "mode of R.csv"
+printf 'old\n' >R3.csv
+chmod 644 R3.csv
+expect_exit 3 mrm import --db a.db --skip-invalid --rejects R3.csv mix.csv
+expect_eq "-rw-------" "$(mode R3.csv)" "mode of a rejects file that existed"
+lacks R3.csv 'old'
+
+# --skip-invalid with every row rejected: nothing imported is a failure.
+{
+	echo "$H"
+	echo 'all-1,Bad act,2019-01-02,,arest,v-2,individual,1'
+	echo 'all-2,Bad date,2019-13-05,,arrest,v-4,individual,1'
+} >allbad.csv
+expect_exit 1 mrm import --db a.db --skip-invalid --rejects R4.csv allbad.csv
+contains err "no row could be imported"
+expect_eq 3 "$(wc -l <R4.csv)" "lines of R4.csv (header and 2 rejected rows)"
 
 # --rejects goes with --skip-invalid.
 expect_exit 2 mrm import --db a.db --rejects R2.csv mix.csv

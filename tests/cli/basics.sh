@@ -35,7 +35,7 @@ contains out "MAP Foundation"
 contains out "AAPP-MM"
 lacks out "Bad country"
 expect_exit 0 mrm org list --db a.db --format json
-contains out '{"code":"MAP","name":"MAP Foundation","country":"TH"}'
+contains out '{"code":"MAP","name":"MAP Foundation","country":"TH","kind":""}'
 contains out '"code":"HRDF"'
 expect_eq 3 "$(grep -o '"code"' out | wc -l | tr -d ' ')" "organisations in the json list"
 expect_exit 0 mrm org list --db a.db --format csv

@@ -44,6 +44,14 @@ expect_exit 1 mrm show --db a.db 99
 # JSON round trip: export, import into a fresh database, export again.
 expect_exit 0 mrm export --db a.db --format json --out e1.json
 contains e1.json "$NAME"
+# An export holds names in clear: it is its owner's only, also when the
+# file existed before.
+expect_eq "-rw-------" "$(mode e1.json)" "mode of e1.json"
+printf 'old\n' >e0.json
+chmod 644 e0.json
+expect_exit 0 mrm export --db a.db --format json --out e0.json
+expect_eq "-rw-------" "$(mode e0.json)" "mode of an export file that existed"
+same_file e1.json e0.json
 contains e1.json '"attrs":{"region":["Tak"]}'
 newdb b.db
 expect_exit 0 mrm import --db b.db e1.json
