@@ -539,7 +539,8 @@ static void test_csv_dir(void **state)
 	assert_non_null(text);
 	/* codes, not labels */
 	assert_non_null(strstr(text, "month,nationality,value\n"));
-	assert_non_null(strstr(text, "2019-05,KH,12\n"));
+	/* (its value may be withheld to protect the small cells around it) */
+	assert_non_null(strstr(text, "\n2019-05,KH,"));
 	free(text);
 	snprintf(path, sizeof(path), "%s/07-returns-by-nationality.csv",
 		 f->csvdir);

@@ -831,6 +831,41 @@ static void test_detention_days_quantiles(void **state)
 	expect_days("", 10, 55, 5.5, 5.5, 9);
 }
 
+/* In public output the median and p90 of a cell of fewer than 2k
+ * detentions are not published: they come close to single detentions. */
+static void test_detention_quantiles_public(void **state)
+{
+	char csv[4096];
+	size_t len;
+	json_t *j, *total;
+
+	(void)state;
+	len = (size_t)snprintf(csv, sizeof(csv),
+			       "event.key,event.title,act.type,act.start_date,"
+			       "act.end_date,victim.key,victim.unit,"
+			       "victim.group_size\n");
+	for (int i = 1; i <= 9; i++)
+		len += (size_t)snprintf(csv + len, sizeof(csv) - len,
+					"p%d,Held,detention,2021-03-01,"
+					"2021-03-%02d,v%d,group,2\n",
+					i, i, i);
+	load(csv);
+	RUN(.measure = "detention-days", .public = 1);
+	j = mrm_stats_json(res);
+	total = json_object_get(j, "total");
+	assert_int_equal(json_integer_value(json_object_get(total, "count")),
+			 9);
+	assert_true(json_is_null(json_object_get(total, "median")));
+	assert_true(json_is_null(json_object_get(total, "p90")));
+	assert_false(mrm_stats_quantiles_shown(res, &res->cells[0]));
+	json_decref(j);
+	RUN(.measure = "detention-days");
+	j = mrm_stats_json(res);
+	total = json_object_get(j, "total");
+	assert_true(json_is_real(json_object_get(total, "median")));
+	json_decref(j);
+}
+
 /*
  * An --as-of known only to the month or the year stands for a day in that
  * period (or is refused): open detentions are never counted only up to a
@@ -983,10 +1018,37 @@ static int withheld(const struct mrm_stats_cell *c)
 }
 
 /*
+ * Is cell `c` under a total published as "<k"? Such a total is not broken
+ * down: every cell under it is withheld, the empty ones too, so there "<k"
+ * means 0 to k-1 (docs/statistics.md).
+ */
+static int under_small_total(const struct mrm_stats_result *r,
+			     const struct mrm_stats_cell *c)
+{
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct mrm_stats_cell *p = &r->cells[i];
+		size_t differ = 0, summed = 0;
+
+		if (p->mark != MRM_STATS_PRIMARY ||
+		    (r->money && strcmp(p->currency, c->currency)))
+			continue;
+		for (size_t d = 0; d < r->ndims; d++) {
+			if (!strcmp(p->key[d], c->key[d]))
+				continue;
+			differ++;
+			summed += !strcmp(p->key[d], MRM_STATS_ALL);
+		}
+		if (differ == 1 && summed == 1)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Read `r` as the public would: shown cells are known; a withheld count
- * "<k" lies in [1, k-1], "x" in [k, inf); a withheld sum is >= 0. Each
- * subtotal is, along each dimension it sums over, the sum of the cells
- * under it (cells not listed are 0).
+ * "<k" lies in [1, k-1] (in [0, k-1] under a "<k" total), "x" in
+ * [k, inf); a withheld sum is >= 0. Each subtotal is, along each dimension
+ * it sums over, the sum of the cells under it (cells not listed are 0).
  */
 static void reader_init(struct reader *rd, const struct mrm_stats_result *r)
 {
@@ -1003,10 +1065,11 @@ static void reader_init(struct reader *rd, const struct mrm_stats_result *r)
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct mrm_stats_cell *c = &r->cells[i];
 
-		rd->lo[i] = c->mark == MRM_STATS_SHOWN	   ? c->value
-			    : sums			   ? 0
-			    : c->mark == MRM_STATS_PRIMARY ? 1
-							   : k;
+		rd->lo[i] = c->mark == MRM_STATS_SHOWN ? c->value
+			    : sums		       ? 0
+			    : c->mark == MRM_STATS_PRIMARY
+				    ? !under_small_total(r, c)
+				    : k;
 		rd->hi[i] = c->mark == MRM_STATS_SHOWN	   ? c->value
 			    : sums			   ? INF
 			    : c->mark == MRM_STATS_PRIMARY ? k - 1
@@ -1358,7 +1421,9 @@ static void check_published(const struct mrm_stats_result *r)
 		}
 		if (c->people > 0 && c->people < r->k)
 			assert_int_equal(c->mark, MRM_STATS_PRIMARY);
-		if (c->value == 0 && c->people == 0) {
+		/* zero cells are shown, unless a "<k" total hides its line */
+		if (c->value == 0 && c->people == 0 &&
+		    !under_small_total(r, c)) {
 			assert_int_equal(c->mark, MRM_STATS_SHOWN);
 			assert_string_equal(shown, "0");
 		}
@@ -2058,6 +2123,7 @@ int main(void)
 		T(test_detention_days),
 		T(test_detention_days_quantiles),
 		T(test_detention_days_partial_as_of),
+		T(test_detention_quantiles_public),
 		T(test_money),
 		T(test_bad_queries),
 		T(test_disclosure_by_hand),

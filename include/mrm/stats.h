@@ -27,7 +27,7 @@
 
 struct mrm_store;
 
-#define MRM_STATS_DIMS_MAX 3
+#define MRM_STATS_DIMS_MAX  3
 #define MRM_STATS_WHERE_MAX 16
 #define MRM_STATS_K_DEFAULT 5
 
@@ -36,13 +36,13 @@ struct mrm_store;
 
 struct mrm_stats_query {
 	const char *measure;
-	const char *by;                          /* "d1[,d2[,d3]]" or NULL */
-	const char *where[MRM_STATS_WHERE_MAX];  /* "DIM=V1,V2" each */
+	const char *by;				/* "d1[,d2[,d3]]" or NULL */
+	const char *where[MRM_STATS_WHERE_MAX]; /* "DIM=V1,V2" each */
 	size_t nwhere;
 	const char *from, *to; /* ISO dates at any precision, or NULL */
 	const char *as_of;     /* counts open detentions up to; NULL: today */
-	int public;            /* apply disclosure control */
-	unsigned k;            /* threshold; 0: MRM_STATS_K_DEFAULT */
+	int public;	       /* apply disclosure control */
+	unsigned k;	       /* threshold; 0: MRM_STATS_K_DEFAULT */
 };
 
 enum mrm_stats_mark {
@@ -55,8 +55,8 @@ enum mrm_stats_mark {
 struct mrm_stats_cell {
 	const char *key[MRM_STATS_DIMS_MAX]; /* codes, or MRM_STATS_ALL */
 	const char *currency; /* money measures: the ISO 4217 code */
-	int64_t value;        /* counts; money in minor units; days: sum */
-	int64_t people;       /* the people behind the cell (for the threshold) */
+	int64_t value;	      /* counts; money in minor units; days: sum */
+	int64_t people; /* the people behind the cell (for the threshold) */
 	/* detention-days only */
 	int64_t count;
 	double mean, median, p90;
@@ -69,8 +69,8 @@ struct mrm_stats_result {
 	char *measure;
 	char *dims[MRM_STATS_DIMS_MAX];
 	size_t ndims;
-	int money;  /* a money measure: a currency per cell */
-	int days;   /* detention-days: count, mean, median, p90 per cell */
+	int money; /* a money measure: a currency per cell */
+	int days;  /* detention-days: count, mean, median, p90 per cell */
 	struct mrm_stats_cell *cells; /* full cells first, then subtotals,
 					 the grand total(s) last */
 	size_t ncells;
@@ -91,6 +91,14 @@ extern const char *const mrm_stats_dims[];
 int mrm_stats_run(struct mrm_store *st, const struct mrm_stats_query *q,
 		  struct mrm_stats_result **out, struct mrm_error *err);
 void mrm_stats_result_free(struct mrm_stats_result *r);
+
+/*
+ * May the median and 90th percentile of detention-days cell `c` be
+ * published? In public output only for cells of at least 2k detentions:
+ * in a smaller cell they come close to single people's detentions.
+ */
+int mrm_stats_quantiles_shown(const struct mrm_stats_result *r,
+			      const struct mrm_stats_cell *c);
 
 /* The vocabulary scheme of a dimension's values ("country" for
  * nationality), or NULL when they are not vocabulary terms. */

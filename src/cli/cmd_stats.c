@@ -46,10 +46,13 @@ static void print_table(struct mrm_store *st, const struct mrm_stats_result *r,
 		if (r->money)
 			cli_pad(stdout, c->currency, 9, 0);
 		mrm_stats_value_text(r, c, value, sizeof(value));
-		if (r->days && c->mark == MRM_STATS_SHOWN)
+		if (r->days && mrm_stats_quantiles_shown(r, c))
 			printf("%8lld %10s %8.1f %8.1f %8.1f\n",
 			       (long long)c->count, value, c->mean, c->median,
 			       c->p90);
+		else if (r->days && c->mark == MRM_STATS_SHOWN)
+			printf("%8lld %10s %8.1f %8s %8s\n",
+			       (long long)c->count, value, c->mean, "-", "-");
 		else
 			printf("%12s\n", value);
 	}
@@ -91,17 +94,21 @@ static void print_csv(const struct mrm_stats_result *r)
 
 int cmd_stats(int argc, char **argv)
 {
-	struct mrm_stats_query q = { 0 };
+	struct mrm_stats_query q = {0};
 	const char *db = NULL, *format = NULL, *lang = "en", *k = NULL;
 	const char **where = NULL;
-	const struct cli_opt opts[] = {
-		{ "db", &db, NULL, NULL },	     { "measure", &q.measure, NULL, NULL },
-		{ "by", &q.by, NULL, NULL },	     { "where", NULL, NULL, &where },
-		{ "from", &q.from, NULL, NULL },     { "to", &q.to, NULL, NULL },
-		{ "as-of", &q.as_of, NULL, NULL },   { "public", NULL, &q.public, NULL },
-		{ "k", &k, NULL, NULL },	     { "format", &format, NULL, NULL },
-		{ "lang", &lang, NULL, NULL },	     { NULL }
-	};
+	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"measure", &q.measure, NULL, NULL},
+				       {"by", &q.by, NULL, NULL},
+				       {"where", NULL, NULL, &where},
+				       {"from", &q.from, NULL, NULL},
+				       {"to", &q.to, NULL, NULL},
+				       {"as-of", &q.as_of, NULL, NULL},
+				       {"public", NULL, &q.public, NULL},
+				       {"k", &k, NULL, NULL},
+				       {"format", &format, NULL, NULL},
+				       {"lang", &lang, NULL, NULL},
+				       {NULL}};
 	struct mrm_stats_result *r = NULL;
 	struct mrm_store *st = NULL;
 	struct mrm_error err;

@@ -69,7 +69,8 @@ const struct cli_cmd cli_commands[] = {
 	 "                 [--as-of DATE] [--public [--k N]]\n"
 	 "                 [--format table|csv|json] [--lang en|th|my]\n\n"
 	 "Measures: events, acts, persons (people: a group of 120 counts "
-	 "120),\ndistinct-persons, detention-days, money-demanded, money-paid,\n"
+	 "120),\ndistinct-persons, detention-days, money-demanded, "
+	 "money-paid,\n"
 	 "deportation-cost (sums per currency).\n"
 	 "Dimensions: year, quarter, month, country, admin1, act_type, "
 	 "act_group,\nperpetrator_type, sector, nationality, sex, age_band, "
@@ -82,7 +83,8 @@ const struct cli_cmd cli_commands[] = {
 	 cmd_stats},
 	{"report", "write an HTML report (and its tables as CSV)",
 	 "usage: mrm report --db FILE --template NAME --out FILE.html\n"
-	 "                  [--public [--k N]] [--lang en|th|my] [--csv-dir DIR]\n"
+	 "                  [--public [--k N]] [--lang en|th|my] [--csv-dir "
+	 "DIR]\n"
 	 "                  [--from DATE] [--to DATE]\n\n"
 	 "Templates: add-monitoring (arrest, detention, deportation and "
 	 "return),\ndeaths-and-missing (works on the IOM Missing Migrants "

@@ -166,7 +166,8 @@ static int build(struct mrm_store *st, struct facts *f, struct mrm_error *err)
 		return mrm_store_fail(st, err, "statistics");
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		rc = add_row(f, s, &cap);
-		if (!rc && f->n > 1 && f->rows[f->n - 1].event < f->rows[f->n - 2].event)
+		if (!rc && f->n > 1 &&
+		    f->rows[f->n - 1].event < f->rows[f->n - 2].event)
 			sorted = 0;
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -206,7 +207,8 @@ static int cache_read(struct mrm_store *st, struct facts *f)
 			       -1, &s, NULL) ||
 	    sqlite3_bind_int64(s, 1, f->generation) ||
 	    sqlite3_step(s) != SQLITE_ROW ||
-	    sqlite3_blob_open(db, "main", "stats_cache", "facts", 1, 0, &blob) ||
+	    sqlite3_blob_open(db, "main", "stats_cache", "facts", 1, 0,
+			      &blob) ||
 	    sqlite3_blob_read(blob, &h, sizeof(h), 0))
 		goto out;
 	rows_bytes = (size_t)sqlite3_blob_bytes(blob);
@@ -241,8 +243,8 @@ out:
 /* Best effort: a read-only database simply has no cache. */
 static void cache_write(struct mrm_store *st, const struct facts *f)
 {
-	struct cache_head h = { CACHE_FORMAT, sizeof(struct fact), f->n,
-				f->ndict };
+	struct cache_head h = {CACHE_FORMAT, sizeof(struct fact), f->n,
+			       f->ndict};
 	struct mrm_buf dict = MRM_BUF_INIT((size_t)1 << 30);
 	sqlite3 *db = mrm_store_db(st);
 	sqlite3_stmt *s = NULL;
@@ -252,8 +254,8 @@ static void cache_write(struct mrm_store *st, const struct facts *f)
 	for (size_t i = 0; i < f->ndict; i++)
 		if (mrm_buf_add(&dict, f->dict[i], strlen(f->dict[i]) + 1))
 			goto out;
-	if (bytes > INT32_MAX || sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
-					      NULL))
+	if (bytes > INT32_MAX ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		goto out;
 	if (sqlite3_prepare_v2(db,
 			       "INSERT OR REPLACE INTO stats_cache(id, "
@@ -265,7 +267,8 @@ static void cache_write(struct mrm_store *st, const struct facts *f)
 	    sqlite3_bind_blob(s, 3, dict.ptr ? dict.ptr : "", (int)dict.len,
 			      SQLITE_STATIC) ||
 	    sqlite3_step(s) != SQLITE_DONE ||
-	    sqlite3_blob_open(db, "main", "stats_cache", "facts", 1, 1, &blob) ||
+	    sqlite3_blob_open(db, "main", "stats_cache", "facts", 1, 1,
+			      &blob) ||
 	    sqlite3_blob_write(blob, &h, sizeof(h), 0) ||
 	    (f->n && sqlite3_blob_write(blob, f->rows,
 					(int)(f->n * sizeof(struct fact)),

@@ -35,9 +35,10 @@ enum fact_col {
 /* A date packed as YYYYMMDD with zeros for the parts not known. */
 struct fact {
 	uint32_t event, person; /* person 0: no victim recorded */
-	uint32_t group;         /* people in the victim (0: no victim) */
+	uint32_t group;		/* people in the victim (0: no victim) */
 	int32_t date, end, birth;
-	uint8_t prec, end_prec, birth_prec; /* 0 unknown, 1 year, 2 month, 3 day */
+	uint8_t prec, end_prec,
+		birth_prec; /* 0 unknown, 1 year, 2 month, 3 day */
 	uint8_t is_act;
 	uint32_t code[FC_COLS]; /* dictionary codes; 0 is "not recorded" */
 	int64_t demanded, paid, cost; /* minor units */
@@ -49,7 +50,7 @@ struct facts {
 	char **dict; /* code -> string; dict[0] = "" */
 	size_t ndict, capdict;
 	struct mrm_hmap index; /* string -> code */
-	int64_t generation;     /* of the data the facts were built from */
+	int64_t generation;    /* of the data the facts were built from */
 };
 
 void facts_init(struct facts *f);

@@ -889,10 +889,13 @@ static void days_tds(struct rep *r, const struct mrm_stats_result *res,
 		}
 		return;
 	}
-	put(r,
-	    "<td class=\"num\">%lld</td><td class=\"num\">%.1f</td>"
-	    "<td class=\"num\">%.1f</td><td class=\"num\">%.1f</td>",
-	    (long long)c->count, c->mean, c->median, c->p90);
+	put(r, "<td class=\"num\">%lld</td><td class=\"num\">%.1f</td>",
+	    (long long)c->count, c->mean);
+	if (mrm_stats_quantiles_shown(res, c))
+		put(r, "<td class=\"num\">%.1f</td><td class=\"num\">%.1f</td>",
+		    c->median, c->p90);
+	else
+		put(r, "<td class=\"num\">-</td><td class=\"num\">-</td>");
 }
 
 static void table_days(struct rep *r, const struct grid *g, const char *caption)
@@ -1107,6 +1110,8 @@ static int section_csv(const struct mrm_stats_result *res, struct mrm_buf *b)
 			snprintf(text[2], sizeof(text[2]), "%.1f", c->mean);
 			snprintf(text[3], sizeof(text[3]), "%.1f", c->median);
 			snprintf(text[4], sizeof(text[4]), "%.1f", c->p90);
+			if (!mrm_stats_quantiles_shown(res, c))
+				strcpy(text[3], "-"), strcpy(text[4], "-");
 			f[n++] = text[1];
 			f[n++] = text[0];
 			f[n++] = text[2];

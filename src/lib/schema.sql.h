@@ -85,7 +85,8 @@ static const char *const schema_v1[] = {
 	/* The statistics' fact table, as of data generation `generation`
 	 * (src/lib/facts.c); rebuilt when the data has moved on. */
 	"CREATE TABLE stats_cache(id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" generation INTEGER NOT NULL, facts BLOB NOT NULL, dict BLOB NOT NULL);",
+	" generation INTEGER NOT NULL, facts BLOB NOT NULL, dict BLOB NOT "
+	"NULL);",
 	/* detail=none: half the size and time of a full index; substring
 	 * queries use LIKE on each column, which SQLite re-checks on the row.
 	 */

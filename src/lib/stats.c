@@ -27,11 +27,15 @@ enum measure {
 	M_COST,
 };
 
-const char *const mrm_stats_measures[] = {
-	"events",	 "acts",	 "persons",
-	"distinct-persons", "detention-days", "money-demanded",
-	"money-paid",	 "deportation-cost", NULL
-};
+const char *const mrm_stats_measures[] = {"events",
+					  "acts",
+					  "persons",
+					  "distinct-persons",
+					  "detention-days",
+					  "money-demanded",
+					  "money-paid",
+					  "deportation-cost",
+					  NULL};
 
 enum dim_kind {
 	D_YEAR,
@@ -57,38 +61,36 @@ static const struct {
 	const char *name;
 	enum dim_kind kind;
 	const char *scheme; /* vocabulary of its values, if any */
-	int col;            /* fact column, or -1 */
+	int col;	    /* fact column, or -1 */
 } dim_defs[] = {
-	{ "year", D_YEAR, NULL, -1 },
-	{ "quarter", D_QUARTER, NULL, -1 },
-	{ "month", D_MONTH, NULL, -1 },
-	{ "country", D_COUNTRY, "country", FC_COUNTRY },
-	{ "admin1", D_ADMIN1, "admin1", FC_ADMIN1 },
-	{ "act_type", D_ACT_TYPE, "act_type", FC_TYPE },
-	{ "act_group", D_ACT_GROUP, "act_type", FC_TYPE },
-	{ "perpetrator_type", D_PERP, "perpetrator_type", FC_PERP },
-	{ "sector", D_SECTOR, "sector", FC_SECTOR },
-	{ "nationality", D_NAT, "country", FC_NAT },
-	{ "sex", D_SEX, "sex", FC_SEX },
-	{ "age_band", D_AGE, NULL, -1 },
-	{ "doc_status", D_DOC, "doc_status", FC_DOC },
-	{ "org", D_ORG, NULL, FC_ORG },
-	{ "corridor", D_CORRIDOR, NULL, -1 },
-	{ "checkpoint", D_CHECKPOINT, "checkpoint", FC_CHECKPOINT },
+	{"year", D_YEAR, NULL, -1},
+	{"quarter", D_QUARTER, NULL, -1},
+	{"month", D_MONTH, NULL, -1},
+	{"country", D_COUNTRY, "country", FC_COUNTRY},
+	{"admin1", D_ADMIN1, "admin1", FC_ADMIN1},
+	{"act_type", D_ACT_TYPE, "act_type", FC_TYPE},
+	{"act_group", D_ACT_GROUP, "act_type", FC_TYPE},
+	{"perpetrator_type", D_PERP, "perpetrator_type", FC_PERP},
+	{"sector", D_SECTOR, "sector", FC_SECTOR},
+	{"nationality", D_NAT, "country", FC_NAT},
+	{"sex", D_SEX, "sex", FC_SEX},
+	{"age_band", D_AGE, NULL, -1},
+	{"doc_status", D_DOC, "doc_status", FC_DOC},
+	{"org", D_ORG, NULL, FC_ORG},
+	{"corridor", D_CORRIDOR, NULL, -1},
+	{"checkpoint", D_CHECKPOINT, "checkpoint", FC_CHECKPOINT},
 };
 #define NDIM_DEFS (sizeof(dim_defs) / sizeof(dim_defs[0]))
 
 const char *const mrm_stats_dims[] = {
-	"year",	     "quarter",	    "month",	"country",
-	"admin1",    "act_type",    "act_group", "perpetrator_type",
-	"sector",    "nationality", "sex",	"age_band",
-	"doc_status", "org",	    "corridor", "checkpoint",
-	"attr.NAME", NULL
-};
+	"year",	      "quarter",     "month",	  "country",
+	"admin1",     "act_type",    "act_group", "perpetrator_type",
+	"sector",     "nationality", "sex",	  "age_band",
+	"doc_status", "org",	     "corridor",  "checkpoint",
+	"attr.NAME",  NULL};
 
-static const char *const age_bands[] = { "0-14",  "15-17", "18-24",
-					 "25-34", "35-44", "45-54",
-					 "55-64", "65+" };
+static const char *const age_bands[] = {"0-14",	 "15-17", "18-24", "25-34",
+					"35-44", "45-54", "55-64", "65+"};
 
 /* Closest names first, into `out`. */
 static void closest(const char *const *names, const char *given, char *out,
@@ -102,10 +104,10 @@ static void closest(const char *const *names, const char *given, char *out,
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 &&
-				   mrm_utf8_distance(given, names[order[j]]) <
-					   mrm_utf8_distance(given,
-							     names[order[j - 1]]);
+		for (size_t j = i;
+		     j > 0 &&
+		     mrm_utf8_distance(given, names[order[j]]) <
+			     mrm_utf8_distance(given, names[order[j - 1]]);
 		     j--) {
 			size_t t = order[j];
 
@@ -227,11 +229,31 @@ static uint32_t time_value(struct squery *q, struct sdim *d,
 		snprintf(text, sizeof(text), "%04d-Q%d", y, (m - 1) / 3 + 1);
 	else
 		snprintf(text, sizeof(text), "%04d-%02d", y, m);
-	return computed(q, d,
-			(size_t)(y - 1900) * 13 + 1 +
-				(size_t)(d->kind == D_QUARTER ? (m - 1) / 3 + 1
-							      : m),
-			text);
+	return computed(
+		q, d,
+		(size_t)(y - 1900) * 13 + 1 +
+			(size_t)(d->kind == D_QUARTER ? (m - 1) / 3 + 1 : m),
+		text);
+}
+
+/*
+ * Age at the act. Where the dates do not tell whether the birthday had
+ * come (a month or a day unknown on either side), the lower age is taken:
+ * a person is never counted older than they may have been.
+ */
+static int age_at(const struct fact *f)
+{
+	int age = f->date / 10000 - f->birth / 10000;
+	int am = f->date / 100 % 100, bm = f->birth / 100 % 100;
+	int ad = f->date % 100, bd = f->birth % 100;
+
+	if (f->prec < 2 || f->birth_prec < 2)
+		return age - 1;
+	if (am != bm)
+		return am < bm ? age - 1 : age;
+	if (f->prec < 3 || f->birth_prec < 3)
+		return age - 1;
+	return ad < bd ? age - 1 : age;
 }
 
 static uint32_t age_value(struct squery *q, struct sdim *d,
@@ -241,14 +263,17 @@ static uint32_t age_value(struct squery *q, struct sdim *d,
 
 	if (!f->birth_prec || !f->prec)
 		return computed(q, d, 0, "unknown");
-	age = f->date / 10000 - f->birth / 10000;
-	/* with both dates to the day, subtract a year before the birthday */
-	if (f->prec == 3 && f->birth_prec == 3 && f->date % 10000 < f->birth % 10000)
-		age--;
+	age = age_at(f);
 	if (age < 0 || age > 120)
 		return computed(q, d, 0, "unknown");
-	band = age < 15 ? 0 : age < 18 ? 1 : age < 25 ? 2 : age < 35 ? 3
-		: age < 45 ? 4 : age < 55 ? 5 : age < 65 ? 6 : 7;
+	band = age < 15	  ? 0
+	       : age < 18 ? 1
+	       : age < 25 ? 2
+	       : age < 35 ? 3
+	       : age < 45 ? 4
+	       : age < 55 ? 5
+	       : age < 65 ? 6
+			  : 7;
 	return computed(q, d, (size_t)band + 1, age_bands[band]);
 }
 
@@ -267,28 +292,20 @@ static uint32_t corridor_value(struct squery *q, const struct fact *f)
  * The values of dimension `d` for fact `f` into `out` (usually one;
  * several for a multi-valued attribute). Returns how many.
  */
-static size_t dim_values(struct squery *q, struct sdim *d,
-			 const struct fact *f, uint32_t *out, size_t max)
+static size_t dim_values(struct squery *q, struct sdim *d, const struct fact *f,
+			 uint32_t *out, size_t max)
 {
 	switch (d->kind) {
 	case D_YEAR:
 	case D_QUARTER:
-	case D_MONTH:
-		out[0] = time_value(q, d, f);
-		return 1;
-	case D_AGE:
-		out[0] = age_value(q, d, f);
-		return 1;
-	case D_CORRIDOR:
-		out[0] = corridor_value(q, f);
-		return 1;
-	case D_ACT_GROUP:
-		out[0] = d->group_of[f->code[FC_TYPE]];
-		return 1;
-	case D_ATTR:
-		return attr_values(d, f->event, out, max);
+	case D_MONTH: out[0] = time_value(q, d, f); return 1;
+	case D_AGE: out[0] = age_value(q, d, f); return 1;
+	case D_CORRIDOR: out[0] = corridor_value(q, f); return 1;
+	case D_ACT_GROUP: out[0] = d->group_of[f->code[FC_TYPE]]; return 1;
+	case D_ATTR: return attr_values(d, f->event, out, max);
 	default:
-		out[0] = f->code[d->col];
+		/* a recorded "unknown" term and a blank are one cell */
+		out[0] = f->code[d->col] == q->unknown ? 0 : f->code[d->col];
 		return 1;
 	}
 }
@@ -318,9 +335,10 @@ static int allow_subtree(struct squery *q, struct sdim *d, const char *code)
 		/* walk up from t[i] to see whether `code` is an ancestor */
 		for (const struct mrm_term *up = &t[i]; up && !under;) {
 			under = !strcmp(up->code, code);
-			up = *up->parent ? mrm_vocab_term(mrm_store_vocab(q->st),
-							  d->scheme, up->parent)
-					 : NULL;
+			up = *up->parent
+				     ? mrm_vocab_term(mrm_store_vocab(q->st),
+						      d->scheme, up->parent)
+				     : NULL;
 		}
 		if (under && d->nallowed < SDIM_ALLOWED_MAX)
 			d->allowed[d->nallowed++] = intern_or_fail(q, c);
@@ -361,11 +379,11 @@ static int parse_where(struct squery *q, const char *w, struct mrm_error *err)
 				mrm_vocab_suggest(mrm_store_vocab(q->st),
 						  d->scheme, vals[i], near,
 						  sizeof(near));
-				return mrm_error_set(err, MRM_ERR_INVALID,
-						     "--where",
-						     "unknown %s \"%s\"; closest "
-						     "valid terms: %s",
-						     d->name, vals[i], near);
+				return mrm_error_set(
+					err, MRM_ERR_INVALID, "--where",
+					"unknown %s \"%s\"; closest "
+					"valid terms: %s",
+					d->name, vals[i], near);
 			}
 			if (d->kind == D_ACT_TYPE || d->kind == D_ACT_GROUP) {
 				allow_subtree(q, d, code);
@@ -385,8 +403,9 @@ static int parse_where(struct squery *q, const char *w, struct mrm_error *err)
  * with: a date known to the month is in range when its month is. */
 static int32_t truncate_to(int32_t bound, uint8_t prec)
 {
-	return prec == 1 ? bound / 10000 * 10000
-	       : prec == 2 ? bound / 100 * 100 : bound;
+	return prec == 1   ? bound / 10000 * 10000
+	       : prec == 2 ? bound / 100 * 100
+			   : bound;
 }
 
 static int in_period(const struct squery *q, const struct fact *f)
@@ -402,6 +421,16 @@ static int in_period(const struct squery *q, const struct fact *f)
 	return 1;
 }
 
+static int last_day(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
 static int parse_bound(const char *s, int end, int32_t *out,
 		       struct mrm_error *err)
 {
@@ -412,18 +441,19 @@ static int parse_bound(const char *s, int end, int32_t *out,
 	*out = 0;
 	if (!s)
 		return 0;
-	if (mrm_field_normalise(&mrm_fields[mrm_field_index("event.start_date")],
-				s, NULL, NULL, &iso, err)) {
+	if (mrm_field_normalise(
+		    &mrm_fields[mrm_field_index("event.start_date")], s, NULL,
+		    NULL, &iso, err)) {
 		rc = MRM_ERR_INVALID;
 		mrm_error_prefix(err, end ? "--to" : "--from");
 		goto out;
 	}
 	*out = facts_pack_date(iso.ptr, &prec);
-	/* an open end of a partial date reaches to the end of its period */
+	/* the end of a partial date is the last day of its period */
 	if (end && prec == 1)
 		*out += 1231;
 	else if (end && prec == 2)
-		*out += 31;
+		*out += last_day(*out / 10000, *out / 100 % 100);
 out:
 	mrm_buf_release(&iso);
 	return rc;
@@ -454,10 +484,9 @@ static int prepare(struct squery *q, const struct mrm_stats_query *in,
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(q->dims[i].name, q->dims[j].name))
-				return mrm_error_set(err, MRM_ERR_INVALID,
-						     "--by",
-						     "dimension %s given twice",
-						     names[i]);
+				return mrm_error_set(
+					err, MRM_ERR_INVALID, "--by",
+					"dimension %s given twice", names[i]);
 	}
 	q->ndims = n;
 	for (size_t i = 0; i < in->nwhere; i++) {
@@ -468,8 +497,9 @@ static int prepare(struct squery *q, const struct mrm_stats_query *in,
 	rc = parse_bound(in->from, 0, &q->from, err);
 	if (!rc)
 		rc = parse_bound(in->to, 1, &q->to, err);
+	/* --as-of 2020-03 counts open detentions to the end of March */
 	if (!rc)
-		rc = parse_bound(in->as_of, 0, &q->as_of, err);
+		rc = parse_bound(in->as_of, 1, &q->as_of, err);
 	if (!rc && !in->as_of) {
 		time_t now = time(NULL);
 		struct tm tm;
@@ -506,19 +536,16 @@ static int prepare_groups(struct squery *q, struct sdim *d)
 static int fact_counts(const struct squery *q, const struct fact *f)
 {
 	switch (q->measure) {
-	case M_EVENTS:
-		return 1;
+	case M_EVENTS: return 1;
 	case M_DAYS:
-		return f->is_act && !strcmp(q->facts.dict[f->code[FC_TYPE]],
-					    "detention");
+		return f->is_act &&
+		       !strcmp(q->facts.dict[f->code[FC_TYPE]], "detention");
 	case M_DEMANDED:
 	case M_PAID:
 		return f->is_act && f->code[FC_CUR_ARREST] &&
 		       (q->measure == M_DEMANDED ? f->demanded : f->paid);
-	case M_COST:
-		return f->is_act && f->code[FC_CUR_COST] && f->cost;
-	default:
-		return f->is_act;
+	case M_COST: return f->is_act && f->code[FC_CUR_COST] && f->cost;
+	default: return f->is_act;
 	}
 }
 
@@ -552,17 +579,11 @@ static void contribution(const struct squery *q, const struct fact *f,
 	*currency = 0;
 	*value = 0;
 	switch (q->measure) {
-	case M_ACTS:
-		*value = 1;
-		break;
+	case M_ACTS: *value = 1; break;
 	case M_PERSONS:
 	case M_DISTINCT:
-	case M_EVENTS:
-		*value = f->group;
-		break;
-	case M_DAYS:
-		*value = detention_days(q, f);
-		break;
+	case M_EVENTS: *value = f->group; break;
+	case M_DAYS: *value = detention_days(q, f); break;
 	case M_DEMANDED:
 		*value = f->demanded;
 		*currency = f->code[FC_CUR_ARREST];
@@ -578,9 +599,13 @@ static void contribution(const struct squery *q, const struct fact *f,
 	}
 }
 
-/* Add fact `f` with dimension values `vals` to every level of cells. */
+/*
+ * Add fact `f` with dimension values `vals` to every level of cells. `idx`
+ * says which of a multi-valued dimension's values this is: a level that
+ * sums over that dimension takes the fact once, from its first value.
+ */
 static int add_to_cells(struct squery *q, const struct fact *f,
-			const uint32_t *vals)
+			const uint32_t *vals, const size_t *idx)
 {
 	size_t levels = (size_t)1 << q->ndims;
 	uint32_t currency;
@@ -590,10 +615,16 @@ static int add_to_cells(struct squery *q, const struct fact *f,
 	if (q->measure == M_DAYS && value < 0)
 		return 0;
 	for (size_t mask = 0; mask < levels; mask++) {
-		uint32_t key[MRM_STATS_DIMS_MAX + 1] = { 0 };
+		uint32_t key[MRM_STATS_DIMS_MAX + 1] = {0};
 		struct scell *c;
+		size_t d;
 
-		for (size_t d = 0; d < q->ndims; d++)
+		for (d = 0; d < q->ndims; d++)
+			if (mask & ((size_t)1 << d) && idx[d])
+				break;
+		if (d < q->ndims)
+			continue;
+		for (d = 0; d < q->ndims; d++)
 			key[d] = mask & ((size_t)1 << d) ? SCELL_ALL : vals[d];
 		key[MRM_STATS_DIMS_MAX] = currency;
 		c = cells_get(q, key);
@@ -610,7 +641,7 @@ static int add_to_cells(struct squery *q, const struct fact *f,
 static int add_fact(struct squery *q, const struct fact *f)
 {
 	uint32_t vals[MRM_STATS_DIMS_MAX][SATTR_MAX], pick[MRM_STATS_DIMS_MAX];
-	size_t nvals[MRM_STATS_DIMS_MAX], idx[MRM_STATS_DIMS_MAX] = { 0 };
+	size_t nvals[MRM_STATS_DIMS_MAX], idx[MRM_STATS_DIMS_MAX] = {0};
 	int rc = 0;
 
 	for (size_t d = 0; d < q->ndims; d++) {
@@ -625,7 +656,7 @@ static int add_fact(struct squery *q, const struct fact *f)
 
 		for (d = 0; d < q->ndims; d++)
 			pick[d] = vals[d][idx[d]];
-		rc = add_to_cells(q, f, pick);
+		rc = add_to_cells(q, f, pick, idx);
 		for (d = 0; d < q->ndims && ++idx[d] == nvals[d]; d++)
 			idx[d] = 0;
 		if (rc || d == q->ndims)
@@ -656,7 +687,8 @@ static int aggregate(struct squery *q, struct mrm_error *err)
 	int rc = 0;
 
 	for (size_t i = 0; i < q->ndims; i++)
-		if (q->dims[i].kind == D_ACT_GROUP && prepare_groups(q, &q->dims[i]))
+		if (q->dims[i].kind == D_ACT_GROUP &&
+		    prepare_groups(q, &q->dims[i]))
 			return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
 					     "out of memory");
 	for (size_t i = 0; i < q->nfilters; i++)
@@ -683,6 +715,7 @@ int mrm_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	q->st = st;
 	rc = facts_load(st, &q->facts, err);
+	q->unknown = rc ? 0 : facts_lookup(&q->facts, "unknown");
 	if (!rc)
 		rc = prepare(q, in, err);
 	if (!rc)

@@ -57,8 +57,9 @@ int attr_load(struct squery *q, struct sdim *d, struct mrm_error *err)
 		if (d->nattr == cap) {
 			size_t ncap = cap ? cap * 2 : 1024;
 			uint32_t *e = realloc(d->attr_event, ncap * sizeof(*e));
-			uint32_t *c = e ? realloc(d->attr_code, ncap * sizeof(*c))
-					: NULL;
+			uint32_t *c =
+				e ? realloc(d->attr_code, ncap * sizeof(*c))
+				  : NULL;
 
 			if (e)
 				d->attr_event = e;
@@ -170,7 +171,7 @@ static int push_pair(struct squery *q, const struct scell *c, uint32_t item,
 		q->cappairs = cap;
 	}
 	q->pairs[q->npairs++] =
-		(struct spair){ (uint32_t)(c - q->cells), item, weight };
+		(struct spair){(uint32_t)(c - q->cells), item, weight};
 	return 0;
 }
 
@@ -196,6 +197,8 @@ int cell_add(struct squery *q, struct scell *c, const struct fact *f,
 		c->value += value;
 		return push_pair(q, c, 0, value);
 	default:
+		/* money: the acts behind a sum are counted for the threshold */
+		c->count++;
 		c->value += value;
 		return 0;
 	}
@@ -225,7 +228,8 @@ int cells_finish(struct squery *q, struct mrm_error *err)
 	(void)err;
 	if (q->measure != SM_DISTINCT && q->measure != SM_DAYS)
 		return 0;
-	qsort(q->pairs, q->npairs, sizeof(*q->pairs), pair_order);
+	if (q->npairs)
+		qsort(q->pairs, q->npairs, sizeof(*q->pairs), pair_order);
 	for (size_t i = 0; i < q->npairs;) {
 		struct scell *c = &q->cells[q->pairs[i].cell];
 		size_t j = i;
@@ -235,14 +239,17 @@ int cells_finish(struct squery *q, struct mrm_error *err)
 		if (q->measure == SM_DAYS) {
 			size_t n = j - i;
 
-			c->median = n % 2 ? (double)q->pairs[i + n / 2].weight
-					  : ((double)q->pairs[i + n / 2 - 1].weight +
-					     (double)q->pairs[i + n / 2].weight) /
-						    2;
+			c->median =
+				n % 2 ? (double)q->pairs[i + n / 2].weight
+				      : ((double)q->pairs[i + n / 2 - 1]
+						 .weight +
+					 (double)q->pairs[i + n / 2].weight) /
+						2;
 			c->p90 = quantile(q->pairs + i, n, 0.9);
 		} else {
 			for (size_t k = i; k < j; k++)
-				if (k == i || q->pairs[k].item != q->pairs[k - 1].item)
+				if (k == i ||
+				    q->pairs[k].item != q->pairs[k - 1].item)
 					c->value += q->pairs[k].weight;
 		}
 		i = j;
@@ -252,48 +259,48 @@ int cells_finish(struct squery *q, struct mrm_error *err)
 
 /* ---- the result ---- */
 
-static const struct squery *sort_q; /* qsort has no context argument */
-
-/* Natural order of two codes: "unknown" and "" last, else by text. */
-static int code_order(uint32_t a, uint32_t b)
+/* Natural order of two dimension values: "*" last, then "unknown", else
+ * by text (years and months sort as numbers do). */
+static int value_order(const char *x, const char *y)
 {
-	const char *x, *y;
-	int ux, uy;
+	int ax = !strcmp(x, MRM_STATS_ALL), ay = !strcmp(y, MRM_STATS_ALL);
+	int ux = !strcmp(x, "unknown"), uy = !strcmp(y, "unknown");
 
-	if (a == b)
-		return 0;
-	if (a == SCELL_ALL || b == SCELL_ALL)
-		return a == SCELL_ALL ? 1 : -1;
-	x = sort_q->facts.dict[a];
-	y = sort_q->facts.dict[b];
-	ux = !*x || !strcmp(x, "unknown");
-	uy = !*y || !strcmp(y, "unknown");
+	if (ax != ay)
+		return ax - ay;
 	if (ux != uy)
 		return ux - uy;
 	return strcmp(x, y);
 }
 
-static size_t level_of(const struct scell *c, size_t ndims)
-{
-	size_t n = 0;
+static const struct mrm_stats_result *sort_r; /* qsort has no context */
 
-	for (size_t d = 0; d < ndims; d++)
-		n += c->key[d] == SCELL_ALL;
-	return n;
-}
-
+/* Full cells first, then subtotals, then the total; within a level by the
+ * dimensions' values in order, then currency. */
 static int cell_order(const void *a, const void *b)
 {
-	const struct scell *x = a, *y = b;
-	size_t lx = level_of(x, sort_q->ndims), ly = level_of(y, sort_q->ndims);
+	const struct mrm_stats_cell *x = a, *y = b;
+	size_t lx = 0, ly = 0;
 	int o = 0;
 
+	for (size_t d = 0; d < sort_r->ndims; d++) {
+		lx += !strcmp(x->key[d], MRM_STATS_ALL);
+		ly += !strcmp(y->key[d], MRM_STATS_ALL);
+	}
 	if (lx != ly)
 		return lx < ly ? -1 : 1;
-	for (size_t d = 0; !o && d < sort_q->ndims; d++)
-		o = code_order(x->key[d], y->key[d]);
-	return o ? o : code_order(x->key[MRM_STATS_DIMS_MAX],
-				  y->key[MRM_STATS_DIMS_MAX]);
+	for (size_t d = 0; !o && d < sort_r->ndims; d++)
+		o = value_order(x->key[d], y->key[d]);
+	return o ? o
+		 : strcmp(x->currency ? x->currency : "",
+			  y->currency ? y->currency : "");
+}
+
+void stats_sort_cells(struct mrm_stats_result *r)
+{
+	sort_r = r;
+	if (r->ncells)
+		qsort(r->cells, r->ncells, sizeof(*r->cells), cell_order);
 }
 
 static const char *key_text(const struct squery *q, uint32_t code)
@@ -324,8 +331,6 @@ int result_build(struct squery *q, const struct mrm_stats_query *in,
 			goto nomem;
 	if (!r->measure)
 		goto nomem;
-	sort_q = q;
-	qsort(q->cells, q->ncells, sizeof(*q->cells), cell_order);
 	r->cells = calloc(q->ncells + 1, sizeof(*r->cells));
 	if (!r->cells)
 		goto nomem;
@@ -345,6 +350,7 @@ int result_build(struct squery *q, const struct mrm_stats_query *in,
 		o->p90 = c->p90;
 	}
 	r->ncells = q->ncells;
+	stats_sort_cells(r);
 	/* the strings now belong to the result */
 	priv->dict = q->facts.dict;
 	priv->ndict = q->facts.ndict;
@@ -401,6 +407,13 @@ void mrm_stats_value_text(const struct mrm_stats_result *r,
 		snprintf(out, size, "%lld", (long long)c->value);
 }
 
+int mrm_stats_quantiles_shown(const struct mrm_stats_result *r,
+			      const struct mrm_stats_cell *c)
+{
+	return c->mark == MRM_STATS_SHOWN &&
+	       (!r->public || c->count >= 2 * (int64_t)r->k);
+}
+
 static json_t *value_json(const struct mrm_stats_result *r,
 			  const struct mrm_stats_cell *c)
 {
@@ -410,11 +423,18 @@ static json_t *value_json(const struct mrm_stats_result *r,
 		mrm_stats_value_text(r, c, text, sizeof(text));
 		return json_string(text);
 	}
-	if (r->days)
-		return json_pack("{s:I,s:I,s:f,s:f,s:f}", "count",
-				 (json_int_t)c->count, "sum",
-				 (json_int_t)c->value, "mean", c->mean, "median",
-				 c->median, "p90", c->p90);
+	if (r->days) {
+		json_t *o = json_pack("{s:I,s:I,s:f}", "count",
+				      (json_int_t)c->count, "sum",
+				      (json_int_t)c->value, "mean", c->mean);
+		int q = mrm_stats_quantiles_shown(r, c);
+
+		json_object_set_new(o, "median",
+				    q ? json_real(c->median) : json_null());
+		json_object_set_new(o, "p90",
+				    q ? json_real(c->p90) : json_null());
+		return o;
+	}
 	return json_integer(c->value);
 }
 
@@ -447,7 +467,8 @@ json_t *mrm_stats_json(const struct mrm_stats_result *r)
 		if (all == r->ndims && r->money) {
 			if (!total)
 				total = json_object();
-			json_object_set_new(total, c->currency, value_json(r, c));
+			json_object_set_new(total, c->currency,
+					    value_json(r, c));
 		} else if (all == r->ndims) {
 			total = value_json(r, c);
 		}
@@ -456,8 +477,8 @@ json_t *mrm_stats_json(const struct mrm_stats_result *r)
 		else if (all < r->ndims)
 			json_array_append_new(subs, cell_json(r, c));
 	}
-	o = json_pack("{s:s,s:o,s:o,s:o,s:o,s:I}", "measure", r->measure, "dims",
-		      dims, "rows", rows, "subtotals", subs, "total",
+	o = json_pack("{s:s,s:o,s:o,s:o,s:o,s:I}", "measure", r->measure,
+		      "dims", dims, "rows", rows, "subtotals", subs, "total",
 		      total ? total : json_integer(0), "suppressed",
 		      (json_int_t)r->suppressed);
 	if (r->public)

@@ -10,10 +10,10 @@
 #include "facts.h"
 #include "mrm/stats.h"
 
-#define SCELL_ALL UINT32_MAX
-#define SDIM_SLOTS 2700       /* computed values cached per dimension */
+#define SCELL_ALL	 UINT32_MAX
+#define SDIM_SLOTS	 2700 /* computed values cached per dimension */
 #define SDIM_ALLOWED_MAX 512  /* values one filter may list */
-#define SATTR_MAX 16          /* values one attribute may have per event */
+#define SATTR_MAX	 16   /* values one attribute may have per event */
 
 /* A dimension (of the breakdown or of a filter). */
 struct sdim {
@@ -23,16 +23,16 @@ struct sdim {
 	int col;
 	uint32_t allowed[SDIM_ALLOWED_MAX]; /* filters: accepted codes */
 	size_t nallowed;
-	uint32_t slot[SDIM_SLOTS];          /* code + 1 of computed values */
-	uint32_t *group_of;                 /* act_group: type -> top term */
-	uint32_t *attr_event, *attr_code;   /* attr: sorted by event */
+	uint32_t slot[SDIM_SLOTS];	  /* code + 1 of computed values */
+	uint32_t *group_of;		  /* act_group: type -> top term */
+	uint32_t *attr_event, *attr_code; /* attr: sorted by event */
 	size_t nattr;
 };
 
 struct scell {
 	uint32_t key[MRM_STATS_DIMS_MAX + 1]; /* dims..., currency */
 	int64_t value, people, count;
-	double median, p90; /* detention-days */
+	double median, p90;  /* detention-days */
 	uint32_t last_event; /* event id + 1 last counted (events measure) */
 	uint32_t last_person;
 };
@@ -52,6 +52,7 @@ struct squery {
 	struct sdim filters[MRM_STATS_WHERE_MAX];
 	size_t nfilters;
 	int32_t from, to, as_of;
+	uint32_t unknown; /* code of the term "unknown", if the data has it */
 	int nomem;
 
 	struct scell *cells;
@@ -80,6 +81,9 @@ int cells_finish(struct squery *q, struct mrm_error *err);
 /* Turn the cells into the public result, ordered. */
 int result_build(struct squery *q, const struct mrm_stats_query *in,
 		 struct mrm_stats_result **out, struct mrm_error *err);
+
+/* Put cells in their published order (stats_cells.c). */
+void stats_sort_cells(struct mrm_stats_result *r);
 
 /* Primary and secondary suppression (disclosure.c). */
 int disclosure_apply(struct mrm_stats_result *r, struct mrm_error *err);

@@ -308,9 +308,9 @@ int64_t mrm_store_generation(struct mrm_store *st)
 	sqlite3_stmt *s = NULL;
 	int64_t gen = 0;
 
-	if (!sqlite3_prepare_v2(st->db,
-				"SELECT value FROM meta WHERE key = 'generation'",
-				-1, &s, NULL) &&
+	if (!sqlite3_prepare_v2(
+		    st->db, "SELECT value FROM meta WHERE key = 'generation'",
+		    -1, &s, NULL) &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		gen = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
