@@ -32,6 +32,9 @@ demo: build
 	build/release/mrm info --db demo/demo.db
 	@echo "Events that mention แรงงาน (workers), found without word breaks:"
 	@build/release/mrm search --db demo/demo.db --limit 5 แรงงาน
+	@build/release/mrm stats --db demo/demo.db --measure persons --by act_group --public
+	@build/release/mrm report --db demo/demo.db --template add-monitoring --public --out demo/report.html
+	@echo "Wrote demo/report.html (public edition; open it in a browser, print it to PDF)."
 	@echo "Try: build/release/mrm show --db demo/demo.db 1; build/release/mrm help"
 
 bench: build
