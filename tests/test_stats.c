@@ -936,6 +936,28 @@ static void test_money(void **state)
 		     "*|THB=45.25 *|USD=10.00");
 }
 
+/* Compensation obtained: from interventions, not acts; dated by the
+ * intervention, else the event; acts and persons are not affected. */
+static void test_compensation(void **state)
+{
+	(void)state;
+	load("event.key,event.title,event.start_date,act.type,victim.key,"
+	     "intervention.type,intervention.start_date,"
+	     "intervention.compensation,intervention.currency\n"
+	     "c1,Wages,2018-03-01,wage_theft,w1,complaint_labour_office,"
+	     "2019-01-10,12000.50,THB\n"
+	     "c2,Wages,2018-05-01,wage_theft,w2,legal_aid,,300,USD\n"
+	     "c3,Wages,2018-06-01,wage_theft,w3,legal_aid,,,\n");
+	RUN(.measure = "compensation", .by = "year");
+	assert_true(res->money);
+	expect_cells("2018|USD=300.00 2019|THB=12000.50 *|THB=12000.50 "
+		     "*|USD=300.00");
+	RUN(.measure = "acts");
+	expect_cells("=3");
+	RUN(.measure = "events");
+	expect_cells("=3");
+}
+
 /* ==== 6. bad queries ==== */
 
 /* The query fails with MRM_ERR_INVALID saying `what`; when `list` is
@@ -2124,6 +2146,7 @@ int main(void)
 		T(test_detention_days_quantiles),
 		T(test_detention_days_partial_as_of),
 		T(test_detention_quantiles_public),
+		T(test_compensation),
 		T(test_money),
 		T(test_bad_queries),
 		T(test_disclosure_by_hand),

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Bump when struct fact or the cache layout changes. */
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 
 void facts_init(struct facts *f)
 {
@@ -88,6 +88,8 @@ int32_t facts_pack_date(const char *iso, uint8_t *prec)
 
 /* ---- from the tables ---- */
 
+/* Columns: event, person, group, date, end, birth, the FC_COLS codes in
+ * order, then the amounts and the kind. */
 static const char facts_sql[] =
 	"SELECT a.event_id, coalesce(a.victim_id, 0),"
 	" coalesce(p.group_size, 0), coalesce(a.start_date, e.start_date),"
@@ -96,7 +98,8 @@ static const char facts_sql[] =
 	" (SELECT i.type FROM involvement i WHERE i.act_id = a.id"
 	"  ORDER BY i.id LIMIT 1),"
 	" p.sector, p.nationality, p.sex, p.doc_status, o.code, d.checkpoint,"
-	" r.currency, d.currency, r.money_demanded, r.money_paid, d.cost, 1"
+	" r.currency, d.currency, NULL,"
+	" r.money_demanded, r.money_paid, d.cost, NULL, 1"
 	" FROM act a JOIN event e ON e.id = a.event_id"
 	" JOIN org o ON o.id = e.org_id"
 	" LEFT JOIN person p ON p.id = a.victim_id"
@@ -105,9 +108,22 @@ static const char facts_sql[] =
 	" UNION ALL "
 	"SELECT e.id, 0, 0, e.start_date, NULL, NULL, NULL, e.country,"
 	" e.admin1, NULL, NULL, NULL, NULL, NULL, o.code, NULL, NULL, NULL,"
-	" NULL, NULL, NULL, 0"
+	" NULL, NULL, NULL, NULL, NULL, 0"
 	" FROM event e JOIN org o ON o.id = e.org_id"
-	" WHERE NOT EXISTS (SELECT 1 FROM act WHERE act.event_id = e.id)";
+	" WHERE NOT EXISTS (SELECT 1 FROM act WHERE act.event_id = e.id)"
+	" UNION ALL "
+	"SELECT i.event_id, coalesce(i.victim_id, 0), coalesce(p.group_size, 0),"
+	" coalesce(i.start_date, e.start_date), NULL, p.birth_date, NULL,"
+	" e.country, e.admin1, NULL, p.sector, p.nationality, p.sex,"
+	" p.doc_status, o.code, NULL, NULL, NULL, i.currency,"
+	" NULL, NULL, NULL, i.compensation, 2"
+	" FROM intervention i JOIN event e ON e.id = i.event_id"
+	" JOIN org o ON o.id = e.org_id"
+	" LEFT JOIN person p ON p.id = i.victim_id"
+	" WHERE i.compensation IS NOT NULL";
+
+#define COL_CODES 6
+#define COL_AMOUNTS (COL_CODES + FC_COLS)
 
 static int add_row(struct facts *f, sqlite3_stmt *s, size_t *cap)
 {
@@ -135,14 +151,15 @@ static int add_row(struct facts *f, sqlite3_stmt *s, size_t *cap)
 				   &r->birth_prec);
 	for (int c = 0; c < FC_COLS; c++) {
 		r->code[c] = facts_intern(
-			f, (const char *)sqlite3_column_text(s, 6 + c));
+			f, (const char *)sqlite3_column_text(s, COL_CODES + c));
 		if (r->code[c] == UINT32_MAX)
 			return MRM_ERR_NOMEM;
 	}
-	r->demanded = sqlite3_column_int64(s, 18);
-	r->paid = sqlite3_column_int64(s, 19);
-	r->cost = sqlite3_column_int64(s, 20);
-	r->is_act = (uint8_t)sqlite3_column_int(s, 21);
+	r->demanded = sqlite3_column_int64(s, COL_AMOUNTS);
+	r->paid = sqlite3_column_int64(s, COL_AMOUNTS + 1);
+	r->cost = sqlite3_column_int64(s, COL_AMOUNTS + 2);
+	r->compensation = sqlite3_column_int64(s, COL_AMOUNTS + 3);
+	r->kind = (uint8_t)sqlite3_column_int(s, COL_AMOUNTS + 4);
 	f->n++;
 	return 0;
 }

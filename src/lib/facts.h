@@ -1,6 +1,7 @@
 /*
  * facts.h - (internal) the fact table behind the statistics: one row per
- * act (and one per event that has no act), its dimensions dictionary-coded
+ * act (one per event that has no act, one per intervention that obtained
+ * compensation), its dimensions dictionary-coded
  * as small integers, loaded in one pass and kept as a cache in the
  * database so that the next query reads it back in one step.
  */
@@ -29,7 +30,15 @@ enum fact_col {
 	FC_CHECKPOINT,
 	FC_CUR_ARREST,
 	FC_CUR_COST,
+	FC_CUR_COMP,
 	FC_COLS
+};
+
+/* What a fact row stands for. */
+enum fact_kind {
+	FK_EVENT = 0,        /* an event without acts */
+	FK_ACT = 1,          /* an act */
+	FK_INTERVENTION = 2, /* an intervention with compensation */
 };
 
 /* A date packed as YYYYMMDD with zeros for the parts not known. */
@@ -39,9 +48,9 @@ struct fact {
 	int32_t date, end, birth;
 	uint8_t prec, end_prec,
 		birth_prec; /* 0 unknown, 1 year, 2 month, 3 day */
-	uint8_t is_act;
+	uint8_t kind; /* enum fact_kind */
 	uint32_t code[FC_COLS]; /* dictionary codes; 0 is "not recorded" */
-	int64_t demanded, paid, cost; /* minor units */
+	int64_t demanded, paid, cost, compensation; /* minor units */
 };
 
 struct facts {

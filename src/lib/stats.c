@@ -25,6 +25,7 @@ enum measure {
 	M_DEMANDED,
 	M_PAID,
 	M_COST,
+	M_COMP,
 };
 
 const char *const mrm_stats_measures[] = {"events",
@@ -35,6 +36,7 @@ const char *const mrm_stats_measures[] = {"events",
 					  "money-demanded",
 					  "money-paid",
 					  "deportation-cost",
+					  "compensation",
 					  NULL};
 
 enum dim_kind {
@@ -535,17 +537,22 @@ static int prepare_groups(struct squery *q, struct sdim *d)
 
 static int fact_counts(const struct squery *q, const struct fact *f)
 {
+	int act = f->kind == FK_ACT;
+
 	switch (q->measure) {
 	case M_EVENTS: return 1;
 	case M_DAYS:
-		return f->is_act &&
+		return act &&
 		       !strcmp(q->facts.dict[f->code[FC_TYPE]], "detention");
 	case M_DEMANDED:
 	case M_PAID:
-		return f->is_act && f->code[FC_CUR_ARREST] &&
+		return act && f->code[FC_CUR_ARREST] &&
 		       (q->measure == M_DEMANDED ? f->demanded : f->paid);
-	case M_COST: return f->is_act && f->code[FC_CUR_COST] && f->cost;
-	default: return f->is_act;
+	case M_COST: return act && f->code[FC_CUR_COST] && f->cost;
+	case M_COMP:
+		return f->kind == FK_INTERVENTION && f->code[FC_CUR_COMP] &&
+		       f->compensation;
+	default: return act;
 	}
 }
 
@@ -595,6 +602,10 @@ static void contribution(const struct squery *q, const struct fact *f,
 	case M_COST:
 		*value = f->cost;
 		*currency = f->code[FC_CUR_COST];
+		break;
+	case M_COMP:
+		*value = f->compensation;
+		*currency = f->code[FC_CUR_COMP];
 		break;
 	}
 }
