@@ -23,7 +23,7 @@ struct mrm_vocab;
 struct sqlite3;
 
 /* Current schema version; older databases are migrated on open. */
-#define MRM_SCHEMA_VERSION 1
+#define MRM_SCHEMA_VERSION 2
 
 /*
  * Create a new database at `path` and its key file `path`.key (mode 0600),
@@ -41,17 +41,20 @@ int mrm_store_open(struct mrm_store **out, const char *path,
 		   struct mrm_error *err);
 void mrm_store_close(struct mrm_store *st);
 
-/*
- * BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback is safe without a begin).
- * Every commit moves the data generation on, so that caches derived from
- * the data (the statistics' fact table) know they are stale.
- */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback is safe without a begin). */
 int mrm_store_begin(struct mrm_store *st, struct mrm_error *err);
 int mrm_store_commit(struct mrm_store *st, struct mrm_error *err);
 void mrm_store_rollback(struct mrm_store *st);
 
-/* The data generation: a number that every committed write increases. */
+/*
+ * The data generation: a number that every write of documentation (events,
+ * acts, persons, interventions) increases, so that caches derived from
+ * them (the statistics' fact table) know they are stale. A writer calls
+ * mrm_store_touch() inside its transaction; logins and other bookkeeping
+ * do not.
+ */
 int64_t mrm_store_generation(struct mrm_store *st);
+int mrm_store_touch(struct mrm_store *st, struct mrm_error *err);
 
 /* The vocabularies, loaded on open; owned by the store. */
 const struct mrm_vocab *mrm_store_vocab(const struct mrm_store *st);

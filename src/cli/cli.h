@@ -109,6 +109,8 @@ int cmd_search(int argc, char **argv);
 int cmd_demo_data(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);

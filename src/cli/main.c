@@ -71,7 +71,7 @@ const struct cli_cmd cli_commands[] = {
 	 "Measures: events, acts, persons (people: a group of 120 counts "
 	 "120),\ndistinct-persons, detention-days, money-demanded, "
 	 "money-paid,\n"
-	 "deportation-cost (sums per currency).\n"
+	 "deportation-cost, compensation (sums per currency).\n"
 	 "Dimensions: year, quarter, month, country, admin1, act_type, "
 	 "act_group,\nperpetrator_type, sector, nationality, sex, age_band, "
 	 "doc_status, org,\ncorridor, checkpoint, attr.NAME. Up to three, with "
@@ -92,6 +92,17 @@ const struct cli_cmd cli_commands[] = {
 	 "stylesheet;\n--csv-dir also writes every table as CSV. --public "
 	 "applies disclosure\ncontrol to every figure.\n",
 	 cmd_report},
+	{"serve", "run the web application",
+	 "usage: mrm serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"
+	 "                 [--tls-cert FILE --tls-key FILE] [--access-log FILE]\n\n"
+	 "Serves the browser interface and the JSON API (docs/api.md) until\n"
+	 "SIGINT or SIGTERM; requests in flight finish first.\n",
+	 cmd_serve},
+	{"token", "API tokens for scripts",
+	 "usage: mrm token add --db FILE --login LOGIN --name NAME [--days N]\n\n"
+	 "Prints a new API token for user LOGIN (once: only its hash is kept).\n"
+	 "Scripts send it as: Authorization: Bearer TOKEN. Default 90 days.\n",
+	 cmd_token},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

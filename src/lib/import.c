@@ -675,6 +675,8 @@ int importer_finish(struct importer *im, const char *name,
 	} else {
 		rc = index_new_events(im, err);
 		if (!rc)
+			rc = mrm_store_touch(im->st, err);
+		if (!rc)
 			rc = mrm_store_commit(im->st, err);
 		im->in_txn = rc != 0;
 		return rc;

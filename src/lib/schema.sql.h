@@ -107,4 +107,34 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
-static const char *const *const schema_migrations[] = {schema_v1};
+/* 2: sessions, API tokens, login limits, records shared between
+ * organisations (src/lib/auth.c). Tokens are kept only as their BLAKE2b-256
+ * hash; times are Unix seconds. */
+static const char *const schema_v2[] = {
+	"CREATE TABLE session(token_hash BLOB PRIMARY KEY"
+	" CHECK (length(token_hash) = 32),"
+	" user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,"
+	" csrf TEXT NOT NULL, created INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL) WITHOUT ROWID;",
+	"CREATE INDEX session_user ON session(user_id);",
+	"CREATE INDEX session_expires ON session(expires);",
+	"CREATE TABLE login_failure(login TEXT NOT NULL, client TEXT NOT NULL,"
+	" at INTEGER NOT NULL);",
+	"CREATE INDEX login_failure_login ON login_failure(login, at);",
+	"CREATE INDEX login_failure_client ON login_failure(client, at);",
+	"CREATE INDEX login_failure_at ON login_failure(at);",
+	"CREATE TABLE api_token(token_hash BLOB PRIMARY KEY"
+	" CHECK (length(token_hash) = 32),"
+	" user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL, created INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL) WITHOUT ROWID;",
+	"CREATE INDEX api_token_user ON api_token(user_id);",
+	"CREATE TABLE event_share(event_id INTEGER NOT NULL"
+	" REFERENCES event(id) ON DELETE CASCADE,"
+	" org_id INTEGER NOT NULL REFERENCES org(id),"
+	" PRIMARY KEY (event_id, org_id)) WITHOUT ROWID;",
+	"CREATE INDEX event_share_org ON event_share(org_id);",
+	NULL,
+};
+
+static const char *const *const schema_migrations[] = {schema_v1, schema_v2};

@@ -295,12 +295,15 @@ int mrm_store_begin(struct mrm_store *st, struct mrm_error *err)
 
 int mrm_store_commit(struct mrm_store *st, struct mrm_error *err)
 {
-	int rc = exec(st,
-		      "INSERT INTO meta(key, value) VALUES ('generation', 1) "
-		      "ON CONFLICT(key) DO UPDATE SET value = value + 1",
-		      err);
+	return exec(st, "COMMIT", err);
+}
 
-	return rc ? rc : exec(st, "COMMIT", err);
+int mrm_store_touch(struct mrm_store *st, struct mrm_error *err)
+{
+	return exec(st,
+		    "INSERT INTO meta(key, value) VALUES ('generation', 1) "
+		    "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+		    err);
 }
 
 int64_t mrm_store_generation(struct mrm_store *st)

@@ -1,0 +1,140 @@
+// Browser test of the mrm web interface in Debian's chromium, driven by
+// playwright-core. run.sh starts `mrm serve` and passes:
+//   MRM_URL (http://127.0.0.1:PORT), MRM_SHOTS (a directory for screenshots),
+//   users alice (caseworker, MKN-TH) and bob (caseworker, MKN-MM) with
+//   password MRM_PASSWORD.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+
+const url = process.env.MRM_URL;
+const shots = process.env.MRM_SHOTS;
+const password = process.env.MRM_PASSWORD;
+const title = 'ตำรวจจับแรงงานข้ามชาติที่แม่สอด — browser test';
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+	       '--no-first-run', '--disable-background-networking',
+	       '--disable-component-update', '--disable-sync'],
+});
+const failures = [];
+let step = 0;
+
+async function shot(page, name) {
+	await page.screenshot({ path: `${shots}/${String(++step).padStart(2, '0')}-${name}.png`, fullPage: true });
+}
+
+async function login(page, user) {
+	await page.goto(url + '/');
+	await page.waitForSelector('#login', { state: 'visible' });
+	await shot(page, `login-${user}`);
+	await page.fill('#login-user', user);
+	await page.fill('#login-password', password);
+	await page.click('#login-submit');
+	await page.waitForSelector('[data-nav="dashboard"]', { state: 'visible' });
+}
+
+async function figure(page, name) {
+	const el = page.locator(`[data-figure="${name}"]`);
+	await el.waitFor({ state: 'visible' });
+	// wait until the figure has been filled in
+	await page.waitForFunction(
+		(n) => /\d/.test(document.querySelector(`[data-figure="${n}"]`)?.textContent || ''),
+		name);
+	const text = (await el.textContent()).replace(/[^\d]/g, '');
+	return Number(text);
+}
+
+async function search(page, word) {
+	await page.click('[data-nav="events"]');
+	await page.fill('#search', word);
+	await page.click('#search-submit');
+	// the list answers: either items or an explicit empty state
+	await page.waitForFunction(() => {
+		const l = document.querySelector('#events-list');
+		return l && l.getAttribute('aria-busy') !== 'true' && l.dataset.loaded === 'true';
+	}, null, { timeout: 10000 }).catch(() => {});
+	await page.waitForTimeout(300);
+	return page.locator('#events-list [data-event-id]');
+}
+
+try {
+	const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+	page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+
+	await login(page, 'alice');
+	const before = await figure(page, 'total-persons');
+	await shot(page, 'dashboard-before');
+
+	// Record an event with an arrest and then a detention, a group of 12.
+	await page.click('[data-nav="new-event"]');
+	await page.waitForSelector('#event-form', { state: 'visible' });
+	await page.fill('#event-title', title);
+	await page.fill('#event-summary', 'Synthetic browser test record.');
+	await page.fill('#event-date', '2025-03-15');
+	await page.selectOption('#event-precision', 'day');
+	await page.selectOption('#event-country', 'TH');
+	await page.fill('#event-place', 'แม่สอด');
+	await page.click('#add-act');
+	const first = page.locator('.act').first();
+	await first.waitFor();
+	assert.equal(await first.getAttribute('data-act-type'), 'arrest');
+	await first.locator('.victim-unit').selectOption('group');
+	await first.locator('.victim-size').fill('12');
+	await page.click('#next-step');
+	const second = page.locator('.act').nth(1);
+	await second.waitFor();
+	assert.equal(await second.getAttribute('data-act-type'), 'detention');
+	await shot(page, 'event-form');
+	await page.click('#event-save');
+	await page.waitForFunction(() => /\d/.test(document.querySelector('#status')?.textContent || '')
+		|| location.hash.includes('event'), null, { timeout: 10000 });
+	await shot(page, 'event-saved');
+
+	// Find it by a Thai word in the middle of the title.
+	const hits = await search(page, 'แรงงาน');
+	assert.ok(await hits.count() >= 1, 'the new event is found by a Thai word');
+	assert.ok((await page.locator('#events-list').textContent()).includes('แม่สอด'),
+		'the list shows the Thai title');
+	await shot(page, 'search-thai');
+
+	// Counted on the dashboard.
+	await page.click('[data-nav="dashboard"]');
+	const after = await figure(page, 'total-persons');
+	assert.ok(after >= before + 12, `dashboard counts the 12 people (before ${before}, after ${after})`);
+	await shot(page, 'dashboard-after');
+
+	// Thai and Burmese interface.
+	await page.selectOption('#lang', 'th');
+	await page.waitForTimeout(300);
+	await shot(page, 'dashboard-th');
+	await page.selectOption('#lang', 'my');
+	await page.waitForTimeout(300);
+	await shot(page, 'dashboard-my');
+	await page.selectOption('#lang', 'en');
+
+	// Log out.
+	await page.click('#logout');
+	await page.waitForSelector('#login', { state: 'visible' });
+
+	// Another organisation's user cannot see it.
+	const other = await browser.newPage({ viewport: { width: 360, height: 740 } });
+	await login(other, 'bob');
+	const theirs = await search(other, 'แรงงาน');
+	assert.equal(await theirs.count(), 0, 'bob (another organisation) does not see the event');
+	await shot(other, 'other-org-phone');
+	const r = await other.request.get(url + '/api/v1/search?q=' + encodeURIComponent('แม่สอด'));
+	const body = await r.json();
+	assert.equal((body.items || body).length, 0, 'the API does not show it to bob either');
+} catch (e) {
+	failures.push(e.stack || String(e));
+} finally {
+	await browser.close();
+}
+if (failures.length) {
+	console.error('browser test FAILED:\n' + failures.join('\n'));
+	process.exit(1);
+}
+console.log('browser test passed; screenshots in ' + shots);

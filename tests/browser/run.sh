@@ -1,0 +1,42 @@
+#!/bin/sh
+# Browser test: a real `mrm serve` on loopback, Debian's chromium, driven by
+# playwright-core (installed by scripts/deps.sh into tests/browser).
+# Environment from ctest: MRM, MRM_SOURCE_DIR, MRM_ARTEFACTS (screenshots).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+	echo "browser test: playwright-core is missing; run scripts/deps.sh" >&2
+	exit 1
+fi
+PASSWORD='correct horse battery'
+"$MRM" init --db "$dir/t.db" >/dev/null
+"$MRM" org add --db "$dir/t.db" --code MKN-TH --name "Test Thailand" --country TH >/dev/null
+"$MRM" org add --db "$dir/t.db" --code MKN-MM --name "Test Myanmar" --country MM >/dev/null
+echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login alice --role caseworker >/dev/null
+echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-MM --login bob --role caseworker >/dev/null
+
+# a free port: let the server pick one and tell us
+"$MRM" serve --db "$dir/t.db" --listen 127.0.0.1:0 2>"$dir/serve.log" &
+pid=$!
+i=0
+while ! grep -q "listening on" "$dir/serve.log" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { cat "$dir/serve.log" >&2; exit 1; }
+	sleep 0.1
+done
+port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' "$dir/serve.log" | head -n 1)
+
+MRM_URL="http://127.0.0.1:$port" MRM_PASSWORD="$PASSWORD" \
+MRM_SHOTS="${MRM_ARTEFACTS:-$dir/shots}" node "$here/e2e.mjs"
+
+kill -TERM "$pid"
+wait "$pid"
+pid=
