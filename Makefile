@@ -44,6 +44,7 @@ demo: build
 	@build/release/mrm serve --db demo/demo.db --listen 127.0.0.1:8080
 
 bench: build
+	@sh scripts/bench-deps.sh
 	sh bench/run.sh
 
 format:

@@ -71,6 +71,7 @@ runs in a second thread beside the writer. The aim of 1.5 would need the search 
 built outside the import transaction, which would let a crash leave events unsearchable.
 MD
 MRM="$MRM" sh bench/stats.sh "$OUT/import.db"
+MRM="$MRM" sh bench/web.sh "$OUT/import.db"
 {
 	printf '# Benchmarks\n\nRun with `make bench` (`sh bench/run.sh`). Targets are ratios to a\n'
 	printf 'baseline measured in the same run on the same machine, so they hold on any\n'
@@ -78,5 +79,7 @@ MRM="$MRM" sh bench/stats.sh "$OUT/import.db"
 	cat "$OUT/import.md"
 	echo
 	cat "$OUT/stats.md"
+	echo
+	cat "$OUT/web.md"
 } >docs/benchmarks.md
 cat docs/benchmarks.md

@@ -32,7 +32,7 @@ STATS="/api/v1/stats?measure=persons&by=year,act_group&public=1"
 
 "$MRM" serve --db "$DB" --listen 127.0.0.1:$PORT 2>"$OUT/serve.log" &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; [ -f "$OUT/nginx.pid" ] && kill $(cat "$OUT/nginx.pid") 2>/dev/null; true' EXIT
+trap 'kill $SERVER 2>/dev/null; /usr/sbin/nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null; true' EXIT
 i=0
 until grep -q "listening on" "$OUT/serve.log"; do
 	i=$((i + 1)); [ $i -lt 100 ] || { cat "$OUT/serve.log"; exit 1; }; sleep 0.1

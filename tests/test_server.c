@@ -402,7 +402,7 @@ static void session_of(const char *user, char *session, char *csrf)
 	expect_status(&r, 200);
 	header(&r, "Set-Cookie", cookie, sizeof(cookie));
 	assert_int_equal(strncmp(cookie, "mrm_session=", 12), 0);
-	snprintf(session, MRM_TOKEN_HEX + 1, "%s", cookie + 12);
+	snprintf(session, MRM_TOKEN_HEX + 1, "%.64s", cookie + 12);
 	snprintf(csrf, MRM_TOKEN_HEX + 1, "%s",
 		 json_string_value(json_object_get(r.json, "csrf")));
 	resp_free(&r);
@@ -804,6 +804,36 @@ static void test_import_route(void **state)
 	free(before);
 }
 
+/* Statistics answers are kept, and dropped when the data move on: the
+ * same question after an import sees the new events. */
+static void test_stats_answers_follow_writes(void **state)
+{
+	const char *q = "/api/v1/stats?measure=events";
+	const char *more = "event.key,event.title,act.type\n"
+			   "st-1,Counted,arrest\nst-2,Counted too,detention\n";
+	struct as who = {tokens[CASE], NULL, NULL};
+	json_int_t first, again, after;
+	struct resp r;
+
+	(void)state;
+	request(&r, &who, "GET", q, NULL, NULL, 0);
+	expect_status(&r, 200);
+	first = json_integer_value(json_object_get(r.json, "total"));
+	resp_free(&r);
+	request(&r, &who, "GET", q, NULL, NULL, 0);
+	again = json_integer_value(json_object_get(r.json, "total"));
+	resp_free(&r);
+	assert_int_equal(first, again);
+	request(&r, &who, "POST", "/api/v1/import", CSV, more, strlen(more));
+	expect_status(&r, 200);
+	resp_free(&r);
+	request(&r, &who, "GET", q, NULL, NULL, 0);
+	expect_status(&r, 200);
+	after = json_integer_value(json_object_get(r.json, "total"));
+	resp_free(&r);
+	assert_int_equal(after, first + 2);
+}
+
 static void test_export_route(void **state)
 {
 	struct resp r;
@@ -936,6 +966,19 @@ static void lower(char *out, const char *in)
 	*out = 0;
 }
 
+/* v[k1][k2]...: the keys end with NULL. */
+static json_t *dig(json_t *v, ...)
+{
+	const char *k;
+	va_list ap;
+
+	va_start(ap, v);
+	while (v && (k = va_arg(ap, const char *)))
+		v = json_object_get(v, k);
+	va_end(ap);
+	return v;
+}
+
 static void test_openapi_complete(void **state)
 {
 	json_t *doc = get_json(VIEW, "/api/v1/openapi.json"), *item, *op;
@@ -956,6 +999,12 @@ static void test_openapi_complete(void **state)
 			fail_msg("%s %s is not in openapi.json",
 				 documented[i][0], documented[i][1]);
 	}
+	assert_non_null(dig(doc, "paths", "/api/v1/import", "post",
+			    "requestBody", "content", CSV, "schema", NULL));
+	assert_non_null(dig(doc, "paths", "/api/v1/events", "post",
+			    "requestBody", "content", JSON, "schema", NULL));
+	assert_non_null(dig(doc, "paths", "/api/v1/events/{id}", "get",
+			    "responses", "404", NULL));
 	/* every route it lists answers (neither 404 nor 405) */
 	json_object_foreach(json_object_get(doc, "paths"), path, item)
 		json_object_foreach(item, method, op)
@@ -1616,6 +1665,7 @@ int main(void)
 		cmocka_unit_test(test_events_routes),
 		cmocka_unit_test(test_other_routes),
 		cmocka_unit_test(test_import_route),
+		cmocka_unit_test(test_stats_answers_follow_writes),
 		cmocka_unit_test(test_export_route),
 		cmocka_unit_test(test_pagination),
 		cmocka_unit_test(test_openapi_complete),

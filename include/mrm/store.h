@@ -21,6 +21,7 @@
 struct mrm_store;
 struct mrm_vocab;
 struct sqlite3;
+struct sqlite3_stmt;
 
 /* Current schema version; older databases are migrated on open. */
 #define MRM_SCHEMA_VERSION 2
@@ -68,6 +69,14 @@ const char *mrm_store_path(const struct mrm_store *st);
  * Code outside libmrm must not use it.
  */
 struct sqlite3 *mrm_store_db(struct mrm_store *st);
+
+/*
+ * A prepared statement for `sql`, kept by the store and used again by the
+ * next call with the same text (reset, bindings cleared). The store owns
+ * it: do not finalize it; reset it when done. NULL when SQLite refuses
+ * (mrm_store_fail() tells why). For libmrm's own modules.
+ */
+struct sqlite3_stmt *mrm_store_prepare(struct mrm_store *st, const char *sql);
 
 /* Record a database failure in `err` with SQLite's message. */
 int mrm_store_fail(struct mrm_store *st, struct mrm_error *err,

@@ -95,10 +95,10 @@ static int serve(struct srv_opts *o, sigset_t *stop)
 		return cli_error("serve", &err);
 	listen = o->listen ? o->listen : SRV_LISTEN_DEFAULT;
 	fprintf(stderr,
-		"mrm serve: listening on %s://%.*s:%u (%u threads); "
+		"mrm serve: listening on %s://%.*s:%u (%u thread%s); "
 		"stop with Ctrl-C or SIGTERM\n",
 		srv_scheme(s), (int)(strrchr(listen, ':') - listen), listen,
-		srv_port(s), o->threads);
+		srv_port(s), o->threads, o->threads == 1 ? "" : "s");
 	while (sigwait(stop, &sig))
 		;
 	fprintf(stderr, "mrm serve: %s: finishing the requests in flight\n",

@@ -94,13 +94,16 @@ const struct cli_cmd cli_commands[] = {
 	 cmd_report},
 	{"serve", "run the web application",
 	 "usage: mrm serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"
-	 "                 [--tls-cert FILE --tls-key FILE] [--access-log FILE]\n\n"
+	 "                 [--tls-cert FILE --tls-key FILE] [--access-log "
+	 "FILE]\n\n"
 	 "Serves the browser interface and the JSON API (docs/api.md) until\n"
 	 "SIGINT or SIGTERM; requests in flight finish first.\n",
 	 cmd_serve},
 	{"token", "API tokens for scripts",
-	 "usage: mrm token add --db FILE --login LOGIN --name NAME [--days N]\n\n"
-	 "Prints a new API token for user LOGIN (once: only its hash is kept).\n"
+	 "usage: mrm token add --db FILE --login LOGIN --name NAME [--days "
+	 "N]\n\n"
+	 "Prints a new API token for user LOGIN (once: only its hash is "
+	 "kept).\n"
 	 "Scripts send it as: Authorization: Bearer TOKEN. Default 90 days.\n",
 	 cmd_token},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},

@@ -21,75 +21,81 @@
 #define COLUMNS(X)                                                                                            \
 	X(EKEY, "event.key")                                                                                  \
 	X(EORG, "event.org")                                                                                  \
-	X(ETITLE, "event.title") X(ESUM, "event.summary") X(ESTART, "event."                                  \
-								    "start_"                                  \
-								    "date") X(                                \
-		ECOUNTRY,                                                                                     \
-		"event.country") X(EADMIN1,                                                                   \
-				   "event.admin1") X(EPLACE, "e"                                              \
-							     "v"                                              \
-							     "e"                                              \
-							     "n"                                              \
-							     "t"                                              \
-							     "."                                              \
-							     "p"                                              \
-							     "l"                                              \
-							     "a"                                              \
-							     "c"                                              \
-							     "e") X(ELAT,                                     \
-								    "event."                                  \
-								    "latitud"                                 \
-								    "e") X(ELON,                              \
-									   "e"                                \
-									   "v"                                \
-									   "e"                                \
-									   "n"                                \
-									   "t"                                \
-									   "."                                \
-									   "l"                                \
-									   "o"                                \
-									   "n"                                \
-									   "g"                                \
-									   "i"                                \
-									   "t"                                \
-									   "u"                                \
-									   "d"                                \
-									   "e")                               \
-		X(RAID, "attr.raid_size") X(ATYPE, "act.type") X(ASTART, "act"                                \
-									 ".st"                                \
-									 "art"                                \
-									 "_da"                                \
-									 "te") X(                             \
-			AEND,                                                                                 \
-			"act.end_date") X(AUTH,                                                               \
-					  "arrest."                                                           \
-					  "authorit"                                                          \
-					  "y") X(REASON,                                                      \
-						 "a"                                                          \
-						 "r"                                                          \
-						 "r"                                                          \
-						 "e"                                                          \
-						 "s"                                                          \
-						 "t"                                                          \
-						 "."                                                          \
-						 "r"                                                          \
-						 "e"                                                          \
-						 "a"                                                          \
-						 "s"                                                          \
-						 "o"                                                          \
-						 "n"                                                          \
-						 "_"                                                          \
-						 "g"                                                          \
-						 "i"                                                          \
-						 "v"                                                          \
-						 "e"                                                          \
-						 "n") X(DEMAND,                                               \
-							"arrest.money_"                                       \
-							"demanded") X(PAID,                                   \
-								      "arrest"                                \
-								      "."                                     \
-								      "money_"                                \
-								      "paid")                                 \
+	X(ETITLE, "event.title")                                                                              \
+	X(ESUM, "event.summary") X(                                                                           \
+		ESTART,                                                                                       \
+		"event."                                                                                      \
+		"start_"                                                                                      \
+		"date") X(ECOUNTRY,                                                                           \
+			  "event.country") X(EADMIN1,                                                         \
+					     "event.admin1") X(EPLACE,                                        \
+							       "e"                                            \
+							       "v"                                            \
+							       "e"                                            \
+							       "n"                                            \
+							       "t"                                            \
+							       "."                                            \
+							       "p"                                            \
+							       "l"                                            \
+							       "a"                                            \
+							       "c"                                            \
+							       "e") X(ELAT,                                   \
+								      "event."                                \
+								      "latitu"                                \
+								      "d"                                     \
+								      "e") X(ELON,                            \
+									     "e"                              \
+									     "v"                              \
+									     "e"                              \
+									     "n"                              \
+									     "t"                              \
+									     "."                              \
+									     "l"                              \
+									     "o"                              \
+									     "n"                              \
+									     "g"                              \
+									     "i"                              \
+									     "t"                              \
+									     "u"                              \
+									     "d"                              \
+									     "e")                             \
+		X(RAID, "attr.raid_size") X(ATYPE, "act.type") X(                                             \
+			ASTART,                                                                               \
+			"act"                                                                                 \
+			".st"                                                                                 \
+			"art"                                                                                 \
+			"_da"                                                                                 \
+			"te") X(AEND,                                                                         \
+				"act.end_date") X(AUTH,                                                       \
+						  "arrest."                                                   \
+						  "authorit"                                                  \
+						  "y") X(REASON,                                              \
+							 "a"                                                  \
+							 "r"                                                  \
+							 "r"                                                  \
+							 "e"                                                  \
+							 "s"                                                  \
+							 "t"                                                  \
+							 "."                                                  \
+							 "r"                                                  \
+							 "e"                                                  \
+							 "a"                                                  \
+							 "s"                                                  \
+							 "o"                                                  \
+							 "n"                                                  \
+							 "_"                                                  \
+							 "g"                                                  \
+							 "i"                                                  \
+							 "v"                                                  \
+							 "e"                                                  \
+							 "n") X(DEMAND,                                       \
+								"arrest."                                     \
+								"money_"                                      \
+								"demanded") X(PAID,                           \
+									      "arrest"                        \
+									      "."                             \
+									      "money_"                        \
+									      "paid")                         \
 			X(ACUR, "arrest.currency") X(                                                         \
 				FTYPE,                                                                        \
 				"detention.facility_"                                                         \
@@ -113,53 +119,58 @@
 								      "n."                                    \
 								      "check"                                 \
 								      "poin"                                  \
-								      "t")                                    \
-				X(FORMAL, "deportation.formal") X(                                            \
-					DCOST,                                                                \
-					"deportation."                                                        \
-					"cost") X(DCUR,                                                       \
-						  "de"                                                        \
-						  "po"                                                        \
-						  "rt"                                                        \
-						  "at"                                                        \
-						  "io"                                                        \
-						  "n."                                                        \
-						  "cu"                                                        \
-						  "rr"                                                        \
-						  "en"                                                        \
-						  "c"                                                         \
-						  "y") X(RORG,                                                \
-							 "return.receiving_"                                  \
-							 "org") X(RSUP,                                       \
-								  "return."                                   \
-								  "support") X(PTYPE,                         \
-									       "p"                            \
-									       "e"                            \
-									       "r"                            \
-									       "p"                            \
-									       "e"                            \
-									       "t"                            \
-									       "r"                            \
-									       "a"                            \
-									       "t"                            \
-									       "o"                            \
-									       "r"                            \
-									       "."                            \
-									       "t"                            \
-									       "y"                            \
-									       "p"                            \
-									       "e") X(VKEY,                   \
-										      "victim.key")           \
-					X(VUNIT, "victim.unit") X(VSIZE, "vic"                                \
-									 "tim"                                \
-									 ".gr"                                \
-									 "oup"                                \
-									 "_si"                                \
-									 "ze") X(                             \
-						VNAME,                                                        \
-						"victim.name") X(VSEX, "victi"                                \
+								      "t") X(FORMAL,                          \
+									     "deportation.formal")            \
+				X(DCOST,                                                                      \
+				  "deportation."                                                              \
+				  "cost") X(DCUR,                                                             \
+					    "de"                                                              \
+					    "po"                                                              \
+					    "rt"                                                              \
+					    "at"                                                              \
+					    "io"                                                              \
+					    "n."                                                              \
+					    "cu"                                                              \
+					    "rr"                                                              \
+					    "en"                                                              \
+					    "c"                                                               \
+					    "y") X(RORG,                                                      \
+						   "return.receiving_"                                        \
+						   "org") X(RSUP,                                             \
+							    "return."                                         \
+							    "support") X(PTYPE,                               \
+									 "p"                                  \
+									 "e"                                  \
+									 "r"                                  \
+									 "p"                                  \
+									 "e"                                  \
+									 "t"                                  \
+									 "r"                                  \
+									 "a"                                  \
+									 "t"                                  \
+									 "o"                                  \
+									 "r"                                  \
+									 "."                                  \
+									 "t"                                  \
+									 "y"                                  \
+									 "p"                                  \
+									 "e")                                 \
+					X(VKEY, "victim.key") X(VUNIT, "victi"                                \
 								       "m."                                   \
-								       "sex") X(VBIRTH,                       \
+								       "unit") X(                             \
+						VSIZE,                                                        \
+						"vic"                                                         \
+						"tim"                                                         \
+						".gr"                                                         \
+						"oup"                                                         \
+						"_si"                                                         \
+						"ze") X(VNAME,                                                \
+							"victim.name") X(VSEX,                                \
+									 "vic"                                \
+									 "ti"                                 \
+									 "m."                                 \
+									 "se"                                 \
+									 "x") X(VBIRTH,                       \
 										"vict"                        \
 										"im."                         \
 										"birt"                        \
@@ -197,17 +208,23 @@
 									     "rce"                            \
 									     ".ki"                            \
 									     "nd")                            \
-								X(SREL, "sour"                                \
-									"ce."                                 \
-									"reli"                                \
-									"abil"                                \
-									"ity") X(                             \
-									SDATE,                                \
-									"sour"                                \
-									"ce."                                 \
-									"dat"                                 \
-									"e") X(ITYPE,                         \
-									       "intervention.type")           \
+								X(SREL,                                       \
+								  "sour"                                      \
+								  "ce."                                       \
+								  "reli"                                      \
+								  "abil"                                      \
+								  "ity") X(SDATE,                             \
+									   "s"                                \
+									   "o"                                \
+									   "u"                                \
+									   "r"                                \
+									   "c"                                \
+									   "e"                                \
+									   "."                                \
+									   "d"                                \
+									   "a"                                \
+									   "t"                                \
+									   "e") X(ITYPE, "intervention.type") \
 									X(IORG,                               \
 									  "in"                                \
 									  "te"                                \

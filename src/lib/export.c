@@ -72,9 +72,12 @@ static int put(json_t *o, const char *key, json_t *v, struct mrm_error *err)
 
 static void exporter_release(struct exporter *x)
 {
+	/* the statements belong to the store (mrm_store_prepare) */
 	for (int e = 0; e < MRM_ENT_COUNT; e++)
-		sqlite3_finalize(x->sel[e]);
-	sqlite3_finalize(x->attrs);
+		if (x->sel[e])
+			sqlite3_reset(x->sel[e]);
+	if (x->attrs)
+		sqlite3_reset(x->attrs);
 	mrm_buf_release(&x->plain);
 }
 
@@ -110,16 +113,16 @@ static int exporter_init(struct exporter *x, struct mrm_store *st,
 			mrm_buf_adds(&sql, ", victim_id");
 		mrm_buf_addf(&sql, " FROM %s WHERE %s = ? ORDER BY %s",
 			     mrm_entity_table(e), parent_col[e], id_col[e]);
-		bad = sqlite3_prepare_v2(x->db, mrm_buf_str(&sql), -1,
-					 &x->sel[e], NULL);
+		x->sel[e] = mrm_store_prepare(st, mrm_buf_str(&sql));
+		bad = !x->sel[e];
 		mrm_buf_release(&sql);
 		if (bad)
 			return mrm_store_fail(st, err, "preparing the export");
 	}
-	if (sqlite3_prepare_v2(x->db,
-			       "SELECT name, value FROM event_attr WHERE "
-			       "event_id = ? ORDER BY name, value",
-			       -1, &x->attrs, NULL))
+	x->attrs = mrm_store_prepare(st, "SELECT name, value FROM event_attr "
+					 "WHERE event_id = ? ORDER BY name, "
+					 "value");
+	if (!x->attrs)
 		return mrm_store_fail(st, err, "preparing the export");
 	return 0;
 }

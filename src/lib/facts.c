@@ -112,7 +112,8 @@ static const char facts_sql[] =
 	" FROM event e JOIN org o ON o.id = e.org_id"
 	" WHERE NOT EXISTS (SELECT 1 FROM act WHERE act.event_id = e.id)"
 	" UNION ALL "
-	"SELECT i.event_id, coalesce(i.victim_id, 0), coalesce(p.group_size, 0),"
+	"SELECT i.event_id, coalesce(i.victim_id, 0), coalesce(p.group_size, "
+	"0),"
 	" coalesce(i.start_date, e.start_date), NULL, p.birth_date, NULL,"
 	" e.country, e.admin1, NULL, p.sector, p.nationality, p.sex,"
 	" p.doc_status, o.code, NULL, NULL, NULL, i.currency,"
@@ -122,7 +123,7 @@ static const char facts_sql[] =
 	" LEFT JOIN person p ON p.id = i.victim_id"
 	" WHERE i.compensation IS NOT NULL";
 
-#define COL_CODES 6
+#define COL_CODES   6
 #define COL_AMOUNTS (COL_CODES + FC_COLS)
 
 static int add_row(struct facts *f, sqlite3_stmt *s, size_t *cap)

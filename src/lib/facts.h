@@ -36,8 +36,8 @@ enum fact_col {
 
 /* What a fact row stands for. */
 enum fact_kind {
-	FK_EVENT = 0,        /* an event without acts */
-	FK_ACT = 1,          /* an act */
+	FK_EVENT = 0,	     /* an event without acts */
+	FK_ACT = 1,	     /* an act */
 	FK_INTERVENTION = 2, /* an intervention with compensation */
 };
 
@@ -47,8 +47,8 @@ struct fact {
 	uint32_t group;		/* people in the victim (0: no victim) */
 	int32_t date, end, birth;
 	uint8_t prec, end_prec,
-		birth_prec; /* 0 unknown, 1 year, 2 month, 3 day */
-	uint8_t kind; /* enum fact_kind */
+		birth_prec;	/* 0 unknown, 1 year, 2 month, 3 day */
+	uint8_t kind;		/* enum fact_kind */
 	uint32_t code[FC_COLS]; /* dictionary codes; 0 is "not recorded" */
 	int64_t demanded, paid, cost, compensation; /* minor units */
 };

@@ -28,16 +28,11 @@ enum measure {
 	M_COMP,
 };
 
-const char *const mrm_stats_measures[] = {"events",
-					  "acts",
-					  "persons",
-					  "distinct-persons",
-					  "detention-days",
-					  "money-demanded",
-					  "money-paid",
-					  "deportation-cost",
-					  "compensation",
-					  NULL};
+const char *const mrm_stats_measures[] = {"events",	    "acts",
+					  "persons",	    "distinct-persons",
+					  "detention-days", "money-demanded",
+					  "money-paid",	    "deportation-cost",
+					  "compensation",   NULL};
 
 enum dim_kind {
 	D_YEAR,

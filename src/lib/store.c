@@ -17,11 +17,18 @@
 #define APP_ID	 0x4d524d31 /* "MRM1", PRAGMA application_id */
 #define KEYCHECK "mrm key check"
 
+#define STMT_CACHE 32 /* prepared statements kept per connection */
+
 struct mrm_store {
 	sqlite3 *db;
 	char *path;
 	struct mrm_key key;
 	struct mrm_vocab *vocab;
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE];
+	size_t ncache;
 };
 
 int mrm_store_fail(struct mrm_store *st, struct mrm_error *err,
@@ -167,6 +174,10 @@ void mrm_store_close(struct mrm_store *st)
 {
 	if (!st)
 		return;
+	for (size_t i = 0; i < st->ncache; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
 	sqlite3_close_v2(st->db);
 	mrm_vocab_free(st->vocab);
 	mrm_key_wipe(&st->key);
@@ -344,6 +355,36 @@ const char *mrm_store_path(const struct mrm_store *st)
 sqlite3 *mrm_store_db(struct mrm_store *st)
 {
 	return st->db;
+}
+
+sqlite3_stmt *mrm_store_prepare(struct mrm_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	for (size_t i = 0; i < st->ncache; i++)
+		if (!strcmp(st->cache[i].sql, sql)) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return st->cache[i].stmt;
+		}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+			       NULL))
+		return NULL;
+	if (st->ncache == STMT_CACHE) {
+		/* full: the oldest goes */
+		sqlite3_finalize(st->cache[0].stmt);
+		free(st->cache[0].sql);
+		memmove(st->cache, st->cache + 1,
+			(STMT_CACHE - 1) * sizeof(st->cache[0]));
+		st->ncache--;
+	}
+	st->cache[st->ncache].sql = strdup(sql);
+	if (!st->cache[st->ncache].sql) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	st->cache[st->ncache++].stmt = s;
+	return s;
 }
 
 int mrm_store_counts(struct mrm_store *st, struct mrm_counts *c,

@@ -273,6 +273,16 @@ static json_t *responses(const struct srv_route *rt)
 	return o;
 }
 
+/* {"required": true, "content": {TYPE: {"schema": {"type": T}}}} */
+static json_t *request_body(const struct srv_route *rt)
+{
+	int csv = rt->flags & SRV_CSV_BODY;
+
+	return json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
+			 csv ? "text/csv" : JSON, "schema", "type",
+			 csv ? "string" : "object");
+}
+
 static json_t *operation(const struct srv_route *rt)
 {
 	json_t *params = json_array();
@@ -284,16 +294,8 @@ static json_t *operation(const struct srv_route *rt)
 		json_array_append_new(params, parameter(p));
 	if (op && (rt->flags & SRV_PUBLIC))
 		json_object_set_new(op, "security", json_array());
-	if (op && (rt->flags & SRV_JSON_BODY))
-		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:{s:s}}}}",
-					      "required", 1, JSON, "schema",
-					      "type", "object"));
-	if (op && (rt->flags & SRV_CSV_BODY))
-		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:{s:s}}}}",
-					      "required", 1, "text/csv",
-					      "schema", "type", "string"));
+	if (op && (rt->flags & (SRV_JSON_BODY | SRV_CSV_BODY)))
+		json_object_set_new(op, "requestBody", request_body(rt));
 	return op;
 }
 

@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -106,6 +107,9 @@ struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 		free(sl);
 		goto out;
 	}
+	/* a worker's page cache: small, there are several of them */
+	sqlite3_exec(mrm_store_db(st), "PRAGMA cache_size=-8192", NULL, NULL,
+		     NULL);
 	sl->thread = me;
 	sl->st = st;
 	sl->next = s->slots;
@@ -530,28 +534,35 @@ static int check_opts(struct srv_opts *o, struct mrm_error *err)
 static struct MHD_Daemon *start_daemon(struct srv *s,
 				       struct sockaddr_storage *ss)
 {
-	struct MHD_OptionItem tls[] = {
-		{MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)s->o.tls_key},
-		{MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)s->o.tls_cert},
-		{MHD_OPTION_END, 0, NULL},
-	};
+	struct MHD_OptionItem more[4];
 	unsigned flags =
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	int n = 0;
 
+	/* one thread is the polling thread itself, without a pool */
+	if (s->o.threads > 1)
+		more[n++] =
+			(struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+						(intptr_t)s->o.threads, NULL};
+	if (s->tls) {
+		more[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+						    (void *)s->o.tls_key};
+		more[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT,
+						    0, (void *)s->o.tls_cert};
+		flags |= MHD_USE_TLS;
+	}
+	more[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	if (s->tls)
-		flags |= MHD_USE_TLS;
 	/* the logger first, so that it hears about the other options */
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
 		on_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->o.threads,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_HEADER_MAX,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->o.timeout,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-		MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_ARRAY,
-		s->tls ? tls : tls + 2, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_ARRAY, more,
+		MHD_OPTION_END);
 }
 
 static uint16_t bound_port(struct MHD_Daemon *d)
@@ -574,6 +585,8 @@ static void srv_free(struct srv *s)
 	mrm_store_close(s->spare);
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->mu);
+	srv_cache_release(&s->answers);
+	pthread_mutex_destroy(&s->stats_mu);
 	pthread_mutex_destroy(&s->log_mu);
 	free(s->db);
 	free(s);
@@ -594,6 +607,8 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	s->o = *o;
 	pthread_mutex_init(&s->mu, NULL);
+	srv_cache_init(&s->answers);
+	pthread_mutex_init(&s->stats_mu, NULL);
 	pthread_mutex_init(&s->log_mu, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	rc = check_opts(&s->o, err);

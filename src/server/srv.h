@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "cache.h"
+
 struct mrm_store;
 
 /* A worker thread's database connection. */
@@ -46,7 +48,9 @@ struct srv {
 	pthread_cond_t idle;
 	unsigned active; /* requests between their start and their end */
 	struct srv_slot *slots;
-	struct mrm_store *spare; /* opened at start; the first worker's */
+	struct mrm_store *spare;  /* opened at start; the first worker's */
+	struct srv_cache answers; /* statistics answers (cache.h) */
+	pthread_mutex_t stats_mu; /* one statistics query at a time */
 };
 
 /* ---- routes ---- */

@@ -7,14 +7,17 @@ import { h, s, newId, scriptLang } from './dom.js';
 import { t } from './i18n.js';
 import { fmtValue, isWithheld, table } from './ui.js';
 
-function niceMax(max) {
-  if (max <= 0) return 1;
-  const p = Math.pow(10, Math.floor(Math.log10(max)));
+// A whole, round step for about four grid lines up to max (counts of
+// people have no halves).
+function niceStep(max) {
+  const raw = Math.max(max, 1) / 4;
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
   const steps = [1, 2, 2.5, 5, 10];
   for (let i = 0; i < steps.length; i++) {
-    if (steps[i] * p >= max) return steps[i] * p;
+    const v = steps[i] * p;
+    if (v >= raw && v === Math.round(v)) return Math.max(1, v);
   }
-  return 10 * p;
+  return Math.max(1, 10 * p);
 }
 
 function hatch(id) {
@@ -34,10 +37,12 @@ function dataTable(data, labelHead, valueHead) {
 }
 
 // Vertical bars over periods. data: [{label, value}] in order.
+// opts.width: the width it will be shown at, so that its text is drawn
+// at about the size of the page's text (a phone gets a narrower drawing).
 export function columnChart(opts) {
   const data = opts.data;
-  const W = 640;
-  const H = 300;
+  const W = Math.round(Math.max(300, Math.min(720, opts.width || 640)));
+  const H = W < 480 ? 240 : 300;
   const left = 56;
   const right = 12;
   const top = 28;
@@ -49,24 +54,25 @@ export function columnChart(opts) {
   const patId = newId('hatch');
   let max = 0;
   data.forEach(function (d) { if (typeof d.value === 'number' && d.value > max) max = d.value; });
-  const top0 = niceMax(max);
+  const step = niceStep(max);
+  const lines = Math.max(1, Math.ceil(max / step));
+  const top0 = step * lines;
   const svg = s('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'chart', role: 'img',
     'aria-labelledby': titleId + ' ' + descId, focusable: 'false' },
     s('title', { id: titleId }, opts.title),
     s('desc', { id: descId }, opts.desc || ''),
     hatch(patId));
   // grid and axis
-  for (let i = 0; i <= 4; i++) {
-    const v = top0 * i / 4;
-    const y = top + plotH - plotH * i / 4;
+  for (let i = 0; i <= lines; i++) {
+    const y = top + plotH - plotH * i / lines;
     svg.appendChild(s('line', { x1: left, x2: W - right, y1: y, y2: y, class: i ? 'gridline' : 'axis' }));
-    svg.appendChild(s('text', { x: left - 6, y: y + 5, class: 'tick', 'text-anchor': 'end' },
-      fmtValue(Math.round(v * 100) / 100)));
+    svg.appendChild(s('text', { x: left - 6, y: y + 5, class: 'tick', 'text-anchor': 'end' }, fmtValue(step * i)));
   }
   const n = Math.max(data.length, 1);
   const slot = plotW / n;
   const bw = Math.max(2, Math.min(48, slot * 0.7));
-  const labelEvery = Math.max(1, Math.ceil(48 / slot));
+  const labelEvery = Math.max(1, Math.ceil(44 / slot));
+  const showValues = slot >= 30;
   data.forEach(function (d, i) {
     const x = left + slot * i + (slot - bw) / 2;
     const withheld = isWithheld(d.value);
@@ -77,7 +83,7 @@ export function columnChart(opts) {
       s('title', null, d.label + ': ' + fmtValue(d.value)),
       s('rect', { x: x, y: y, width: bw, height: Math.max(bh, 0),
         fill: withheld ? 'url(#' + patId + ')' : null, class: withheld ? 'mark' : 'fill' }));
-    if (n <= 24 && (val > 0 || withheld)) {
+    if (showValues && (val > 0 || withheld)) {
       g.appendChild(s('text', { x: x + bw / 2, y: y - 6, class: 'val', 'text-anchor': 'middle' }, fmtValue(d.value)));
     }
     if (i % labelEvery === 0) {

@@ -106,7 +106,7 @@ export function render(main, ctx) {
         if (!data.length) yearBox.appendChild(h('p', { class: 'empty' }, t('noFigures')));
         else {
           yearBox.appendChild(columnChart({ title: t('chartArrestsByYear'), desc: t('chartArrestsDesc'),
-            data: data, axis: t('year'), valueLabel: t('persons') }));
+            data: data, axis: t('year'), valueLabel: t('persons'), width: yearBox.clientWidth - 26 }));
         }
       }
     }).catch(function (e) {

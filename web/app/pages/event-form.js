@@ -561,6 +561,29 @@ export function render(main, ctx) {
     return errs;
   }
 
+  // The control of a field the server names: "title", "acts[1].type",
+  // "acts[0].arrest.money_demanded", "interventions[0].compensation".
+  const ACT_CONTROLS = { type: 'type', start_date: 'start', end_date: 'end', country: 'country',
+    'arrest.authority': 'authority', 'arrest.money_demanded': 'money', 'arrest.currency': 'currency',
+    'detention.facility_type': 'facility', 'detention.facility_name': 'facilityName',
+    'deportation.checkpoint': 'checkpoint', 'deportation.formal': 'formal',
+    'return.receiving_org': 'receiving', 'perpetrator.type': 'perp', 'victim.unit': 'unit',
+    'victim.group_size': 'size', 'victim.name': 'name', 'victim.sex': 'sex',
+    'victim.nationality': 'nationality', 'victim.doc_status': 'doc', 'victim.sector': 'sector' };
+  const IV_CONTROLS = { type: 'type', org: 'org', status: 'status', compensation: 'comp', currency: 'currency' };
+  function controlOf(path) {
+    const p = path.replace(/^event\./, '').replace(/ /g, '.');
+    let m = /^acts\[(\d+)\]\.?(.*)$/.exec(p);
+    if (m && acts[+m[1]]) {
+      let i = +m[1];
+      if (/^victim\./.test(m[2])) i = rootOf(i);
+      return acts[i][ACT_CONTROLS[m[2]] || 'type'];
+    }
+    m = /^interventions\[(\d+)\]\.?(.*)$/.exec(p);
+    if (m && ivs[+m[1]]) return ivs[+m[1]][IV_CONTROLS[m[2]] || 'type'];
+    return form.querySelector('[data-field="' + p.replace(/[^a-z0-9_]/gi, '') + '"]');
+  }
+
   form.addEventListener('input', function () { dirty = true; refreshActs(); });
   form.addEventListener('change', function () { dirty = true; refreshActs(); });
 
@@ -587,8 +610,8 @@ export function render(main, ctx) {
       done();
       if (!ctx.alive()) return;
       status(t('saveFailed') + ' ' + errorText(err), 'error');
-      const target = err.field ? form.querySelector('[data-field="' + String(err.field).replace(/^event\./, '').replace(/"/g, '') + '"]') : null;
-      if (target) { setFieldError(target, err.message); target.focus(); } else save.focus();
+      const target = err.field ? controlOf(String(err.field)) : null;
+      if (target && !target.disabled) { setFieldError(target, err.message); target.focus(); } else save.focus();
     }
   });
 

@@ -51,10 +51,11 @@ function fieldList(part, obj, voc, skip) {
     if (SECRET[name]) dd.classList.add('secret');
     dl.appendChild(h('div', { class: 'pair' }, h('dt', null, fieldLabel(part, name)), dd));
   }
-  (PARTS[part] || []).forEach(function (f) { add(f[0], f[1]); });
+  (PARTS[part] || []).forEach(function (f) { if (!known[f[0]]) add(f[0], f[1]); });
   Object.keys(obj).forEach(function (k) {
     const v = obj[k];
-    if (known[k] || v === null || typeof v === 'object') return;
+    // *_precision follows from the date text itself (2024-05 is a month)
+    if (known[k] || v === null || typeof v === 'object' || /_precision$/.test(k)) return;
     add(k, '');
   });
   return dl.children.length ? dl : null;

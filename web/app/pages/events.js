@@ -112,6 +112,8 @@ export function render(main, ctx) {
   async function load(append) {
     const mine = ++loadSeq;
     const stop = busy(append ? more : submit);
+    list.setAttribute('aria-busy', 'true');
+    list.setAttribute('data-loaded', 'false');
     status(t('loadingEvents'), 'busy');
     const query = Object.assign({ limit: 50 }, params);
     if (append && cursor) query.cursor = cursor;
@@ -126,7 +128,10 @@ export function render(main, ctx) {
         return load(append);
       }
       stop();
-      if (ctx.alive() && mine === loadSeq) status(errorText(e), 'error');
+      if (ctx.alive() && mine === loadSeq) {
+        list.setAttribute('aria-busy', 'false');
+        status(errorText(e), 'error');
+      }
       return;
     }
     await vocabReady;
@@ -139,6 +144,8 @@ export function render(main, ctx) {
     shown += page.items.length;
     cursor = page.next;
     more.hidden = !cursor;
+    list.setAttribute('aria-busy', 'false');
+    list.setAttribute('data-loaded', 'true');
     const msg = shown === 0 ? t('noEvents') : cursor ? t('eventsShownMore', { n: fmtNum(shown) }) : t('eventsShown', { n: fmtNum(shown) });
     count.textContent = msg;
     status(msg, 'info');
