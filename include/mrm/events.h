@@ -124,27 +124,4 @@ int mrm_event_import_csv(struct mrm_store *st, const struct mrm_actor *who,
 			 const struct mrm_import_opts *opts,
 			 struct mrm_import_stats *stats, struct mrm_error *err);
 
-/*
- * An export that `who` may take out (MRM_ACT_EXPORT on each event's
- * organisation), produced piece by piece so that it can be sent as it is
- * made, with no row cap: the same text mrm_export_json() (format "json")
- * or mrm_export_csv() (format "csv", `what` "acts", "events", "persons" or
- * "organisations") would write if the database held only those events.
- *
- * The stream reads in one read transaction of `st`, which it uses alone
- * until mrm_export_stream_free(): give it a connection of its own. The
- * stream does not own `st`.
- */
-struct mrm_export_stream;
-
-int mrm_export_stream_begin(struct mrm_export_stream **out,
-			    struct mrm_store *st, const struct mrm_actor *who,
-			    const char *format, const char *what,
-			    struct mrm_error *err);
-/* Append the next piece to `out`: 1 when something was appended, 0 at the
- * end, or a negative code. */
-int mrm_export_stream_next(struct mrm_export_stream *x, struct mrm_buf *out,
-			   struct mrm_error *err);
-void mrm_export_stream_free(struct mrm_export_stream *x);
-
 #endif

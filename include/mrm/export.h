@@ -47,4 +47,31 @@ const char *mrm_json_scalar_text(const json_t *v, char *tmp, size_t size);
 int mrm_event_json(struct mrm_store *st, int64_t id, json_t **out,
 		   struct mrm_error *err);
 
+struct mrm_actor;
+struct mrm_buf;
+
+/*
+ * An export that `who` may take out (MRM_ACT_EXPORT on each event's
+ * organisation; a NULL `who` takes everything, as the command line does),
+ * produced piece by piece so that it can be sent as it is made, with no row
+ * cap: the same text mrm_export_json() (format "json") or mrm_export_csv()
+ * (format "csv", `what` "acts", "events", "persons" or "organisations") would
+ * write if the database held only those events.
+ *
+ * The stream reads in one read transaction of `st`, which it uses alone
+ * until mrm_export_stream_free(): give it a connection of its own. The
+ * stream does not own `st`.
+ */
+struct mrm_export_stream;
+
+int mrm_export_stream_begin(struct mrm_export_stream **out,
+			    struct mrm_store *st, const struct mrm_actor *who,
+			    const char *format, const char *what,
+			    struct mrm_error *err);
+/* Append the next piece to `out`: 1 when something was appended, 0 at the
+ * end, or a negative code. */
+int mrm_export_stream_next(struct mrm_export_stream *x, struct mrm_buf *out,
+			   struct mrm_error *err);
+void mrm_export_stream_free(struct mrm_export_stream *x);
+
 #endif

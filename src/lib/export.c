@@ -5,7 +5,9 @@
 #include "mrm/crypto.h"
 #include "mrm/csv.h"
 #include "mrm/fields.h"
+#include "mrm/hmap.h"
 #include "mrm/store.h"
+#include "mrm/auth.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -412,20 +414,86 @@ static int org_json(sqlite3_stmt *s, json_t **out, struct mrm_error *err)
 	return rc;
 }
 
-static int orgs_json(struct mrm_store *st, json_t **out, struct mrm_error *err)
+static int invalid(struct mrm_error *err, const char *where, const char *msg)
+{
+	return mrm_error_set(err, MRM_ERR_INVALID, where, "%s", msg);
+}
+
+/*
+ * May `who` export the records of `org` (event `event`)? 1 yes, 0 no, or a
+ * negative code with err filled. A NULL `who` is the database's own user
+ * at the command line, who may export everything.
+ */
+static int may_export(struct mrm_store *st, const struct mrm_actor *who,
+		      int64_t org, int64_t event, struct mrm_error *err)
+{
+	struct mrm_error e;
+	int rc;
+
+	if (!who)
+		return 1;
+	rc = mrm_access_check(st, who, MRM_ACT_EXPORT, org, event, &e);
+	if (!rc)
+		return 1;
+	if (rc == MRM_ERR_ACCESS) {
+		if (err && !event)
+			*err = e;
+		return 0;
+	}
+	if (err)
+		*err = e;
+	return rc;
+}
+
+/* ---- the export stream ---- */
+
+enum stage { STAGE_START, STAGE_EVENTS, STAGE_DONE };
+
+struct mrm_export_stream {
+	struct mrm_store *st;
+	int anyone; /* no actor: everything may go out */
+	struct mrm_actor who;
+	int csv, in_txn, first;
+	const char *what; /* CSV: acts, events, persons, organisations */
+	enum stage stage;
+	sqlite3_stmt *ids;
+	json_t *attr_names;
+	char tmp[MRM_JSON_SCALAR_MAX];
+};
+
+static int out_of_room(int rc, struct mrm_error *err)
+{
+	return rc == MRM_ERR_LIMIT
+		       ? mrm_error_set(err, rc, NULL,
+				       "an export piece is over the size "
+				       "limit")
+		       : no_memory(err);
+}
+
+static int put_json(struct mrm_buf *out, const json_t *v, struct mrm_error *err)
+{
+	char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+					   JSON_REAL_PRECISION(12));
+	int rc = text ? mrm_buf_adds(out, text) : MRM_ERR_NOMEM;
+
+	free(text);
+	return rc ? out_of_room(rc, err) : 0;
+}
+
+/* Every organisation, as mrm_export_json() writes them. */
+static int orgs_array(struct mrm_store *st, json_t **out, struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	json_t *arr = json_array();
 	int rc = arr ? 0 : no_memory(err), step = SQLITE_DONE;
 
-	*out = NULL;
 	if (!rc && sqlite3_prepare_v2(mrm_store_db(st),
 				      "SELECT code, name, country, kind FROM "
 				      "org ORDER BY code",
 				      -1, &s, NULL))
 		rc = mrm_store_fail(st, err, "organisations");
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *o;
+		json_t *o = NULL;
 
 		rc = org_json(s, &o, err);
 		if (!rc && json_array_append_new(arr, o))
@@ -434,86 +502,82 @@ static int orgs_json(struct mrm_store *st, json_t **out, struct mrm_error *err)
 	if (!rc && step != SQLITE_DONE)
 		rc = mrm_store_fail(st, err, "organisations");
 	sqlite3_finalize(s);
-	if (rc)
+	if (rc) {
 		json_decref(arr);
-	else
-		*out = arr;
+		arr = NULL;
+	}
+	*out = arr;
 	return rc;
 }
 
-static int write_str(FILE *out, const char *s, struct mrm_error *err)
+static int cell_text(struct mrm_buf *line, const char *t, int first)
 {
-	if (fputs(s, out) == EOF)
-		return mrm_error_set(err, MRM_ERR_IO, NULL, "write failed");
-	return 0;
+	int rc = first ? 0 : mrm_buf_addc(line, ',');
+
+	return rc ? rc : mrm_csv_put_field(line, t, strlen(t));
 }
 
-/* `v` as compact JSON text onto `out`. */
-static int write_json(FILE *out, const json_t *v, struct mrm_error *err)
+/* A JSON scalar as a cell ("" for anything else). */
+static int cell(struct mrm_export_stream *x, struct mrm_buf *line,
+		const json_t *v, int first)
 {
-	char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
-					   JSON_REAL_PRECISION(12));
-	int rc = text ? write_str(out, text, err) : no_memory(err);
+	const char *t = mrm_json_scalar_text(v, x->tmp, sizeof(x->tmp));
 
-	free(text);
-	return rc;
+	return cell_text(line, t ? t : "", first);
 }
 
-int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err)
+static int wanted(const struct mrm_export_stream *x, enum mrm_entity ent)
 {
-	struct exporter x;
-	sqlite3_stmt *ids = NULL;
-	json_t *orgs = NULL;
-	int rc, step = SQLITE_DONE, first = 1;
+	if (!strcmp(x->what, "events"))
+		return ent == MRM_ENT_EVENT;
+	if (!strcmp(x->what, "persons"))
+		return ent == MRM_ENT_VICTIM;
+	return 1;
+}
 
-	rc = exporter_init(&x, st, err);
-	if (!rc)
-		rc = orgs_json(st, &orgs, err);
-	if (!rc)
-		rc = write_str(
-			out,
-			"{\"format\":\"mrm-export/1\",\n\"organisations\":",
-			err);
-	if (!rc)
-		rc = write_json(out, orgs, err);
-	if (!rc)
-		rc = write_str(out, ",\n\"events\":[\n", err);
-	if (!rc && sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id",
-				      -1, &ids, NULL))
-		rc = mrm_store_fail(st, err, "events");
-	while (!rc && (step = sqlite3_step(ids)) == SQLITE_ROW) {
-		json_t *ev = NULL;
+static int csv_header(struct mrm_export_stream *x, struct mrm_buf *out)
+{
+	json_t *name;
+	char col[300];
+	size_t i;
+	int rc = 0, first = 1;
 
-		rc = rows(&x, MRM_ENT_EVENT, sqlite3_column_int64(ids, 0),
-			  event_row, &ev, err);
-		if (!rc && ev && !first)
-			rc = write_str(out, ",\n", err);
-		if (!rc && ev) {
-			rc = write_json(out, ev, err);
+	for (size_t f = 0; !rc && f < mrm_field_count; f++)
+		if (wanted(x, mrm_fields[f].ent)) {
+			rc = cell_text(out, mrm_fields[f].name, first);
 			first = 0;
 		}
-		json_decref(ev);
+	json_array_foreach(x->attr_names, i, name)
+	{
+		snprintf(col, sizeof(col), "attr.%.250s",
+			 json_string_value(name));
+		if (!rc)
+			rc = cell_text(out, col, 0);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mrm_store_fail(st, err, "events");
-	if (!rc)
-		rc = write_str(out, "\n]}\n", err);
-	json_decref(orgs);
-	sqlite3_finalize(ids);
-	exporter_release(&x);
-	return rc;
+	return rc ? rc : mrm_buf_addc(out, '\n');
 }
 
-/* ---- CSV ---- */
+static int csv_orgs(struct mrm_export_stream *x, struct mrm_buf *out,
+		    struct mrm_error *err)
+{
+	static const char *const cols[] = {"code", "name", "country", "kind"};
+	json_t *orgs = NULL, *o;
+	size_t i;
+	int rc = orgs_array(x->st, &orgs, err);
 
-struct csv_out {
-	FILE *out;
-	const char *what;
-	json_t *attr_names; /* array of attribute names, for columns */
-	struct mrm_buf line;
-	char tmp[MRM_JSON_SCALAR_MAX];
-	int ncols;
-};
+	if (rc)
+		return rc;
+	rc = mrm_buf_adds(out, "code,name,country,kind\n");
+	json_array_foreach(orgs, i, o)
+	{
+		for (int k = 0; !rc && k < 4; k++)
+			rc = cell(x, out, json_object_get(o, cols[k]), !k);
+		if (!rc)
+			rc = mrm_buf_addc(out, '\n');
+	}
+	json_decref(orgs);
+	return rc ? out_of_room(rc, err) : 0;
+}
 
 /* The object a field of `ent` is read from, for row `k` of an event. */
 static json_t *holder(json_t *ev, json_t *act, enum mrm_entity ent, size_t k)
@@ -529,143 +593,82 @@ static json_t *holder(json_t *ev, json_t *act, enum mrm_entity ent, size_t k)
 	}
 }
 
-static int wanted(const struct csv_out *c, enum mrm_entity ent)
+static size_t max_size(size_t n, json_t *a)
 {
-	if (!strcmp(c->what, "events"))
-		return ent == MRM_ENT_EVENT;
-	if (!strcmp(c->what, "persons"))
-		return ent == MRM_ENT_VICTIM;
-	return 1;
+	return json_array_size(a) > n ? json_array_size(a) : n;
 }
 
-static int put_cell(struct csv_out *c, const char *v, struct mrm_error *err)
+/* Rows an event takes, as mrm_export_csv() writes them. */
+static size_t rows_needed(const struct mrm_export_stream *x, json_t *ev)
 {
-	int rc = c->line.len ? mrm_buf_addc(&c->line, ',') : 0;
-
-	if (!rc)
-		rc = mrm_csv_put_field(&c->line, v, strlen(v));
-	if (rc == MRM_ERR_LIMIT)
-		return mrm_error_set(err, rc, NULL,
-				     "a CSV line would be longer than %zu "
-				     "bytes",
-				     c->line.max);
-	return rc ? no_memory(err) : 0;
-}
-
-/* A JSON scalar as a cell ("" for anything else). */
-static int put_value(struct csv_out *c, const json_t *v, struct mrm_error *err)
-{
-	const char *text = mrm_json_scalar_text(v, c->tmp, sizeof(c->tmp));
-
-	return put_cell(c, text ? text : "", err);
-}
-
-static int end_line(struct csv_out *c, struct mrm_error *err)
-{
-	int rc = mrm_buf_addc(&c->line, '\n');
-
-	if (rc)
-		rc = no_memory(err);
-	else if (fwrite(c->line.ptr, 1, c->line.len, c->out) != c->line.len)
-		rc = mrm_error_set(err, MRM_ERR_IO, NULL, "write failed");
-	mrm_buf_reset(&c->line);
-	return rc;
-}
-
-static int csv_header(struct csv_out *c, struct mrm_error *err)
-{
-	char name[128];
-	size_t i;
-	json_t *attr;
-	int rc = 0;
-
-	for (size_t f = 0; !rc && f < mrm_field_count; f++)
-		if (wanted(c, mrm_fields[f].ent))
-			rc = put_cell(c, mrm_fields[f].name, err);
-	json_array_foreach(c->attr_names, i, attr)
-	{
-		snprintf(name, sizeof(name), "attr.%s",
-			 json_string_value(attr));
-		if (!rc)
-			rc = put_cell(c, name, err);
-	}
-	return rc ? rc : end_line(c, err);
-}
-
-static size_t rows_needed(const struct csv_out *c, json_t *ev)
-{
-	size_t n = 1, m;
+	size_t n = 1;
 	const char *k;
 	json_t *v;
 
-	if (!strcmp(c->what, "persons"))
+	if (!strcmp(x->what, "persons"))
 		return json_array_size(json_object_get(ev, "acts"));
-	if (strcmp(c->what, "events")) {
-		m = json_array_size(json_object_get(ev, "acts"));
-		n = m > n ? m : n;
-		m = json_array_size(json_object_get(ev, "sources"));
-		n = m > n ? m : n;
-		m = json_array_size(json_object_get(ev, "interventions"));
-		n = m > n ? m : n;
+	if (strcmp(x->what, "events")) {
+		n = max_size(n, json_object_get(ev, "acts"));
+		n = max_size(n, json_object_get(ev, "sources"));
+		n = max_size(n, json_object_get(ev, "interventions"));
 	}
-	json_object_foreach(json_object_get(ev, "attrs"), k, v)
-	{
-		m = json_array_size(v);
-		n = m > n ? m : n;
-	}
+	json_object_foreach(json_object_get(ev, "attrs"), k, v) n =
+		max_size(n, v);
 	return n;
 }
 
-/* Row `k` of an event: its fields, then its attributes. */
-static int csv_row(struct csv_out *c, json_t *ev, json_t *act, size_t k,
-		   struct mrm_error *err)
+static int csv_row(struct mrm_export_stream *x, struct mrm_buf *out, json_t *ev,
+		   json_t *act, size_t k)
 {
 	json_t *name;
 	size_t i;
-	int rc = 0;
+	int rc = 0, first = 1;
 
 	for (size_t f = 0; !rc && f < mrm_field_count; f++) {
 		const struct mrm_field *fd = &mrm_fields[f];
 		size_t plen = strlen(mrm_entity_prefix(fd->ent)) + 1;
 
-		if (wanted(c, fd->ent))
-			rc = put_value(
-				c,
-				json_object_get(holder(ev, act, fd->ent, k),
-						fd->name + plen),
-				err);
+		if (!wanted(x, fd->ent))
+			continue;
+		rc = cell(x, out,
+			  json_object_get(holder(ev, act, fd->ent, k),
+					  fd->name + plen),
+			  first);
+		first = 0;
 	}
-	json_array_foreach(c->attr_names, i, name)
+	json_array_foreach(x->attr_names, i, name)
 	{
 		json_t *vals = json_object_get(json_object_get(ev, "attrs"),
 					       json_string_value(name));
 		if (!rc)
-			rc = put_value(c, json_array_get(vals, k), err);
+			rc = cell(x, out, json_array_get(vals, k), 0);
 	}
-	return rc ? rc : end_line(c, err);
+	return rc ? rc : mrm_buf_addc(out, '\n');
 }
 
-static int csv_event(struct csv_out *c, json_t *ev, struct mrm_error *err)
+static int csv_event(struct mrm_export_stream *x, struct mrm_buf *out,
+		     json_t *ev)
 {
-	size_t nrows = rows_needed(c, ev);
-	json_t *seen = json_object();
-	int rc = seen ? 0 : no_memory(err);
+	size_t nrows = rows_needed(x, ev);
+	struct mrm_hmap seen;
+	int rc = 0;
 
+	mrm_hmap_init(&seen);
 	for (size_t k = 0; !rc && k < nrows; k++) {
 		json_t *act = json_array_get(json_object_get(ev, "acts"), k);
 
-		if (!strcmp(c->what, "persons")) {
+		if (!strcmp(x->what, "persons")) {
 			const char *key = json_string_value(json_object_get(
 				json_object_get(act, "victim"), "key"));
 
-			if (!key || json_object_get(seen, key))
+			if (!key || mrm_hmap_get(&seen, key, NULL))
 				continue;
-			rc = put(seen, key, json_true(), err);
+			rc = mrm_hmap_put(&seen, key, 1);
 		}
 		if (!rc)
-			rc = csv_row(c, ev, act, k, err);
+			rc = csv_row(x, out, ev, act, k);
 	}
-	json_decref(seen);
+	mrm_hmap_release(&seen);
 	return rc;
 }
 
@@ -693,72 +696,179 @@ static int attr_names(struct mrm_store *st, json_t **out, struct mrm_error *err)
 	return rc;
 }
 
-static int csv_orgs(struct mrm_store *st, struct csv_out *c,
-		    struct mrm_error *err)
+int mrm_export_stream_begin(struct mrm_export_stream **out,
+			    struct mrm_store *st, const struct mrm_actor *who,
+			    const char *format, const char *what,
+			    struct mrm_error *err)
 {
-	static const char *const cols[] = {"code", "name", "country", "kind"};
-	json_t *orgs = NULL, *o;
-	size_t i;
-	int rc = orgs_json(st, &orgs, err);
+	static const char *const tables[] = {"acts", "events", "persons",
+					     "organisations"};
+	struct mrm_export_stream *x;
+	int rc, ok, csv = format && !strcmp(format, "csv");
 
-	for (size_t k = 0; !rc && k < 4; k++)
-		rc = put_cell(c, cols[k], err);
-	if (!rc)
-		rc = end_line(c, err);
-	json_array_foreach(orgs, i, o)
-	{
-		for (size_t k = 0; !rc && k < 4; k++)
-			rc = put_value(c, json_object_get(o, cols[k]), err);
-		if (!rc)
-			rc = end_line(c, err);
+	*out = NULL;
+	if (!csv && (!format || strcmp(format, "json")))
+		return invalid(err, "format", "must be json or csv");
+	if (!csv && what)
+		return invalid(err, "what",
+			       "applies to CSV exports only (JSON holds "
+			       "everything)");
+	for (ok = 0; csv && what && ok < 4 && strcmp(what, tables[ok]); ok++)
+		;
+	if (ok == 4)
+		return invalid(err, "what",
+			       "must be acts, events, persons or "
+			       "organisations");
+	ok = may_export(st, who, who ? who->org_id : 0, 0, err);
+	if (ok <= 0)
+		return ok < 0 ? ok : MRM_ERR_ACCESS;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return no_memory(err);
+	x->st = st;
+	x->anyone = !who;
+	if (who)
+		x->who = *who;
+	x->csv = csv;
+	x->first = 1;
+	x->what = !csv ? "" : what ? what : "acts";
+	/* one snapshot for the whole export */
+	rc = sqlite3_exec(mrm_store_db(st), "BEGIN", NULL, NULL, NULL)
+		     ? mrm_store_fail(st, err, "export")
+		     : 0;
+	x->in_txn = !rc;
+	if (!rc && sqlite3_prepare_v2(mrm_store_db(st),
+				      "SELECT id, org_id FROM event ORDER BY "
+				      "id",
+				      -1, &x->ids, NULL))
+		rc = mrm_store_fail(st, err, "export");
+	if (!rc && csv && strcmp(x->what, "persons"))
+		rc = attr_names(st, &x->attr_names, err);
+	if (rc) {
+		mrm_export_stream_free(x);
+		return rc;
 	}
+	*out = x;
+	return 0;
+}
+
+static int stream_start(struct mrm_export_stream *x, struct mrm_buf *out,
+			struct mrm_error *err)
+{
+	json_t *orgs = NULL;
+	int rc;
+
+	x->stage = STAGE_EVENTS;
+	if (x->csv && !strcmp(x->what, "organisations")) {
+		x->stage = STAGE_DONE;
+		return csv_orgs(x, out, err);
+	}
+	if (x->csv)
+		return (rc = csv_header(x, out)) ? out_of_room(rc, err) : 0;
+	rc = orgs_array(x->st, &orgs, err);
+	if (!rc && mrm_buf_adds(out, "{\"format\":\"mrm-export/1\",\n"
+				     "\"organisations\":"))
+		rc = no_memory(err);
+	if (!rc)
+		rc = put_json(out, orgs, err);
+	if (!rc && mrm_buf_adds(out, ",\n\"events\":[\n"))
+		rc = no_memory(err);
 	json_decref(orgs);
 	return rc;
+}
+
+/* The next event `who` may export, into *ev (NULL at the end). */
+static int next_event(struct mrm_export_stream *x, json_t **ev,
+		      struct mrm_error *err)
+{
+	int step;
+
+	*ev = NULL;
+	while ((step = sqlite3_step(x->ids)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(x->ids, 0);
+		int ok = may_export(x->st, x->anyone ? NULL : &x->who,
+				    sqlite3_column_int64(x->ids, 1), id, NULL);
+
+		if (ok)
+			return ok < 0 ? ok : mrm_event_json(x->st, id, ev, err);
+	}
+	return step == SQLITE_DONE ? 0 : mrm_store_fail(x->st, err, "export");
+}
+
+int mrm_export_stream_next(struct mrm_export_stream *x, struct mrm_buf *out,
+			   struct mrm_error *err)
+{
+	json_t *ev = NULL;
+	int rc;
+
+	if (x->stage == STAGE_DONE)
+		return 0;
+	if (x->stage == STAGE_START)
+		return (rc = stream_start(x, out, err)) ? rc : 1;
+	rc = next_event(x, &ev, err);
+	if (rc)
+		return rc;
+	if (!ev) {
+		x->stage = STAGE_DONE;
+		if (x->csv)
+			return 0;
+		return mrm_buf_adds(out, "\n]}\n") ? no_memory(err) : 1;
+	}
+	if (x->csv) {
+		rc = csv_event(x, out, ev);
+		rc = rc ? out_of_room(rc, err) : 0;
+	} else {
+		rc = !x->first && mrm_buf_adds(out, ",\n") ? no_memory(err) : 0;
+		if (!rc)
+			rc = put_json(out, ev, err);
+	}
+	x->first = 0;
+	json_decref(ev);
+	return rc ? rc : 1;
+}
+
+void mrm_export_stream_free(struct mrm_export_stream *x)
+{
+	if (!x)
+		return;
+	sqlite3_finalize(x->ids);
+	if (x->in_txn)
+		sqlite3_exec(mrm_store_db(x->st), "ROLLBACK", NULL, NULL, NULL);
+	json_decref(x->attr_names);
+	free(x);
+}
+
+/* ---- writing a whole export to a file ---- */
+
+static int export_to_file(struct mrm_store *st, const char *format,
+			  const char *what, FILE *out, struct mrm_error *err)
+{
+	struct mrm_buf piece = MRM_BUF_INIT(256u << 20);
+	struct mrm_export_stream *x = NULL;
+	int rc = mrm_export_stream_begin(&x, st, NULL, format, what, err);
+
+	while (!rc) {
+		mrm_buf_reset(&piece);
+		rc = mrm_export_stream_next(x, &piece, err);
+		if (rc <= 0)
+			break;
+		rc = fwrite(piece.ptr, 1, piece.len, out) == piece.len
+			     ? 0
+			     : mrm_error_set(err, MRM_ERR_IO, NULL,
+					     "write failed");
+	}
+	mrm_export_stream_free(x);
+	mrm_buf_release(&piece);
+	return rc < 0 ? rc : 0;
+}
+
+int mrm_export_json(struct mrm_store *st, FILE *out, struct mrm_error *err)
+{
+	return export_to_file(st, "json", NULL, out, err);
 }
 
 int mrm_export_csv(struct mrm_store *st, const char *what, FILE *out,
 		   struct mrm_error *err)
 {
-	struct csv_out c = {
-		.out = out, .what = what, .line = MRM_BUF_INIT(256u << 20)};
-	struct exporter x;
-	sqlite3_stmt *ids = NULL;
-	int rc, step = SQLITE_DONE;
-
-	if (!strcmp(what, "organisations")) {
-		rc = csv_orgs(st, &c, err);
-		goto done;
-	}
-	if (strcmp(what, "acts") && strcmp(what, "events") &&
-	    strcmp(what, "persons"))
-		return mrm_error_set(err, MRM_ERR_INVALID, "--what",
-				     "\"%s\" is not a table; use acts, events, "
-				     "persons or organisations",
-				     what);
-	rc = exporter_init(&x, st, err);
-	/* persons are not events: no attribute columns */
-	if (!rc && strcmp(what, "persons"))
-		rc = attr_names(st, &c.attr_names, err);
-	if (!rc)
-		rc = csv_header(&c, err);
-	if (!rc && sqlite3_prepare_v2(x.db, "SELECT id FROM event ORDER BY id",
-				      -1, &ids, NULL))
-		rc = mrm_store_fail(st, err, "events");
-	while (!rc && (step = sqlite3_step(ids)) == SQLITE_ROW) {
-		json_t *ev = NULL;
-
-		rc = rows(&x, MRM_ENT_EVENT, sqlite3_column_int64(ids, 0),
-			  event_row, &ev, err);
-		if (!rc && ev)
-			rc = csv_event(&c, ev, err);
-		json_decref(ev);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mrm_store_fail(st, err, "events");
-	sqlite3_finalize(ids);
-	exporter_release(&x);
-done:
-	json_decref(c.attr_names);
-	mrm_buf_release(&c.line);
-	return rc;
+	return export_to_file(st, "csv", what, out, err);
 }

@@ -6,6 +6,7 @@
 #include "api.h"
 
 #include "mrm/events.h"
+#include "mrm/export.h"
 #include "mrm/store.h"
 
 #include <stdlib.h>
