@@ -133,6 +133,11 @@ int mrm_access_check(struct mrm_store *st, const struct mrm_actor *who,
 		     enum mrm_action action, int64_t org_id, int64_t event_id,
 		     struct mrm_error *err);
 
+/* The organisation that owns event `event_id`; MRM_ERR_NOTFOUND when there
+ * is no such event. */
+int mrm_event_owner(struct mrm_store *st, int64_t event_id, int64_t *org,
+		    struct mrm_error *err);
+
 /*
  * Share event `event_id` with organisation `org_code` (read access, never
  * identities). Only those who may read and write the records of the

@@ -406,9 +406,10 @@ static int token_actor(struct mrm_store *st, const char *sql, const char *token,
 		extra[0] = '\0';
 	if (token_hash(token, hash))
 		return mrm_error_set(err, MRM_ERR_ACCESS, NULL, "%s", unknown);
-	rc = prepare(st, sql, &s, "sessions", err);
-	if (rc)
-		return rc;
+	/* every request asks this: the store keeps the statement */
+	s = mrm_store_prepare(st, sql);
+	if (!s)
+		return mrm_store_fail(st, err, "sessions");
 	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
 	switch (sqlite3_step(s)) {
@@ -424,7 +425,7 @@ static int token_actor(struct mrm_store *st, const char *sql, const char *token,
 		break;
 	default: rc = mrm_store_fail(st, err, "sessions");
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc) {
 		memset(who, 0, sizeof(*who));
 		if (extra)
@@ -701,26 +702,26 @@ int mrm_access_check(struct mrm_store *st, const struct mrm_actor *who,
 	return deny_other_org(st, who, action, org_id, shared, err);
 }
 
-/* The organisation that owns event `event_id`. */
-static int event_owner(struct mrm_store *st, int64_t event_id, int64_t *org,
-		       struct mrm_error *err)
+int mrm_event_owner(struct mrm_store *st, int64_t event_id, int64_t *org,
+		    struct mrm_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = prepare(st, "SELECT org_id FROM event WHERE id = ?", &s,
-			 "events", err);
+	sqlite3_stmt *s =
+		mrm_store_prepare(st, "SELECT org_id FROM event WHERE id = ?");
+	int rc = 0;
 
-	if (rc)
-		return rc;
+	if (!s)
+		return mrm_store_fail(st, err, "events");
 	sqlite3_bind_int64(s, 1, event_id);
 	switch (sqlite3_step(s)) {
 	case SQLITE_ROW: *org = sqlite3_column_int64(s, 0); break;
 	case SQLITE_DONE:
 		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "event",
-				   "no event #%lld", (long long)event_id);
+				   "no event with id %lld",
+				   (long long)event_id);
 		break;
 	default: rc = mrm_store_fail(st, err, "events");
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc;
 }
 
@@ -730,7 +731,7 @@ int mrm_access_share(struct mrm_store *st, const struct mrm_actor *who,
 {
 	sqlite3_stmt *s = NULL;
 	int64_t owner = 0, with = 0;
-	int rc = event_owner(st, event_id, &owner, err);
+	int rc = mrm_event_owner(st, event_id, &owner, err);
 
 	/* Sharing is not reading: event_id 0, so a share received does not
 	 * let its receiver pass it on. */

@@ -367,35 +367,6 @@ out:
 /* ---- one event ---- */
 
 /* The organisation that owns event `id`. */
-static int event_owner(struct mrm_store *st, int64_t id, int64_t *org,
-		       struct mrm_error *err)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT org_id FROM event WHERE id = ?", -1, &s,
-			       NULL)) {
-		rc = mrm_store_fail(st, err, "events");
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
-		*org = sqlite3_column_int64(s, 0);
-		rc = 0;
-		break;
-	case SQLITE_DONE:
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, NULL,
-				   "no event with id %lld", (long long)id);
-		break;
-	default: rc = mrm_store_fail(st, err, "events");
-	}
-out:
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* Remove the encrypted fields of `ent` from `o`. */
 static void strip_secrets(json_t *o, enum mrm_entity ent)
 {
@@ -506,7 +477,7 @@ int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
 	int rc, ok, ident;
 
 	*out = NULL;
-	rc = event_owner(st, id, &org, err);
+	rc = mrm_event_owner(st, id, &org, err);
 	if (rc)
 		return rc;
 	ok = may(st, who, MRM_ACT_READ_RECORDS, org, id, err, err);
