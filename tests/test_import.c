@@ -463,6 +463,36 @@ static void test_encrypted_at_rest(void **state)
 	expect_no_clear_text(&f->t); /* closed: checkpointed into the file */
 }
 
+/* A child's guardian can identify the child: sealed like the name, and
+ * back in clear in the export. */
+static void test_guardian_sealed(void **state)
+{
+	const char *guardian = "Daw Khin Khin Guardian";
+	struct mrm_import_stats stats;
+	struct mrm_error err;
+	struct tdb t;
+	char csv[512], *json;
+
+	(void)state;
+	tdb_open(&t);
+	snprintf(csv, sizeof(csv),
+		 "event.key,event.title,act.type,victim.key,victim.child,"
+		 "victim.guardian\n"
+		 "g-1,Child without papers,birth_registration_denied,c-1,true,"
+		 "%s\n",
+		 guardian);
+	assert_int_equal(tdb_import(&t, "g.csv", csv, NULL, &stats, NULL, &err),
+			 0);
+	mrm_store_close(t.st);
+	t.st = NULL;
+	assert_false(db_files_contain(&t, guardian));
+	assert_int_equal(mrm_store_open(&t.st, t.path, &err), 0);
+	json = tdb_snapshot(&t);
+	assert_non_null(strstr(json, guardian));
+	free(json);
+	tdb_close(&t);
+}
+
 /* ---- 3. every kind of bad CSV input is located and lands nothing ---- */
 
 #define BAD_HEADER                                                             \
@@ -1469,6 +1499,7 @@ int main(void)
 	static const struct CMUnitTest fixed[] = {
 		TEST_FIXTURE(test_native_csv_values),
 		TEST_FIXTURE(test_encrypted_at_rest),
+		cmocka_unit_test(test_guardian_sealed),
 		TEST_FIXTURE(test_good_row_then_bad_row),
 		TEST_FIXTURE(test_many_errors),
 		TEST_FIXTURE(test_max_errors),

@@ -1363,11 +1363,13 @@ struct cell {
 static const struct cell matrix[] = {
 	/* records: own organisation, another, one shared with us */
 	{"GET", "/api/v1/events/{own}", NULL, NULL, {200, 200, 200, 403, 403}},
+	/* another organisation's event is answered like a missing one (404),
+	 * so that its ids are not learnt; roles that read no records 403 */
 	{"GET",
 	 "/api/v1/events/{other}",
 	 NULL,
 	 NULL,
-	 {403, 403, 403, 403, 403}},
+	 {404, 404, 404, 403, 403}},
 	{"GET",
 	 "/api/v1/events/{shared}",
 	 NULL,

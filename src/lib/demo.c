@@ -22,43 +22,43 @@
 	X(EKEY, "event.key")                                                                                  \
 	X(EORG, "event.org")                                                                                  \
 	X(ETITLE, "event.title")                                                                              \
-	X(ESUM, "event.summary") X(                                                                           \
-		ESTART,                                                                                       \
-		"event."                                                                                      \
-		"start_"                                                                                      \
-		"date") X(ECOUNTRY,                                                                           \
-			  "event.country") X(EADMIN1,                                                         \
-					     "event.admin1") X(EPLACE,                                        \
-							       "e"                                            \
-							       "v"                                            \
-							       "e"                                            \
-							       "n"                                            \
-							       "t"                                            \
-							       "."                                            \
-							       "p"                                            \
-							       "l"                                            \
-							       "a"                                            \
-							       "c"                                            \
-							       "e") X(ELAT,                                   \
-								      "event."                                \
-								      "latitu"                                \
-								      "d"                                     \
-								      "e") X(ELON,                            \
-									     "e"                              \
-									     "v"                              \
-									     "e"                              \
-									     "n"                              \
-									     "t"                              \
-									     "."                              \
-									     "l"                              \
-									     "o"                              \
-									     "n"                              \
-									     "g"                              \
-									     "i"                              \
-									     "t"                              \
-									     "u"                              \
-									     "d"                              \
-									     "e")                             \
+	X(ESUM, "event.summary")                                                                              \
+	X(ESTART,                                                                                             \
+	  "event."                                                                                            \
+	  "start_"                                                                                            \
+	  "date") X(ECOUNTRY,                                                                                 \
+		    "event.country") X(EADMIN1,                                                               \
+				       "event.admin1") X(EPLACE,                                              \
+							 "e"                                                  \
+							 "v"                                                  \
+							 "e"                                                  \
+							 "n"                                                  \
+							 "t"                                                  \
+							 "."                                                  \
+							 "p"                                                  \
+							 "l"                                                  \
+							 "a"                                                  \
+							 "c"                                                  \
+							 "e") X(ELAT,                                         \
+								"event."                                      \
+								"latitu"                                      \
+								"d"                                           \
+								"e") X(ELON,                                  \
+								       "e"                                    \
+								       "v"                                    \
+								       "e"                                    \
+								       "n"                                    \
+								       "t"                                    \
+								       "."                                    \
+								       "l"                                    \
+								       "o"                                    \
+								       "n"                                    \
+								       "g"                                    \
+								       "i"                                    \
+								       "t"                                    \
+								       "u"                                    \
+								       "d"                                    \
+								       "e")                                   \
 		X(RAID, "attr.raid_size") X(ATYPE, "act.type") X(                                             \
 			ASTART,                                                                               \
 			"act"                                                                                 \
@@ -155,28 +155,30 @@
 									 "y"                                  \
 									 "p"                                  \
 									 "e")                                 \
-					X(VKEY, "victim.key") X(VUNIT, "victi"                                \
-								       "m."                                   \
-								       "unit") X(                             \
-						VSIZE,                                                        \
-						"vic"                                                         \
-						"tim"                                                         \
-						".gr"                                                         \
-						"oup"                                                         \
-						"_si"                                                         \
-						"ze") X(VNAME,                                                \
-							"victim.name") X(VSEX,                                \
-									 "vic"                                \
-									 "ti"                                 \
-									 "m."                                 \
-									 "se"                                 \
-									 "x") X(VBIRTH,                       \
-										"vict"                        \
-										"im."                         \
-										"birt"                        \
-										"h_"                          \
-										"dat"                         \
-										"e")                          \
+					X(VKEY, "victim.key") X(                                              \
+						VUNIT,                                                        \
+						"victi"                                                       \
+						"m."                                                          \
+						"unit") X(VSIZE,                                              \
+							  "vic"                                               \
+							  "tim"                                               \
+							  ".gr"                                               \
+							  "oup"                                               \
+							  "_si"                                               \
+							  "ze") X(VNAME,                                      \
+								  "victim."                                   \
+								  "name") X(VSEX,                             \
+									    "vic"                             \
+									    "ti"                              \
+									    "m."                              \
+									    "se"                              \
+									    "x") X(VBIRTH,                    \
+										   "vict"                     \
+										   "im."                      \
+										   "birt"                     \
+										   "h_"                       \
+										   "dat"                      \
+										   "e")                       \
 						X(VNAT, "victim.nationality") X(                              \
 							VDOC,                                                 \
 							"victim.doc_"                                         \

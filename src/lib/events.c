@@ -481,8 +481,17 @@ int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
 	if (rc)
 		return rc;
 	ok = may(st, who, MRM_ACT_READ_RECORDS, org, id, err, err);
-	if (ok <= 0)
-		return ok < 0 ? ok : MRM_ERR_ACCESS;
+	if (ok < 0)
+		return ok;
+	/* Another organisation's record is answered like a missing one:
+	 * which ids it holds is not the asker's to learn. (A role that reads
+	 * no records at all is told so.) */
+	if (!ok &&
+	    may(st, who, MRM_ACT_READ_RECORDS, who->org_id, 0, NULL, NULL) > 0)
+		return mrm_error_set(err, MRM_ERR_NOTFOUND, "event",
+				     "no event with id %lld", (long long)id);
+	if (!ok)
+		return MRM_ERR_ACCESS;
 	ident = may(st, who, MRM_ACT_READ_IDENTITY, org, id, NULL, err);
 	if (ident < 0)
 		return ident;

@@ -672,7 +672,10 @@ static int csv_event(struct mrm_export_stream *x, struct mrm_buf *out,
 	return rc;
 }
 
-static int attr_names(struct mrm_store *st, json_t **out, struct mrm_error *err)
+/* The attribute names of the events an export holds: all of them, or
+ * those of organisation `org` (an actor may export only its own). */
+static int attr_names(struct mrm_store *st, int64_t org, json_t **out,
+		      struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = 0, step = SQLITE_DONE;
@@ -681,10 +684,12 @@ static int attr_names(struct mrm_store *st, json_t **out, struct mrm_error *err)
 	if (!*out)
 		return no_memory(err);
 	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT DISTINCT name FROM event_attr ORDER BY "
-			       "name",
+			       "SELECT DISTINCT a.name FROM event_attr a JOIN "
+			       "event e ON e.id = a.event_id WHERE ?1 = 0 OR "
+			       "e.org_id = ?1 ORDER BY a.name",
 			       -1, &s, NULL))
 		return mrm_store_fail(st, err, "attributes");
+	sqlite3_bind_int64(s, 1, org);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
 		if (json_array_append_new(
 			    *out, json_string((const char *)sqlite3_column_text(
@@ -743,7 +748,7 @@ int mrm_export_stream_begin(struct mrm_export_stream **out,
 				      -1, &x->ids, NULL))
 		rc = mrm_store_fail(st, err, "export");
 	if (!rc && csv && strcmp(x->what, "persons"))
-		rc = attr_names(st, &x->attr_names, err);
+		rc = attr_names(st, who ? who->org_id : 0, &x->attr_names, err);
 	if (rc) {
 		mrm_export_stream_free(x);
 		return rc;

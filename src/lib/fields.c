@@ -120,7 +120,8 @@ const struct mrm_field mrm_fields[] = {
 	T("victim.occupation", VICTIM, "occupation"),
 	V("victim.sector", VICTIM, "sector", "sector"),
 	B("victim.child", VICTIM, "child"),
-	T("victim.guardian", VICTIM, "guardian"),
+	/* a guardian's name can identify a child: sealed like the victim's */
+	S("victim.guardian", VICTIM, "guardian"),
 	S("victim.contact", VICTIM, "contact"),
 	S("victim.health", VICTIM, "health"),
 

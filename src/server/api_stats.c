@@ -13,21 +13,27 @@
  * organisation, so every asker allowed the query gets the same answer.
  * Today's date is part of it: open detentions count up to today.
  */
+static int key_part(struct mrm_buf *b, const char *v)
+{
+	/* length-prefixed: no value can pass for another's boundary */
+	return mrm_buf_addf(b, "%zu:%s", v ? strlen(v) : 0, v ? v : "");
+}
+
 static int cache_key(const struct mrm_stats_query *q, struct mrm_buf *b)
 {
+	const char *parts[] = {q->measure, q->by, q->from, q->to, q->as_of};
 	time_t now = time(NULL);
 	struct tm tm;
 	int rc;
 
 	gmtime_r(&now, &tm);
-	rc = mrm_buf_addf(
-		b, "%04d%02d%02d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%u",
-		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		q->measure ? q->measure : "", q->by ? q->by : "",
-		q->from ? q->from : "", q->to ? q->to : "",
-		q->as_of ? q->as_of : "", q->public, q->k);
+	rc = mrm_buf_addf(b, "%04d%02d%02d|%d|%u|%zu|", tm.tm_year + 1900,
+			  tm.tm_mon + 1, tm.tm_mday, q->public, q->k,
+			  q->nwhere);
+	for (size_t i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++)
+		rc = key_part(b, parts[i]);
 	for (size_t i = 0; !rc && i < q->nwhere; i++)
-		rc = mrm_buf_addf(b, "\x1f%s", q->where[i]);
+		rc = key_part(b, q->where[i]);
 	return rc;
 }
 

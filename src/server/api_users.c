@@ -79,7 +79,9 @@ int api_user_add(struct srv_req *r)
 		goto out;
 	if (!v[3])
 		v[3] = r->who.org; /* the administrator's own */
-	if (body_org(r, v[3], &org) || api_allow(r, MRM_ACT_ADMIN, org))
+	/* administrators only, before anything about organisations is said */
+	if (api_allow(r, MRM_ACT_ADMIN, 0) || body_org(r, v[3], &org) ||
+	    api_allow(r, MRM_ACT_ADMIN, org))
 		goto out;
 	if (mrm_user_add(r->st, v[3], v[0], v[1], v[2], &err))
 		srv_fail(r, &err);
