@@ -2,7 +2,7 @@
 JOBS ?= 2
 DEMO_EVENTS ?= 20000
 
-.PHONY: all deps build check valgrind demo bench format clean
+.PHONY: all deps build check valgrind demo bench fuzz format clean
 
 all: build
 
@@ -46,6 +46,9 @@ demo: build
 bench: build
 	@sh scripts/bench-deps.sh
 	sh bench/run.sh
+
+fuzz: deps
+	sh fuzz/run.sh 300
 
 format:
 	clang-format -i include/mrm/*.h src/*/*.c src/lib/*.h tests/*.c tools/*.c

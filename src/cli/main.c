@@ -106,6 +106,19 @@ const struct cli_cmd cli_commands[] = {
 	 "kept).\n"
 	 "Scripts send it as: Authorization: Bearer TOKEN. Default 90 days.\n",
 	 cmd_token},
+	{"backup", "write an encrypted backup of the database",
+	 "usage: mrm backup --db FILE --out FILE.mrmbak\n\n"
+	 "An online, consistent copy (others may go on writing), encrypted\n"
+	 "under a key derived from FILE.key. OUT must not exist; it is\n"
+	 "readable by you only. Keep FILE.key apart from the backups.\n",
+	 cmd_backup},
+	{"restore", "restore an encrypted backup into a new database",
+	 "usage: mrm restore --key KEYFILE --from FILE.mrmbak --db NEWFILE\n\n"
+	 "KEYFILE: the key file of the database the backup was taken from;\n"
+	 "it is copied to NEWFILE.key. NEWFILE must not exist. The whole\n"
+	 "backup is verified first: a truncated, altered or wrong-key backup\n"
+	 "leaves no file behind. Exit: 0 restored, 1 not restored.\n",
+	 cmd_restore},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

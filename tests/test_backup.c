@@ -1,0 +1,411 @@
+/*
+ * test_backup.c - encrypted backups and restores (src/lib/backup.c).
+ *
+ * What matters most here: a restore gives back the database exactly; a
+ * backup holds nothing in clear; and a backup that is truncated, altered,
+ * foreign or opened with the wrong key is refused with a clear message and
+ * leaves no file behind.
+ */
+#define _GNU_SOURCE /* memmem */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "mrm/backup.h"
+
+#include <dirent.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define FIXTURE "tests/data/import/native-events.csv"
+#define TITLE_1                                                                \
+	"Arrest, detention and deportation of fishing workers in Mae Sot"
+#define NAME_MY "မောင်အောင်ကျော်" /* Maung Aung Kyaw */
+
+#define HEAD_LEN (sizeof(MRM_BACKUP_MAGIC) - 1 + 24) /* magic + header */
+#define ABYTES	 17
+
+struct fx {
+	struct tdb t;
+	char bak[200], db2[200], key2[200];
+	char *before;
+	struct mrm_error err;
+};
+
+/* The whole file at `path` (malloc'd, NUL-terminated); NULL if absent. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!fp)
+		return NULL;
+	do {
+		if (cap - n < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+			assert_non_null(buf);
+		}
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+	} while (got);
+	fclose(fp);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static void spit(const char *path, const void *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct mrm_import_stats stats;
+	struct tproblems probs;
+	char *text;
+
+	assert_non_null(f);
+	tdb_open(&f->t);
+	text = slurp(tsrc(FIXTURE), NULL);
+	assert_non_null(text);
+	assert_int_equal(
+		tdb_import(&f->t, FIXTURE, text, NULL, &stats, &probs, &f->err),
+		0);
+	free(text);
+	snprintf(f->bak, sizeof(f->bak), "%s/b.mrmbak", f->t.dir);
+	snprintf(f->db2, sizeof(f->db2), "%s/r.db", f->t.dir);
+	snprintf(f->key2, sizeof(f->key2), "%s/r.db.key", f->t.dir);
+	f->before = tdb_snapshot(&f->t);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	free(f->before);
+	tdb_close(&f->t);
+	free(f);
+	return 0;
+}
+
+static int mode_of(const char *path)
+{
+	struct stat sb;
+
+	assert_int_equal(stat(path, &sb), 0);
+	return (int)(sb.st_mode & 0777);
+}
+
+/* The directory holds only the database, its key, its WAL and `extra`. */
+static void assert_only(const char *dir, const char *const *extra)
+{
+	static const char *const base[] = {".",	       "..",	   "t.db",
+					   "t.db.key", "t.db-wal", "t.db-shm"};
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int ok;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		ok = 0;
+		for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+			ok |= !strcmp(de->d_name, base[i]);
+		for (size_t i = 0; extra && extra[i]; i++)
+			ok |= !strcmp(de->d_name, extra[i]);
+		if (!ok)
+			fail_msg("unexpected file left behind: %s/%s", dir,
+				 de->d_name);
+	}
+	closedir(d);
+}
+
+static void backup(struct fx *f)
+{
+	if (mrm_backup_create(f->t.st, f->bak, &f->err))
+		fail_msg("backup: %s: %s", f->err.where, f->err.msg);
+}
+
+/* Restore f->bak into f->db2 and require its snapshot to equal before. */
+static void restore_and_compare(struct fx *f)
+{
+	struct tdb t2 = {0};
+	char key[200], *after;
+
+	snprintf(key, sizeof(key), "%s.key", f->t.path);
+	if (mrm_backup_restore(key, f->bak, f->db2, &f->err))
+		fail_msg("restore: %s: %s", f->err.where, f->err.msg);
+	assert_int_equal(mode_of(f->key2), 0600);
+	assert_int_equal(mrm_store_open(&t2.st, f->db2, &f->err), 0);
+	after = tdb_snapshot(&t2);
+	assert_string_equal(after, f->before);
+	free(after);
+	mrm_store_close(t2.st);
+}
+
+static void test_round_trip(void **state)
+{
+	static const char *const left[] = {"b.mrmbak", "r.db", "r.db.key",
+					   NULL};
+	struct fx *f = *state;
+	size_t len;
+	char *bytes;
+
+	backup(f);
+	assert_int_equal(mode_of(f->bak), 0600);
+	bytes = slurp(f->bak, &len);
+	assert_non_null(bytes);
+	assert_memory_equal(bytes, MRM_BACKUP_MAGIC, HEAD_LEN - 24);
+	/* Nothing in clear: not a name, not even a title or SQLite's header. */
+	assert_null(memmem(bytes, len, NAME_MY, strlen(NAME_MY)));
+	assert_null(memmem(bytes, len, TITLE_1, strlen(TITLE_1)));
+	assert_null(memmem(bytes, len, "SQLite format 3", 15));
+	assert_null(memmem(bytes, len, "Mae Sot", 7));
+	free(bytes);
+	restore_and_compare(f);
+	assert_only(f->t.dir, left);
+}
+
+/* A backup taken while another connection reads, and after more writes. */
+static void test_online(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *other = NULL;
+	sqlite3_stmt *q = NULL;
+
+	assert_int_equal(
+		sqlite3_open_v2(f->t.path, &other, SQLITE_OPEN_READONLY, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(other, "SELECT count(*) FROM sqlite_master",
+				   -1, &q, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	/* A write after the reader's snapshot, which the backup must hold. */
+	assert_int_equal(mrm_org_add(f->t.st, "MKN-KH", "Test org Cambodia",
+				     "KH", &f->err),
+			 0);
+	free(f->before);
+	f->before = tdb_snapshot(&f->t);
+	backup(f);
+	sqlite3_finalize(q);
+	sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(other);
+	restore_and_compare(f);
+	assert_non_null(strstr(f->before, "MKN-KH"));
+}
+
+/* Restoring `bytes` must fail with `msg` and leave no file behind. */
+static void assert_refused(struct fx *f, const void *bytes, size_t len,
+			   const char *msg, const char *key)
+{
+	static const char *const left[] = {"b.mrmbak", "o.db", "o.db.key",
+					   NULL};
+	char keypath[200];
+
+	if (bytes)
+		spit(f->bak, bytes, len);
+	snprintf(keypath, sizeof(keypath), "%s.key", key ? key : f->t.path);
+	if (mrm_backup_restore(keypath, f->bak, f->db2, &f->err) == 0)
+		fail_msg("a bad backup (%zu bytes) was restored", len);
+	if (!strstr(f->err.msg, msg))
+		fail_msg("expected \"%s\", got: %s", msg, f->err.msg);
+	assert_only(f->t.dir, left);
+}
+
+/* Size of the final chunk of a backup of `len` bytes, with its tag. */
+static size_t final_chunk(size_t len)
+{
+	size_t body = len - HEAD_LEN - (8 + ABYTES), size, n;
+
+	for (n = 1;; n++) {
+		size = body - n * ABYTES;
+		if ((size + 65535) / 65536 == n || (size == 0 && n == 1))
+			return size - (n - 1) * 65536 + ABYTES;
+	}
+}
+
+static void test_truncated(void **state)
+{
+	struct fx *f = *state;
+	size_t len, cuts[6], last;
+	char *bytes;
+
+	backup(f);
+	bytes = slurp(f->bak, &len);
+	assert_non_null(bytes);
+	assert_true(len > HEAD_LEN + 3 * 65536); /* several chunks */
+	last = final_chunk(len);
+	cuts[0] = HEAD_LEN - 5;			/* in the stream header */
+	cuts[1] = HEAD_LEN;			/* header only */
+	cuts[2] = HEAD_LEN + 8 + ABYTES + 1000; /* mid-chunk */
+	cuts[3] = HEAD_LEN + 8 + ABYTES + 65536 + ABYTES; /* a chunk */
+	cuts[4] = len - last;				  /* no final chunk */
+	cuts[5] = len - 1;				  /* mid final chunk */
+	for (size_t i = 0; i < 6; i++)
+		assert_refused(f, bytes, cuts[i], "backup is truncated", NULL);
+	free(bytes);
+}
+
+static void test_altered(void **state)
+{
+	struct fx *f = *state;
+	size_t len, at[6];
+	char *bytes, *more;
+
+	backup(f);
+	bytes = slurp(f->bak, &len);
+	assert_non_null(bytes);
+	at[0] = HEAD_LEN - 24 + 3;	/* stream header */
+	at[1] = HEAD_LEN + 2;		/* the size chunk */
+	at[2] = HEAD_LEN + 8 + ABYTES;	/* first data chunk's tag byte */
+	at[3] = len / 2;		/* the middle */
+	at[4] = len - final_chunk(len); /* the final chunk */
+	at[5] = len - 1;		/* its MAC */
+	for (size_t i = 0; i < 6; i++) {
+		bytes[at[i]] ^= 0x01;
+		assert_refused(f, bytes, len,
+			       "backup was altered or the key is wrong", NULL);
+		bytes[at[i]] ^= 0x01;
+	}
+	/* Bytes after the final chunk. */
+	more = malloc(len + 1);
+	assert_non_null(more);
+	memcpy(more, bytes, len);
+	more[len] = 'x';
+	assert_refused(f, more, len + 1, "altered", NULL);
+	/* The magic line is what says a file is a backup. */
+	bytes[0] ^= 0x01;
+	assert_refused(f, bytes, len, "not an mrm backup", NULL);
+	free(more);
+	free(bytes);
+}
+
+static void test_wrong_key(void **state)
+{
+	struct fx *f = *state;
+	char other[200];
+
+	backup(f);
+	snprintf(other, sizeof(other), "%s/o.db", f->t.dir);
+	assert_int_equal(mrm_store_create(other, &f->err), 0);
+	assert_refused(f, NULL, 0, "backup was altered or the key is wrong",
+		       other);
+}
+
+static void test_not_a_backup(void **state)
+{
+	struct fx *f = *state;
+	unsigned char noise[5000];
+
+	randombytes_buf(noise, sizeof(noise));
+	assert_refused(f, noise, sizeof(noise), "not an mrm backup", NULL);
+	assert_refused(f, "", 0, "not an mrm backup", NULL);
+	assert_refused(f, "mrm-backup", 10, "not an mrm backup", NULL);
+	/* The database itself is not a backup either. */
+	{
+		size_t len;
+		char *db = slurp(f->t.path, &len);
+
+		assert_non_null(db);
+		assert_refused(f, db, len, "not an mrm backup", NULL);
+		free(db);
+	}
+}
+
+static void test_refusals(void **state)
+{
+	static const char *const left[] = {"b.mrmbak", "r.db.key", NULL};
+	struct fx *f = *state;
+	char path[300], key[200], *text;
+
+	/* An existing output is never overwritten. */
+	spit(f->bak, "keep", 4);
+	assert_int_equal(mrm_backup_create(f->t.st, f->bak, &f->err),
+			 MRM_ERR_EXISTS);
+	assert_non_null(strstr(f->err.msg, "already exists"));
+	text = slurp(f->bak, NULL);
+	assert_string_equal(text, "keep");
+	free(text);
+	/* Nor the database itself. */
+	assert_int_equal(mrm_backup_create(f->t.st, f->t.path, &f->err),
+			 MRM_ERR_EXISTS);
+	/* A directory that does not exist. */
+	snprintf(path, sizeof(path), "%s/no/such/dir/b.mrmbak", f->t.dir);
+	assert_int_equal(mrm_backup_create(f->t.st, path, &f->err), MRM_ERR_IO);
+	/* A temporary left by an interrupted backup. */
+	unlink(f->bak);
+	snprintf(path, sizeof(path), "%s.tmp", f->bak);
+	spit(path, "old", 3);
+	assert_int_equal(mrm_backup_create(f->t.st, f->bak, &f->err),
+			 MRM_ERR_EXISTS);
+	assert_non_null(strstr(f->err.msg, "interrupted"));
+	text = slurp(path, NULL);
+	assert_string_equal(text, "old");
+	free(text);
+	unlink(path);
+	backup(f);
+
+	/* A restore never overwrites a database or a key file. */
+	snprintf(key, sizeof(key), "%s.key", f->t.path);
+	spit(f->db2, "db", 2);
+	assert_int_equal(mrm_backup_restore(key, f->bak, f->db2, &f->err),
+			 MRM_ERR_EXISTS);
+	text = slurp(f->db2, NULL);
+	assert_string_equal(text, "db");
+	free(text);
+	unlink(f->db2);
+	spit(f->key2, "key", 3);
+	assert_int_equal(mrm_backup_restore(key, f->bak, f->db2, &f->err),
+			 MRM_ERR_EXISTS);
+	text = slurp(f->key2, NULL);
+	assert_string_equal(text, "key");
+	free(text);
+	assert_only(f->t.dir, left);
+	/* A missing backup. */
+	unlink(f->key2);
+	snprintf(path, sizeof(path), "%s/none.mrmbak", f->t.dir);
+	assert_int_not_equal(mrm_backup_restore(key, path, f->db2, &f->err), 0);
+	assert_false(access(f->db2, F_OK) == 0);
+	assert_false(access(f->key2, F_OK) == 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_online, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_altered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_key, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_backup, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
