@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * NUL bytes in the input end a string early, as they would for a C caller.
  */
 static inline char *fuzz_split(const uint8_t *data, size_t size, char **parts,
-			size_t n)
+			       size_t n)
 {
 	char *buf = malloc(size + 1);
 	size_t i = 0;

@@ -60,13 +60,11 @@ out:
 	free(f);
 }
 
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Small limits, so that the limit paths are reached too. */
-	struct mrm_csv_limits lim = {.max_field = 64,
-				     .max_fields = 16,
-				     .max_record = 256};
+	struct mrm_csv_limits lim = {
+		.max_field = 64, .max_fields = 16, .max_record = 256};
 	struct mrm_csv_reader *r = NULL;
 	struct mrm_error err;
 	FILE *fp;

@@ -41,31 +41,6 @@ struct fx {
 	struct mrm_error err;
 };
 
-/* The whole file at `path` (malloc'd, NUL-terminated); NULL if absent. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!fp)
-		return NULL;
-	do {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap + 1);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-	} while (got);
-	fclose(fp);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 static void spit(const char *path, const void *data, size_t len)
 {
 	FILE *fp = fopen(path, "wb");

@@ -66,31 +66,6 @@ static int setup_db(void **state)
 	return 0;
 }
 
-/* The whole file at `path` (NUL-terminated, malloc'd); NULL if absent. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!fp)
-		return NULL;
-	do {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap + 1);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-	} while (got);
-	fclose(fp);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 /* Import CSV file `rel` of the source tree into f->t; `opts` may be NULL. */
 static int import_file(struct fx *f, const char *rel,
 		       struct mrm_import_opts *opts)

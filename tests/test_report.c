@@ -311,30 +311,6 @@ static void row_total(const char *html, const char *row, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)(strstr(last, "</td>") - last), last);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!fp)
-		return NULL;
-	do {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap + 1);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-	} while (got);
-	fclose(fp);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 /* ---- add-monitoring ---- */
 
 static void test_add_monitoring_figures(void **state)

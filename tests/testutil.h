@@ -110,6 +110,32 @@ static inline char *tdb_snapshot(struct tdb *t)
 	return buf;
 }
 
+/* The whole file at `path`, NUL-terminated (malloc'd; free it), its
+ * length in *len when `len` is given; NULL when it cannot be opened. */
+static inline char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!fp)
+		return NULL;
+	do {
+		if (cap - n < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+			assert_non_null(buf);
+		}
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+	} while (got);
+	fclose(fp);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
 /* Path of a file in the source tree (MRM_SOURCE_DIR set by ctest). */
 static inline const char *tsrc(const char *rel)
 {

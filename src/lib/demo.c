@@ -18,228 +18,35 @@
 
 /* ---- the columns (every name is from docs/native-csv.md) ---- */
 
-#define COLUMNS(X)                                                                                            \
-	X(EKEY, "event.key")                                                                                  \
-	X(EORG, "event.org")                                                                                  \
-	X(ETITLE, "event.title")                                                                              \
-	X(ESUM, "event.summary")                                                                              \
-	X(ESTART,                                                                                             \
-	  "event."                                                                                            \
-	  "start_"                                                                                            \
-	  "date") X(ECOUNTRY,                                                                                 \
-		    "event.country") X(EADMIN1,                                                               \
-				       "event.admin1") X(EPLACE,                                              \
-							 "e"                                                  \
-							 "v"                                                  \
-							 "e"                                                  \
-							 "n"                                                  \
-							 "t"                                                  \
-							 "."                                                  \
-							 "p"                                                  \
-							 "l"                                                  \
-							 "a"                                                  \
-							 "c"                                                  \
-							 "e") X(ELAT,                                         \
-								"event."                                      \
-								"latitu"                                      \
-								"d"                                           \
-								"e") X(ELON,                                  \
-								       "e"                                    \
-								       "v"                                    \
-								       "e"                                    \
-								       "n"                                    \
-								       "t"                                    \
-								       "."                                    \
-								       "l"                                    \
-								       "o"                                    \
-								       "n"                                    \
-								       "g"                                    \
-								       "i"                                    \
-								       "t"                                    \
-								       "u"                                    \
-								       "d"                                    \
-								       "e")                                   \
-		X(RAID, "attr.raid_size") X(ATYPE, "act.type") X(                                             \
-			ASTART,                                                                               \
-			"act"                                                                                 \
-			".st"                                                                                 \
-			"art"                                                                                 \
-			"_da"                                                                                 \
-			"te") X(AEND,                                                                         \
-				"act.end_date") X(AUTH,                                                       \
-						  "arrest."                                                   \
-						  "authorit"                                                  \
-						  "y") X(REASON,                                              \
-							 "a"                                                  \
-							 "r"                                                  \
-							 "r"                                                  \
-							 "e"                                                  \
-							 "s"                                                  \
-							 "t"                                                  \
-							 "."                                                  \
-							 "r"                                                  \
-							 "e"                                                  \
-							 "a"                                                  \
-							 "s"                                                  \
-							 "o"                                                  \
-							 "n"                                                  \
-							 "_"                                                  \
-							 "g"                                                  \
-							 "i"                                                  \
-							 "v"                                                  \
-							 "e"                                                  \
-							 "n") X(DEMAND,                                       \
-								"arrest."                                     \
-								"money_"                                      \
-								"demanded") X(PAID,                           \
-									      "arrest"                        \
-									      "."                             \
-									      "money_"                        \
-									      "paid")                         \
-			X(ACUR, "arrest.currency") X(                                                         \
-				FTYPE,                                                                        \
-				"detention.facility_"                                                         \
-				"type") X(FNAME,                                                              \
-					  "detention."                                                        \
-					  "facility_"                                                         \
-					  "name") X(CONSUL,                                                   \
-						    "det"                                                     \
-						    "ent"                                                     \
-						    "ion"                                                     \
-						    ".co"                                                     \
-						    "nsu"                                                     \
-						    "lar"                                                     \
-						    "_ac"                                                     \
-						    "ces"                                                     \
-						    "s") X(ROUTE,                                             \
-							   "deportation."                                     \
-							   "route") X(CHECK,                                  \
-								      "depor"                                 \
-								      "tatio"                                 \
-								      "n."                                    \
-								      "check"                                 \
-								      "poin"                                  \
-								      "t") X(FORMAL,                          \
-									     "deportation.formal")            \
-				X(DCOST,                                                                      \
-				  "deportation."                                                              \
-				  "cost") X(DCUR,                                                             \
-					    "de"                                                              \
-					    "po"                                                              \
-					    "rt"                                                              \
-					    "at"                                                              \
-					    "io"                                                              \
-					    "n."                                                              \
-					    "cu"                                                              \
-					    "rr"                                                              \
-					    "en"                                                              \
-					    "c"                                                               \
-					    "y") X(RORG,                                                      \
-						   "return.receiving_"                                        \
-						   "org") X(RSUP,                                             \
-							    "return."                                         \
-							    "support") X(PTYPE,                               \
-									 "p"                                  \
-									 "e"                                  \
-									 "r"                                  \
-									 "p"                                  \
-									 "e"                                  \
-									 "t"                                  \
-									 "r"                                  \
-									 "a"                                  \
-									 "t"                                  \
-									 "o"                                  \
-									 "r"                                  \
-									 "."                                  \
-									 "t"                                  \
-									 "y"                                  \
-									 "p"                                  \
-									 "e")                                 \
-					X(VKEY, "victim.key") X(                                              \
-						VUNIT,                                                        \
-						"victi"                                                       \
-						"m."                                                          \
-						"unit") X(VSIZE,                                              \
-							  "vic"                                               \
-							  "tim"                                               \
-							  ".gr"                                               \
-							  "oup"                                               \
-							  "_si"                                               \
-							  "ze") X(VNAME,                                      \
-								  "victim."                                   \
-								  "name") X(VSEX,                             \
-									    "vic"                             \
-									    "ti"                              \
-									    "m."                              \
-									    "se"                              \
-									    "x") X(VBIRTH,                    \
-										   "vict"                     \
-										   "im."                      \
-										   "birt"                     \
-										   "h_"                       \
-										   "dat"                      \
-										   "e")                       \
-						X(VNAT, "victim.nationality") X(                              \
-							VDOC,                                                 \
-							"victim.doc_"                                         \
-							"status") X(VOCC,                                     \
-								    "victim."                                 \
-								    "occupati"                                \
-								    "on") X(VSECT,                            \
-									    "victim.sector") X(VCHILD,        \
-											       "victim."      \
-											       "child")       \
-							X(VCONTACT,                                           \
-							  "v"                                                 \
-							  "i"                                                 \
-							  "c"                                                 \
-							  "t"                                                 \
-							  "i"                                                 \
-							  "m"                                                 \
-							  "."                                                 \
-							  "c"                                                 \
-							  "o"                                                 \
-							  "n"                                                 \
-							  "t"                                                 \
-							  "a"                                                 \
-							  "c"                                                 \
-							  "t") X(VHEALTH,                                     \
-								 "victim."                                    \
-								 "health") X(SKIND,                           \
-									     "sou"                            \
-									     "rce"                            \
-									     ".ki"                            \
-									     "nd")                            \
-								X(SREL,                                       \
-								  "sour"                                      \
-								  "ce."                                       \
-								  "reli"                                      \
-								  "abil"                                      \
-								  "ity") X(SDATE,                             \
-									   "s"                                \
-									   "o"                                \
-									   "u"                                \
-									   "r"                                \
-									   "c"                                \
-									   "e"                                \
-									   "."                                \
-									   "d"                                \
-									   "a"                                \
-									   "t"                                \
-									   "e") X(ITYPE, "intervention.type") \
-									X(IORG,                               \
-									  "in"                                \
-									  "te"                                \
-									  "rv"                                \
-									  "en"                                \
-									  "ti"                                \
-									  "on"                                \
-									  ".o"                                \
-									  "r"                                 \
-									  "g") X(ICOMP,                       \
-										 "intervention.compensation") \
-										X(ICUR,                       \
-										  "intervention.currency")
+/* clang-format off */
+#define COLUMNS(X)                                                            \
+	X(EKEY, "event.key") X(EORG, "event.org") X(ETITLE, "event.title")    \
+	X(ESUM, "event.summary") X(ESTART, "event.start_date")                \
+	X(ECOUNTRY, "event.country") X(EADMIN1, "event.admin1")               \
+	X(EPLACE, "event.place") X(ELAT, "event.latitude")                    \
+	X(ELON, "event.longitude") X(RAID, "attr.raid_size")                  \
+	X(ATYPE, "act.type") X(ASTART, "act.start_date")                      \
+	X(AEND, "act.end_date") X(AUTH, "arrest.authority")                   \
+	X(REASON, "arrest.reason_given") X(DEMAND, "arrest.money_demanded")   \
+	X(PAID, "arrest.money_paid") X(ACUR, "arrest.currency")               \
+	X(FTYPE, "detention.facility_type")                                   \
+	X(FNAME, "detention.facility_name")                                   \
+	X(CONSUL, "detention.consular_access") X(ROUTE, "deportation.route")  \
+	X(CHECK, "deportation.checkpoint") X(FORMAL, "deportation.formal")    \
+	X(DCOST, "deportation.cost") X(DCUR, "deportation.currency")          \
+	X(RORG, "return.receiving_org") X(RSUP, "return.support")             \
+	X(PTYPE, "perpetrator.type") X(VKEY, "victim.key")                    \
+	X(VUNIT, "victim.unit") X(VSIZE, "victim.group_size")                 \
+	X(VNAME, "victim.name") X(VSEX, "victim.sex")                         \
+	X(VBIRTH, "victim.birth_date") X(VNAT, "victim.nationality")          \
+	X(VDOC, "victim.doc_status") X(VOCC, "victim.occupation")             \
+	X(VSECT, "victim.sector") X(VCHILD, "victim.child")                   \
+	X(VCONTACT, "victim.contact") X(VHEALTH, "victim.health")             \
+	X(SKIND, "source.kind") X(SREL, "source.reliability")                 \
+	X(SDATE, "source.date") X(ITYPE, "intervention.type")                 \
+	X(IORG, "intervention.org") X(ICOMP, "intervention.compensation")     \
+	X(ICUR, "intervention.currency")
+/* clang-format on */
 
 #define X_ENUM(id, name) C_##id,
 #define X_NAME(id, name) name,
