@@ -11,21 +11,8 @@
 #include "mrm/utf8.h"
 #include "mrm/vocab.h"
 
-static struct tdb db;
-
-static int setup(void **state)
-{
-	(void)state;
-	tdb_open(&db);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tdb_close(&db);
-	return 0;
-}
+/* db, setup() and teardown() */
+TDB_GROUP_FIXTURE
 
 /* Normalise `raw` for field `name`; returns the code, text in `out`. */
 static int norm(const char *name, const char *raw, const char *currency,

@@ -13,21 +13,8 @@
 
 #include <sqlite3.h>
 
-static struct tdb db;
-
-static int setup(void **state)
-{
-	(void)state;
-	tdb_open(&db);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tdb_close(&db);
-	return 0;
-}
+/* db, setup() and teardown() */
+TDB_GROUP_FIXTURE
 
 static void test_check_locates_and_resolves(void **state)
 {

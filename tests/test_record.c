@@ -13,21 +13,8 @@
 
 #include "record.h"
 
-static struct tdb db;
-
-static int setup(void **state)
-{
-	(void)state;
-	tdb_open(&db);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tdb_close(&db);
-	return 0;
-}
+/* db, setup() and teardown() */
+TDB_GROUP_FIXTURE
 
 /* An error struct that still holds garbage, as a caller's would. */
 static void dirty(struct mrm_error *err)

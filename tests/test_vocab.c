@@ -9,21 +9,8 @@
 
 #include "mrm/vocab.h"
 
-static struct tdb db;
-
-static int setup(void **state)
-{
-	(void)state;
-	tdb_open(&db);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tdb_close(&db);
-	return 0;
-}
+/* db, setup() and teardown() */
+TDB_GROUP_FIXTURE
 
 static const char *const schemes[] = {"act_type",    "perpetrator_type",
 				      "doc_status",  "sector",

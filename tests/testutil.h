@@ -53,6 +53,25 @@ static inline void tdb_close(struct tdb *t)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * One database `db` for a whole group of tests: setup() opens it and
+ * teardown() removes it (pass them to cmocka_run_group_tests).
+ */
+#define TDB_GROUP_FIXTURE                                                      \
+	static struct tdb db;                                                  \
+	static int setup(void **state)                                         \
+	{                                                                      \
+		(void)state;                                                   \
+		tdb_open(&db);                                                 \
+		return 0;                                                      \
+	}                                                                      \
+	static int teardown(void **state)                                      \
+	{                                                                      \
+		(void)state;                                                   \
+		tdb_close(&db);                                                \
+		return 0;                                                      \
+	}
+
 /* Collects the problems an import reports. */
 struct tproblems {
 	char text[8192];
