@@ -19,13 +19,14 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 CFLAGS="-std=c17 -g -O1 -D_POSIX_C_SOURCE=200809L $SAN -I$root/include \
 -I$root/src/lib -I$root/src/server $PKG_CFLAGS"
 
-# The embedded vocabularies, mappings and web files, as CMake makes them.
+# The embedded vocabularies, reference data, mappings and web files, as CMake makes them.
 if [ ! -x "$out/mrm-embed" ] || [ "$root/tools/embed.c" -nt "$out/mrm-embed" ]; then
 	$CC -std=c17 -O1 -D_POSIX_C_SOURCE=200809L -o "$out/mrm-embed" "$root/tools/embed.c"
 fi
 web=$(find "$root/web" -type f | LC_ALL=C sort)
 "$out/mrm-embed" "$out/embedded_data.c.new" "$root" \
 	$(ls "$root"/data/vocab/*.csv | LC_ALL=C sort) \
+	$(ls "$root"/data/reference/*.csv 2>/dev/null | LC_ALL=C sort) \
 	$(ls "$root"/mappings/*.json | LC_ALL=C sort) $web
 if cmp -s "$out/embedded_data.c.new" "$out/embedded_data.c"; then
 	rm -f "$out/embedded_data.c.new"
