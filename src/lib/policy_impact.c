@@ -472,14 +472,19 @@ static json_t *pair_json(const struct mrm_policy_impact *r,
 static json_t *row_json(const struct mrm_policy_impact *r,
 			const struct mrm_policy_impact_row *row)
 {
-	json_t *o = json_pack("{s:o, s:o}", "acts", pair_json(r, row->acts),
-			      "persons", pair_json(r, row->persons));
+	json_t *o = json_object();
 
-	if (o && strcmp(row->code, MRM_STATS_ALL))
-		json_object_set_new(o, r->by,
-				    *row->code ? json_string(row->code)
-					       : json_string("unknown"));
-	return o;
+	if (o && strcmp(row->code, MRM_STATS_ALL) &&
+	    json_object_set_new(o, r->by,
+				json_string(*row->code ? row->code
+						       : "unknown")))
+		goto fail;
+	if (o && !json_object_set_new(o, "acts", pair_json(r, row->acts)) &&
+	    !json_object_set_new(o, "persons", pair_json(r, row->persons)))
+		return o;
+fail:
+	json_decref(o);
+	return NULL;
 }
 
 static json_t *window_json(const struct mrm_policy_impact *r, int side)
