@@ -53,9 +53,9 @@ static int64_t scalar(const char *sql)
 	sqlite3_stmt *s = NULL;
 	int64_t v;
 
-	assert_int_equal(sqlite3_prepare_v2(mrm_store_db(db.st), sql, -1, &s,
-					    NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(mrm_store_db(db.st), sql, -1, &s, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -96,8 +96,8 @@ static int group_setup(void **state)
 	setup(state);
 	csv = slurp(tsrc(FIXTURE), NULL);
 	assert_non_null(csv);
-	assert_int_equal(tdb_import(&db, FIXTURE, csv, NULL, &stats, NULL, &err),
-			 0);
+	assert_int_equal(
+		tdb_import(&db, FIXTURE, csv, NULL, &stats, NULL, &err), 0);
 	free(csv);
 	actor("th-case", "MKN-TH", "caseworker", &th_case);
 	actor("th-coord", "MKN-TH", "coordinator", &th_coord);
@@ -149,12 +149,11 @@ static void test_find_and_list(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_int_equal(mrm_policy_find(db.st, CRACKDOWN, keep_policy, &p,
-					 &err),
-			 0);
+	assert_int_equal(
+		mrm_policy_find(db.st, CRACKDOWN, keep_policy, &p, &err), 0);
 	assert_true(p.id > 0);
-	assert_int_equal(mrm_policy_find(db.st, "th-crackdown-2014", keep_policy,
-					 &p, &err),
+	assert_int_equal(mrm_policy_find(db.st, "th-crackdown-2014",
+					 keep_policy, &p, &err),
 			 MRM_ERR_NOTFOUND);
 	assert_non_null(strstr(err.msg, CRACKDOWN)); /* the closest key */
 	/* Cambodia's own three, with the ASEAN and CLMTV ones */
@@ -276,12 +275,13 @@ static void test_reopen_reloads_a_register_it_has_not_seen(void **state)
 	struct mrm_error err;
 
 	(void)state;
-	assert_int_equal(sqlite3_exec(mrm_store_db(db.st),
-				      "DELETE FROM policy WHERE key = '" CRACKDOWN
-				      "'; DELETE FROM meta WHERE key ="
-				      " 'policies_digest'",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(mrm_store_db(db.st),
+			     "DELETE FROM policy WHERE key = '" CRACKDOWN
+			     "'; DELETE FROM meta WHERE key ="
+			     " 'policies_digest'",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	mrm_store_close(db.st);
 	assert_int_equal(mrm_store_open(&db.st, db.path, &err), 0);
 	assert_int_equal(scalar("SELECT count(*) FROM policy WHERE key = "
@@ -316,12 +316,12 @@ static void test_link_access_and_errors(void **state)
 			 0);
 	assert_int_equal(mrm_policy_link(db.st, &mm_case, e1, CRACKDOWN, &err),
 			 MRM_ERR_ACCESS);
-	assert_int_equal(mrm_policy_link(db.st, &th_case, 999999, CRACKDOWN,
-					 &err),
-			 MRM_ERR_NOTFOUND);
-	assert_int_equal(mrm_policy_link(db.st, &th_case, e1, "no-such-policy",
-					 &err),
-			 MRM_ERR_NOTFOUND);
+	assert_int_equal(
+		mrm_policy_link(db.st, &th_case, 999999, CRACKDOWN, &err),
+		MRM_ERR_NOTFOUND);
+	assert_int_equal(
+		mrm_policy_link(db.st, &th_case, e1, "no-such-policy", &err),
+		MRM_ERR_NOTFOUND);
 	assert_int_equal(scalar("SELECT count(*) FROM event_policy"), 0);
 
 	assert_int_equal(mrm_policy_link(db.st, &th_case, e1, CRACKDOWN, &err),
@@ -329,9 +329,9 @@ static void test_link_access_and_errors(void **state)
 	assert_int_equal(mrm_policy_link(db.st, &th_case, e1, CRACKDOWN, &err),
 			 0); /* twice is fine */
 	assert_int_equal(mrm_policy_link(db.st, NULL, e3, CRACKDOWN, &err), 0);
-	assert_int_equal(mrm_policy_link(db.st, NULL, e3, "th-pink-card-2024-25",
-					 &err),
-			 0);
+	assert_int_equal(
+		mrm_policy_link(db.st, NULL, e3, "th-pink-card-2024-25", &err),
+		0);
 	assert_int_equal(scalar("SELECT count(*) FROM event_policy"), 3);
 	keys = mrm_policy_event_keys(db.st, e3);
 	assert_int_equal(json_array_size(keys), 2);
@@ -345,12 +345,14 @@ static void test_link_access_and_errors(void **state)
 	assert_int_equal(ids[0], 1);
 	assert_int_equal(ids[1], e1);
 
-	assert_int_equal(mrm_policy_unlink(db.st, &mm_case, e3, CRACKDOWN, &err),
-			 MRM_ERR_ACCESS);
-	assert_int_equal(mrm_policy_unlink(db.st, &th_case, e3, CRACKDOWN, &err),
-			 0);
-	assert_int_equal(mrm_policy_unlink(db.st, &th_case, e3, CRACKDOWN, &err),
-			 MRM_ERR_NOTFOUND);
+	assert_int_equal(
+		mrm_policy_unlink(db.st, &mm_case, e3, CRACKDOWN, &err),
+		MRM_ERR_ACCESS);
+	assert_int_equal(
+		mrm_policy_unlink(db.st, &th_case, e3, CRACKDOWN, &err), 0);
+	assert_int_equal(
+		mrm_policy_unlink(db.st, &th_case, e3, CRACKDOWN, &err),
+		MRM_ERR_NOTFOUND);
 	assert_int_equal(scalar("SELECT count(*) FROM event_policy"), 2);
 }
 
@@ -472,8 +474,8 @@ static void test_impact_public_withholds(void **state)
 	j = mrm_policy_impact_json(r);
 	assert_non_null(j);
 	row0 = json_array_get(json_object_get(j, "rows"), 0);
-	assert_string_equal(json_string_value(json_object_get(row0, "act_type")),
-			    "arrest");
+	assert_string_equal(
+		json_string_value(json_object_get(row0, "act_type")), "arrest");
 	before = json_object_get(json_object_get(row0, "persons"), "before");
 	assert_string_equal(json_string_value(before), "<5");
 	json_decref(j);
@@ -490,13 +492,19 @@ static void test_impact_bad_input(void **state)
 		const char *where;
 	} bad[] = {
 		{{.key = "th-crackdown"}, MRM_ERR_NOTFOUND, "policy"},
-		{{.key = CRACKDOWN, .window = 121}, MRM_ERR_INVALID, "--window"},
+		{{.key = CRACKDOWN, .window = 121},
+		 MRM_ERR_INVALID,
+		 "--window"},
 		{{.key = CRACKDOWN, .by = "sex"}, MRM_ERR_INVALID, "--by"},
-		{{.key = CRACKDOWN, .at = "2014-02-30"}, MRM_ERR_INVALID, "--at"},
-		{{.key = CRACKDOWN, .country = "XX"}, MRM_ERR_INVALID,
+		{{.key = CRACKDOWN, .at = "2014-02-30"},
+		 MRM_ERR_INVALID,
+		 "--at"},
+		{{.key = CRACKDOWN, .country = "XX"},
+		 MRM_ERR_INVALID,
 		 "--country"},
 		/* dated to the year only */
-		{{.key = "th-royal-decree-recruitment-2016"}, MRM_ERR_INVALID,
+		{{.key = "th-royal-decree-recruitment-2016"},
+		 MRM_ERR_INVALID,
 		 "policy"},
 	};
 
@@ -537,7 +545,8 @@ int main(void)
 		cmocka_unit_test(test_find_and_list),
 		cmocka_unit_test(test_add_checks_and_changes_nothing_on_error),
 		cmocka_unit_test(test_sync_is_idempotent_and_keeps_users_rows),
-		cmocka_unit_test(test_reopen_reloads_a_register_it_has_not_seen),
+		cmocka_unit_test(
+			test_reopen_reloads_a_register_it_has_not_seen),
 		cmocka_unit_test(test_link_access_and_errors),
 		cmocka_unit_test(test_impact_by_act_type),
 		cmocka_unit_test(test_impact_by_nationality_anywhere),

@@ -135,11 +135,11 @@ int mrm_policy_events(struct mrm_store *st, const struct mrm_actor *who,
 
 struct mrm_policy_impact_opts {
 	const char *key;
-	const char *at;	 /* compare around this date (YYYY-MM[-DD]); NULL:
-			    the policy's effective_from, else adopted */
-	unsigned window; /* months on each side, 1-MRM_POLICY_WINDOW_MAX; 0:
-			    12 */
-	const char *by;	 /* "act_type" (NULL) or "nationality" */
+	const char *at;	     /* compare around this date (YYYY-MM[-DD]); NULL:
+				the policy's effective_from, else adopted */
+	unsigned window;     /* months on each side, 1-MRM_POLICY_WINDOW_MAX; 0:
+				12 */
+	const char *by;	     /* "act_type" (NULL) or "nationality" */
 	const char *country; /* where the acts happened: NULL the policy's
 				country (or its grouping's members), "any"
 				anywhere, or a country code or label */
@@ -160,8 +160,8 @@ struct mrm_policy_impact_row {
 };
 
 struct mrm_policy_impact {
-	struct mrm_policy policy; /* strings owned by the result */
-	char at[11];		  /* YYYY-MM-DD the windows meet at */
+	struct mrm_policy policy;    /* strings owned by the result */
+	char at[11];		     /* YYYY-MM-DD the windows meet at */
 	char from[2][11], to[2][11]; /* the windows, inclusive */
 	char by[16];
 	char places[64]; /* country codes the acts were counted in, or "" */

@@ -19,25 +19,31 @@ struct args {
 };
 
 static const struct cli_column list_columns[] = {
-	{"key", 36},	    {"country", 7},	   {"instrument", 18},
-	{"date", 10},	    {"title", 0},	   {"adopted", 0},
+	{"key", 36},	       {"country", 7},	    {"instrument", 18},
+	{"date", 10},	       {"title", 0},	    {"adopted", 0},
 	{"effective_from", 0}, {"effective_to", 0}, {"summary", 0},
-	{"source", 0},	    {"source_url", 0},	   {"estimate", 0},
-	{"note", 0},	    {"org", 0}};
+	{"source", 0},	       {"source_url", 0},   {"estimate", 0},
+	{"note", 0},	       {"org", 0}};
 static const int list_table[] = {0, 1, 2, 3, 4, -1};
 #define NLIST (sizeof(list_columns) / sizeof(list_columns[0]))
 
 static int print_policy_row(void *ctx, const struct mrm_policy *p)
 {
-	const char *values[NLIST] = {
-		p->key,		   p->country,
-		p->instrument,	   *p->effective_from ? p->effective_from
-						      : p->adopted,
-		p->title,	   p->adopted,
-		p->effective_from, p->effective_to,
-		p->summary,	   p->source,
-		p->source_url,	   p->estimate ? "1" : "0",
-		p->note,	   p->org};
+	const char *values[NLIST] = {p->key,
+				     p->country,
+				     p->instrument,
+				     *p->effective_from ? p->effective_from
+							: p->adopted,
+				     p->title,
+				     p->adopted,
+				     p->effective_from,
+				     p->effective_to,
+				     p->summary,
+				     p->source,
+				     p->source_url,
+				     p->estimate ? "1" : "0",
+				     p->note,
+				     p->org};
 
 	return cli_emit_row(ctx, values);
 }
@@ -74,8 +80,7 @@ static int keep_json(void *ctx, const struct mrm_policy *p)
 
 static int keep_event(void *ctx, int64_t id)
 {
-	return json_array_append_new(ctx, json_integer(id)) ? MRM_ERR_NOMEM
-							    : 0;
+	return json_array_append_new(ctx, json_integer(id)) ? MRM_ERR_NOMEM : 0;
 }
 
 static void show_table(json_t *o)
@@ -210,12 +215,11 @@ static void impact_table(const struct mrm_policy_impact *r,
 	       *r->places ? r->places : "anywhere",
 	       r->public ? "Public: figures under k withheld" : "Internal");
 	printf("%-24s %12s %12s %8s %12s %12s %8s\n", r->by, "acts before",
-	       "acts after", "change", "pers. before", "pers. after",
-	       "change");
+	       "acts after", "change", "pers. before", "pers. after", "change");
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct mrm_policy_impact_row *row = &r->rows[i];
 		const char *name = !strcmp(row->code, MRM_STATS_ALL) ? "Total"
-				   : *row->code				 ? row->code
+				   : *row->code			     ? row->code
 						: "unknown";
 
 		for (int s = 0; s < 2; s++) {
@@ -228,8 +232,8 @@ static void impact_table(const struct mrm_policy_impact *r,
 		printf("%-24s %12s %12s %8s %12s %12s %8s", name, t[0], t[1],
 		       t[2], t[3], t[4], t[5]);
 		if (scheme && *row->code && strcmp(row->code, MRM_STATS_ALL))
-			printf("  %s", mrm_vocab_label(v, scheme, row->code,
-						       "en"));
+			printf("  %s",
+			       mrm_vocab_label(v, scheme, row->code, "en"));
 		putchar('\n');
 	}
 	mrm_policy_figure_text(r, &r->unplaced_acts, t[0], 24);
@@ -264,8 +268,7 @@ static void impact_csv(const struct mrm_policy_impact *r)
 }
 
 static int impact_html(struct mrm_store *st, const struct args *a,
-		       const struct mrm_policy_impact *r,
-		       struct mrm_error *err)
+		       const struct mrm_policy_impact *r, struct mrm_error *err)
 {
 	struct mrm_buf b = MRM_BUF_INIT((size_t)8 << 20);
 	FILE *fp = stdout;
@@ -300,8 +303,9 @@ static int number(const char *opt, const char *s, long lo, long hi,
 	errno = 0;
 	n = strtol(s, &end, 10);
 	if (errno || end == s || *end || n < lo || n > hi)
-		return cli_usage("policy", "--%s must be %ld to %ld, not \"%s\"",
-				 opt, lo, hi, s);
+		return cli_usage("policy",
+				 "--%s must be %ld to %ld, not \"%s\"", opt, lo,
+				 hi, s);
 	*out = (unsigned)n;
 	return 0;
 }
@@ -360,8 +364,8 @@ static int required(const char *what, const char *const *names,
 
 static int check_required(const char *verb, const struct args *a)
 {
-	static const char *const add_names[] = {"key",	 "country", "instrument",
-						"title", "date",    "source"};
+	static const char *const add_names[] = {
+		"key", "country", "instrument", "title", "date", "source"};
 	const char *add_values[] = {a->key,   a->country, a->instrument,
 				    a->title, a->date,	  a->source};
 	static const char *const link_names[] = {"event", "policy"};
@@ -429,7 +433,8 @@ int cmd_policy(int argc, char **argv)
 				 pos[1]);
 	if (npos == 2)
 		a.key = pos[1];
-	if ((rc = check_required(verb, &a)) || (rc = cli_open("policy", a.db, &st)))
+	if ((rc = check_required(verb, &a)) ||
+	    (rc = cli_open("policy", a.db, &st)))
 		return rc;
 	mrm_error_clear(&err);
 	if (!strcmp(verb, "list"))

@@ -21,9 +21,15 @@
 #define POLICY_FILE "data/reference/policies.csv"
 #define DIGEST_KEY  "policies_digest"
 
-const char *const mrm_policy_instruments[] = {
-	"law",	       "decree",       "regulation", "mou", "cabinet_resolution",
-	"declaration", "announcement", "measure",    NULL};
+const char *const mrm_policy_instruments[] = {"law",
+					      "decree",
+					      "regulation",
+					      "mou",
+					      "cabinet_resolution",
+					      "declaration",
+					      "announcement",
+					      "measure",
+					      NULL};
 
 const char *const mrm_policy_regions[] = {"ASEAN", "CLMTV", NULL};
 static const char *const region_members[] = {
@@ -91,8 +97,8 @@ static int check_key(const char *key, struct mrm_error *err)
 				     "(th-crackdown-2014-06)",
 				     key, MRM_POLICY_KEY_MAX);
 	for (const char *p = key; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
-		    *p != '-')
+		if (!islower((unsigned char)*p) &&
+		    !isdigit((unsigned char)*p) && *p != '-')
 			return mrm_error_set(err, MRM_ERR_INVALID, "key",
 					     "\"%s\": only a-z, 0-9 and \"-\" "
 					     "are allowed",
@@ -106,8 +112,7 @@ static int check_text(const char *what, const char *s, int required,
 	size_t n = s ? strlen(s) : 0;
 
 	if (!n && required)
-		return mrm_error_set(err, MRM_ERR_INVALID, what,
-				     "is required");
+		return mrm_error_set(err, MRM_ERR_INVALID, what, "is required");
 	if (n > MRM_POLICY_TEXT_MAX)
 		return mrm_error_set(err, MRM_ERR_INVALID, what,
 				     "is %zu bytes; at most %d", n,
@@ -133,7 +138,7 @@ static int check_instrument(const char *s, struct mrm_error *err)
 
 /* A policy checked and in canonical form. */
 struct checked {
-	const char *country; /* owned by the vocabulary or static */
+	const char *country;	/* owned by the vocabulary or static */
 	struct mrm_buf date[3]; /* adopted, effective_from, effective_to */
 };
 
@@ -329,9 +334,10 @@ static int install_count(sqlite3 *db, int *loaded, struct mrm_error *err)
 	char hex[65];
 	int rc, got = 0, n = 0;
 
+	/* a build without the reference data (the fuzz targets) ships an
+	 * empty register */
 	if (!e)
-		return mrm_error_set(err, MRM_ERR_NOTFOUND, POLICY_FILE,
-				     "not compiled in");
+		return 0;
 	rc = mrm_vocab_load(&v, db, err);
 	if (rc)
 		return rc;
@@ -386,7 +392,9 @@ static int up_to_date(struct mrm_store *st)
 	char hex[65];
 	int same = 0;
 
-	if (!e || !s)
+	if (!e)
+		return 1;
+	if (!s)
 		return 0;
 	digest_of(e, hex);
 	sqlite3_bind_text(s, 1, DIGEST_KEY, -1, SQLITE_STATIC);
@@ -476,9 +484,9 @@ out:
 /* ---- reading ---- */
 
 #define SELECT_POLICY                                                          \
-	"SELECT p.id, p.key, p.country, p.instrument, p.title, p.summary,"    \
-	" p.adopted, p.effective_from, p.effective_to, p.source,"             \
-	" p.source_url, p.note, coalesce(o.code, ''), p.estimate, p.shipped"  \
+	"SELECT p.id, p.key, p.country, p.instrument, p.title, p.summary,"     \
+	" p.adopted, p.effective_from, p.effective_to, p.source,"              \
+	" p.source_url, p.note, coalesce(o.code, ''), p.estimate, p.shipped"   \
 	" FROM policy p LEFT JOIN org o ON o.id = p.org_id"
 
 static const char *col(sqlite3_stmt *s, int i)
@@ -490,12 +498,18 @@ static const char *col(sqlite3_stmt *s, int i)
 
 static void policy_from_row(sqlite3_stmt *s, struct mrm_policy *p)
 {
-	const char **slots[] = {&p->key,	    &p->country,
-				&p->instrument,	    &p->title,
-				&p->summary,	    &p->adopted,
-				&p->effective_from, &p->effective_to,
-				&p->source,	    &p->source_url,
-				&p->note,	    &p->org};
+	const char **slots[] = {&p->key,
+				&p->country,
+				&p->instrument,
+				&p->title,
+				&p->summary,
+				&p->adopted,
+				&p->effective_from,
+				&p->effective_to,
+				&p->source,
+				&p->source_url,
+				&p->note,
+				&p->org};
 
 	p->id = sqlite3_column_int64(s, 0);
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
@@ -540,7 +554,8 @@ int mrm_policy_each(struct mrm_store *st, const char *country,
 		char in[64];
 
 		snprintf(in, sizeof(in), ",%s,", region_members[i]);
-		if (strlen(cc) == 2 && strstr(in, cc) && strstr(in, cc)[-1] == ',')
+		if (strlen(cc) == 2 && strstr(in, cc) &&
+		    strstr(in, cc)[-1] == ',')
 			len += (size_t)snprintf(regions + len,
 						sizeof(regions) - len, "%s,",
 						mrm_policy_regions[i]);
@@ -608,8 +623,8 @@ int mrm_policy_find(struct mrm_store *st, const char *key,
 		    int (*cb)(void *ctx, const struct mrm_policy *p), void *ctx,
 		    struct mrm_error *err)
 {
-	sqlite3_stmt *s = mrm_store_prepare(st, SELECT_POLICY
-					    " WHERE p.key = ?");
+	sqlite3_stmt *s =
+		mrm_store_prepare(st, SELECT_POLICY " WHERE p.key = ?");
 	int rc, n = 0;
 
 	if (!s)
@@ -630,14 +645,14 @@ static json_t *str_or_null(const char *s)
 json_t *mrm_policy_json(const struct mrm_policy *p)
 {
 	json_t *o = json_object();
-	const char *names[] = {"key",	       "country",	 "instrument",
-			       "title",	       "summary",	 "adopted",
-			       "effective_from", "effective_to", "source",
-			       "source_url",   "note",		 "org"};
-	const char *vals[] = {p->key,	    p->country,	       p->instrument,
-			      p->title,	    p->summary,	       p->adopted,
-			      p->effective_from, p->effective_to, p->source,
-			      p->source_url, p->note,	       p->org};
+	const char *names[] = {
+		"key",	   "country",	 "instrument",	   "title",
+		"summary", "adopted",	 "effective_from", "effective_to",
+		"source",  "source_url", "note",	   "org"};
+	const char *vals[] = {
+		p->key,	    p->country,	   p->instrument,     p->title,
+		p->summary, p->adopted,	   p->effective_from, p->effective_to,
+		p->source,  p->source_url, p->note,	      p->org};
 	int bad = !o;
 
 	for (size_t i = 0; !bad && i < sizeof(names) / sizeof(names[0]); i++)
@@ -742,8 +757,9 @@ int mrm_policy_unlink(struct mrm_store *st, const struct mrm_actor *who,
 json_t *mrm_policy_event_keys(struct mrm_store *st, int64_t event_id)
 {
 	sqlite3_stmt *s = mrm_store_prepare(
-		st, "SELECT p.key FROM event_policy x JOIN policy p"
-		    " ON p.id = x.policy_id WHERE x.event_id = ? ORDER BY p.key");
+		st,
+		"SELECT p.key FROM event_policy x JOIN policy p"
+		" ON p.id = x.policy_id WHERE x.event_id = ? ORDER BY p.key");
 	json_t *arr = json_array();
 	int step;
 
@@ -775,19 +791,20 @@ int mrm_policy_events(struct mrm_store *st, const struct mrm_actor *who,
 	if (rc)
 		return rc;
 	/* its own statement: the access checks below use the store's */
-	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT x.event_id, e.org_id FROM event_policy x"
-			       " JOIN event e ON e.id = x.event_id"
-			       " WHERE x.policy_id = ? ORDER BY x.event_id DESC",
-			       -1, &s, NULL))
+	if (sqlite3_prepare_v2(
+		    mrm_store_db(st),
+		    "SELECT x.event_id, e.org_id FROM event_policy x"
+		    " JOIN event e ON e.id = x.event_id"
+		    " WHERE x.policy_id = ? ORDER BY x.event_id DESC",
+		    -1, &s, NULL))
 		return mrm_store_fail(st, err, "policy links");
 	sqlite3_bind_int64(s, 1, policy);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 
-		if (who && mrm_access_check(st, who, MRM_ACT_READ_RECORDS,
-					    sqlite3_column_int64(s, 1), id,
-					    NULL))
+		if (who &&
+		    mrm_access_check(st, who, MRM_ACT_READ_RECORDS,
+				     sqlite3_column_int64(s, 1), id, NULL))
 			continue;
 		rc = cb(ctx, id);
 	}

@@ -69,14 +69,30 @@ static int copy_policy(void *ctx, const struct mrm_policy *in)
 {
 	struct mrm_policy_impact *r = ctx;
 	struct mrm_policy *p = &r->policy;
-	const char **dst[] = {&p->key,	      &p->country,	  &p->instrument,
-			      &p->title,      &p->summary,	  &p->adopted,
-			      &p->effective_from, &p->effective_to, &p->source,
-			      &p->source_url, &p->note,		  &p->org};
-	const char *src[] = {in->key,	      in->country,	  in->instrument,
-			     in->title,	      in->summary,	  in->adopted,
-			     in->effective_from, in->effective_to, in->source,
-			     in->source_url,  in->note,		  in->org};
+	const char **dst[] = {&p->key,
+			      &p->country,
+			      &p->instrument,
+			      &p->title,
+			      &p->summary,
+			      &p->adopted,
+			      &p->effective_from,
+			      &p->effective_to,
+			      &p->source,
+			      &p->source_url,
+			      &p->note,
+			      &p->org};
+	const char *src[] = {in->key,
+			     in->country,
+			     in->instrument,
+			     in->title,
+			     in->summary,
+			     in->adopted,
+			     in->effective_from,
+			     in->effective_to,
+			     in->source,
+			     in->source_url,
+			     in->note,
+			     in->org};
 
 	p->id = in->id;
 	p->estimate = in->estimate;
@@ -139,7 +155,7 @@ static int meeting_date(struct mrm_policy_impact *r, const char *at,
 			struct ymd *out, struct mrm_error *err)
 {
 	const struct mrm_policy *p = &r->policy;
-	const char *given = at ? at
+	const char *given = at			 ? at
 			    : *p->effective_from ? p->effective_from
 						 : p->adopted;
 	const char *where = at ? "--at" : "policy";
@@ -262,8 +278,8 @@ static struct mrm_policy_figure figure_of(const struct mrm_stats_cell *c)
 }
 
 /* The cell of `code` (MRM_STATS_ALL for the total), or NULL. */
-static const struct mrm_stats_cell *
-cell_of(const struct mrm_stats_result *res, const char *code)
+static const struct mrm_stats_cell *cell_of(const struct mrm_stats_result *res,
+					    const char *code)
 {
 	for (size_t i = 0; i < res->ncells; i++)
 		if (res->cells[i].key[0] && !strcmp(res->cells[i].key[0], code))
@@ -318,8 +334,8 @@ static int build_rows(struct mrm_policy_impact *r,
 	r->rows[r->nrows++].code = MRM_STATS_ALL;
 	for (size_t i = 0; i < r->nrows; i++)
 		for (int s = 0; s < 2; s++) {
-			r->rows[i].acts[s] =
-				figure_of(cell_of(res[M_ACTS][s], r->rows[i].code));
+			r->rows[i].acts[s] = figure_of(
+				cell_of(res[M_ACTS][s], r->rows[i].code));
 			r->rows[i].persons[s] = figure_of(
 				cell_of(res[M_PERSONS][s], r->rows[i].code));
 		}
@@ -350,11 +366,10 @@ static int unplaced(struct mrm_store *st, struct mrm_policy_impact *r,
 		rc = run(st, r, measure, NULL, r->from[s], r->to[s], 1, 0,
 			 &res[1 + s], err);
 	if (!rc) {
-		out->value = total_of(res[0]) - total_of(res[1]) -
-			     total_of(res[2]);
+		out->value =
+			total_of(res[0]) - total_of(res[1]) - total_of(res[2]);
 		out->mark = MRM_STATS_SHOWN;
-		if (r->public && out->value > 0 &&
-		    out->value < (int64_t)r->k) {
+		if (r->public && out->value > 0 && out->value < (int64_t)r->k) {
 			out->mark = MRM_STATS_PRIMARY;
 			out->value = 0;
 		}
@@ -460,8 +475,8 @@ static json_t *figure_json(const struct mrm_policy_impact *r,
 static json_t *pair_json(const struct mrm_policy_impact *r,
 			 const struct mrm_policy_figure f[2])
 {
-	int shown = f[0].mark == MRM_STATS_SHOWN &&
-		    f[1].mark == MRM_STATS_SHOWN;
+	int shown =
+		f[0].mark == MRM_STATS_SHOWN && f[1].mark == MRM_STATS_SHOWN;
 
 	return json_pack("{s:o, s:o, s:o}", "before", figure_json(r, &f[0]),
 			 "after", figure_json(r, &f[1]), "change",
@@ -475,9 +490,8 @@ static json_t *row_json(const struct mrm_policy_impact *r,
 	json_t *o = json_object();
 
 	if (o && strcmp(row->code, MRM_STATS_ALL) &&
-	    json_object_set_new(o, r->by,
-				json_string(*row->code ? row->code
-						       : "unknown")))
+	    json_object_set_new(
+		    o, r->by, json_string(*row->code ? row->code : "unknown")))
 		goto fail;
 	if (o && !json_object_set_new(o, "acts", pair_json(r, row->acts)) &&
 	    !json_object_set_new(o, "persons", pair_json(r, row->persons)))
@@ -506,10 +520,10 @@ json_t *mrm_policy_impact_json(const struct mrm_policy_impact *r)
 		"{s:o, s:s, s:i, s:o, s:o, s:s, s:s?, s:b, s:i, s:o, s:o, "
 		"s:{s:o, s:o}}",
 		"policy", mrm_policy_json(&r->policy), "at", r->at,
-		"window_months", (int)r->window, "before", window_json(r, BEFORE),
-		"after", window_json(r, AFTER), "by", r->by, "places",
-		*r->places ? r->places : NULL, "public", r->public, "k",
-		(int)r->k, "rows", rows, "total",
+		"window_months", (int)r->window, "before",
+		window_json(r, BEFORE), "after", window_json(r, AFTER), "by",
+		r->by, "places", *r->places ? r->places : NULL, "public",
+		r->public, "k", (int)r->k, "rows", rows, "total",
 		row_json(r, &r->rows[r->nrows - 1]), "unplaced", "acts",
 		figure_json(r, &r->unplaced_acts), "persons",
 		figure_json(r, &r->unplaced_persons));

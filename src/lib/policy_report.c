@@ -82,8 +82,8 @@ static void item(struct page *p, const char *name, const char *value)
 static void policy_part(struct page *p, const struct mrm_policy_impact *r)
 {
 	const struct mrm_policy *pol = &r->policy;
-	const char *country = mrm_vocab_label(p->v, "country", pol->country,
-					      p->lang);
+	const char *country =
+		mrm_vocab_label(p->v, "country", pol->country, p->lang);
 
 	put(p, "<h2>The policy</h2>\n<dl class=\"policy\">\n");
 	item(p, "Key", pol->key);
@@ -152,8 +152,8 @@ static void pair_tds(struct page *p, const struct mrm_policy_impact *r,
 
 static void table_part(struct page *p, const struct mrm_policy_impact *r)
 {
-	const char *dim = strcmp(r->by, "act_type") ? "Nationality"
-						    : "Act type";
+	const char *dim =
+		strcmp(r->by, "act_type") ? "Nationality" : "Act type";
 
 	put(p,
 	    "<h2>Before and after</h2>\n<table class=\"data\">\n"
@@ -260,8 +260,9 @@ int mrm_policy_impact_html(struct mrm_store *st,
 	    "charset=\"utf-8\">\n<meta name=\"generator\" content=\"Migrant "
 	    "Rights Monitor (mrm)\">\n<title>Policy on the ground: ");
 	esc(&p, r->policy.title);
-	put(&p, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<p>%s "
-		"edition</p>\n<h1>Policy on the ground: ",
+	put(&p,
+	    "</title>\n<style>\n%s</style>\n</head>\n<body>\n<p>%s "
+	    "edition</p>\n<h1>Policy on the ground: ",
 	    style, r->public ? "Public" : "Internal");
 	esc(&p, r->policy.title);
 	put(&p, "</h1>\n");

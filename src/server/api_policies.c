@@ -29,7 +29,8 @@ int api_policies_list(struct srv_req *r)
 	int rc;
 
 	mrm_error_clear(&err);
-	rc = items ? mrm_policy_each(r->st, country && *country ? country : NULL,
+	rc = items ? mrm_policy_each(r->st,
+				     country && *country ? country : NULL,
 				     add_policy, items, &err)
 		   : MRM_ERR_NOMEM;
 	if (rc) {
@@ -42,8 +43,7 @@ int api_policies_list(struct srv_req *r)
 
 static int add_event(void *ctx, int64_t id)
 {
-	return json_array_append_new(ctx, json_integer(id)) ? MRM_ERR_NOMEM
-							    : 0;
+	return json_array_append_new(ctx, json_integer(id)) ? MRM_ERR_NOMEM : 0;
 }
 
 int api_policy_get(struct srv_req *r)
@@ -79,9 +79,9 @@ int api_policy_get(struct srv_req *r)
 int api_policy_add(struct srv_req *r)
 {
 	static const char *const fields[] = {
-		"key",	    "country",	    "instrument",   "title",
-		"summary",  "adopted",	    "effective_from", "effective_to",
-		"source",   "source_url",   "note",	    "estimate",
+		"key",	   "country",	 "instrument",	   "title",
+		"summary", "adopted",	 "effective_from", "effective_to",
+		"source",  "source_url", "note",	   "estimate",
 		NULL};
 	const char *v[11];
 	struct mrm_policy p;
@@ -95,24 +95,25 @@ int api_policy_add(struct srv_req *r)
 
 		v[i] = json_string_value(m);
 		if (m && !json_is_null(m) && !v[i]) {
-			srv_error(r, 400, "invalid", fields[i], "must be a "
-								"string");
+			srv_error(r, 400, "invalid", fields[i],
+				  "must be a "
+				  "string");
 			goto out;
 		}
 	}
-	p = (struct mrm_policy){.key = v[0],
-				.country = v[1],
-				.instrument = v[2],
-				.title = v[3],
-				.summary = v[4],
-				.adopted = v[5],
-				.effective_from = v[6],
-				.effective_to = v[7],
-				.source = v[8],
-				.source_url = v[9],
-				.note = v[10],
-				.estimate = json_is_true(
-					json_object_get(b, "estimate"))};
+	p = (struct mrm_policy){
+		.key = v[0],
+		.country = v[1],
+		.instrument = v[2],
+		.title = v[3],
+		.summary = v[4],
+		.adopted = v[5],
+		.effective_from = v[6],
+		.effective_to = v[7],
+		.source = v[8],
+		.source_url = v[9],
+		.note = v[10],
+		.estimate = json_is_true(json_object_get(b, "estimate"))};
 	if (mrm_policy_add(r->st, &r->who, &p, &err))
 		srv_fail(r, &err);
 	else
@@ -262,8 +263,8 @@ int api_policy_impact(struct srv_req *r)
 		return srv_fail(r, &err);
 	if (!as_html) {
 		srv_json(r, 200, mrm_policy_impact_json(res));
-	} else if (mrm_policy_impact_html(r->st, res, srv_arg(r, "lang"),
-					  &html, &err)) {
+	} else if (mrm_policy_impact_html(r->st, res, srv_arg(r, "lang"), &html,
+					  &err)) {
 		srv_fail(r, &err);
 	} else {
 		size_t len = html.len;

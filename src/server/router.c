@@ -164,14 +164,14 @@ const struct srv_route srv_routes[] = {
 	 p_policy_impact, S(200, 400, 401, 403, 404),
 	 "application/json, text/html"},
 	{"GET", "/api/v1/events/{id}/policies", api_event_policies, 0,
-	 "the policies an event is linked to", p_event, S(200, 400, 401, 403, 404),
-	 JSON},
+	 "the policies an event is linked to", p_event,
+	 S(200, 400, 401, 403, 404), JSON},
 	{"POST", "/api/v1/events/{id}/policies", api_event_policy_link,
 	 SRV_JSON_BODY, "link the event to a policy ({\"policy\": KEY})",
 	 p_event, S(201, 400, 401, 403, 404, 413, 415), JSON},
-	{"DELETE", "/api/v1/events/{id}/policies/{key}", api_event_policy_unlink,
-	 0, "unlink the event from a policy", p_event_policy,
-	 S(200, 400, 401, 403, 404), JSON},
+	{"DELETE", "/api/v1/events/{id}/policies/{key}",
+	 api_event_policy_unlink, 0, "unlink the event from a policy",
+	 p_event_policy, S(200, 400, 401, 403, 404), JSON},
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
