@@ -1019,9 +1019,21 @@ static void test_openapi_complete(void **state)
 			upper[k] = (char)(method[k] & ~0x20);
 		upper[k] = 0;
 		fill(real, sizeof(real), path);
-		if (strstr(real, "{id}"))
-			snprintf(real, sizeof(real), "/api/v1/events/%lld",
-				 (long long)own_event);
+		if (strstr(real, "{id}")) {
+			char rest[128];
+
+			snprintf(rest, sizeof(rest), "%s",
+				 strstr(real, "{id}") + 4);
+			snprintf(real, sizeof(real), "/api/v1/events/%lld%s",
+				 (long long)own_event, rest);
+		}
+		if (strstr(real, "{key}")) { /* a shipped policy */
+			char *at = strstr(real, "{key}"), rest[128];
+
+			snprintf(rest, sizeof(rest), "%s", at + 5);
+			snprintf(at, sizeof(real) - (size_t)(at - real),
+				 "th-crackdown-2014-06%s", rest);
+		}
 		if (strstr(real, "{scheme}"))
 			snprintf(real, sizeof(real), "/api/v1/vocab/sex");
 		if (strstr(real, "{template}"))

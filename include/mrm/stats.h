@@ -43,6 +43,9 @@ struct mrm_stats_query {
 	const char *as_of;     /* counts open detentions up to; NULL: today */
 	int public;	       /* apply disclosure control */
 	unsigned k;	       /* threshold; 0: MRM_STATS_K_DEFAULT */
+	int whole; /* count a fact only when its date, at its precision,
+		      lies wholly within [from, to] (a date known to the
+		      year is not placed in a window of months) */
 };
 
 enum mrm_stats_mark {

@@ -119,6 +119,40 @@ const struct cli_cmd cli_commands[] = {
 	 "backup is verified first: a truncated, altered or wrong-key backup\n"
 	 "leaves no file behind. Exit: 0 restored, 1 not restored.\n",
 	 cmd_restore},
+	{"policy", "the policy register and the policy on the ground",
+	 "usage: mrm policy list --db FILE [--country CC] [--format "
+	 "table|json|csv]\n"
+	 "       mrm policy show --db FILE [--format table|json] KEY\n"
+	 "       mrm policy add --db FILE --key KEY --country CC --instrument "
+	 "I\n"
+	 "                  --title T --date D --source S [--summary S] [--url "
+	 "U]\n"
+	 "                  [--from D] [--to D] [--note N] [--estimate]\n"
+	 "       mrm policy link|unlink --db FILE --event ID --policy KEY\n"
+	 "       mrm policy impact --db FILE --policy KEY [--window MONTHS]\n"
+	 "                  [--at DATE] [--by act_type|nationality] [--country "
+	 "CC|any]\n"
+	 "                  [--public [--k N]] [--format table|csv|json|html] "
+	 "[--out F]\n"
+	 "       mrm policy install --db FILE\n\n"
+	 "Laws, decrees, regulations, MOUs, cabinet resolutions, "
+	 "declarations,\n"
+	 "announcements and measures (a crackdown, a registration round), each "
+	 "with\nits dates and source. The shipped register is loaded by mrm "
+	 "init; install\nloads it again. KEY: a-z, 0-9 and '-' (th-crackdown-"
+	 "2014-06). CC: an ISO\n3166-1 code, or ASEAN or CLMTV. I: law, "
+	 "decree, "
+	 "regulation, mou,\ncabinet_resolution, declaration, announcement, "
+	 "measure. --date: adopted\n(or announced); --from/--to: in force. "
+	 "Dates: YYYY, YYYY-MM or YYYY-MM-DD.\n\n"
+	 "impact compares what was documented in the MONTHS (12) before the\n"
+	 "policy's date (in force from, else adopted; --at to choose) with as "
+	 "many\nmonths from it: acts and persons (a group counts its size) by "
+	 "act type or\nnationality, in the policy's country unless --country "
+	 "says otherwise.\nAn act counts on a side only when its date, at its "
+	 "precision, lies wholly\nin that window. --format html writes the "
+	 "policy-impact report (docs/policies.md).\n",
+	 cmd_policy},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

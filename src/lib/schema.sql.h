@@ -137,4 +137,30 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
-static const char *const *const schema_migrations[] = {schema_v1, schema_v2};
+/* policy: the policy register (src/lib/policy.c). Rows with shipped = 1
+ * come from data/reference/policies.csv and are replaced when the shipped
+ * register changes; org_id is the organisation that added a row of its
+ * own (NULL for shipped rows and for rows added by the local operator). */
+static const char *const schema_policy[] = {
+	"CREATE TABLE policy(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+	" country TEXT NOT NULL, instrument TEXT NOT NULL CHECK (instrument IN"
+	" ('law','decree','regulation','mou','cabinet_resolution',"
+	"'declaration','announcement','measure')),"
+	" title TEXT NOT NULL, summary TEXT, adopted TEXT, effective_from TEXT,"
+	" effective_to TEXT, source TEXT NOT NULL, source_url TEXT,"
+	" estimate INTEGER NOT NULL DEFAULT 0, note TEXT,"
+	" shipped INTEGER NOT NULL DEFAULT 0,"
+	" org_id INTEGER REFERENCES org(id),"
+	" created TEXT NOT NULL DEFAULT "
+	"(strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+	"CREATE INDEX policy_country ON policy(country);",
+	"CREATE TABLE event_policy(event_id INTEGER NOT NULL"
+	" REFERENCES event(id) ON DELETE CASCADE,"
+	" policy_id INTEGER NOT NULL REFERENCES policy(id) ON DELETE CASCADE,"
+	" PRIMARY KEY (event_id, policy_id)) WITHOUT ROWID;",
+	"CREATE INDEX event_policy_policy ON event_policy(policy_id);",
+	NULL,
+};
+
+static const char *const *const schema_migrations[] = {schema_v1, schema_v2,
+							     schema_policy};

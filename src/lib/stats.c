@@ -405,12 +405,16 @@ static int32_t truncate_to(int32_t bound, uint8_t prec)
 			   : bound;
 }
 
+static int wholly_in_period(const struct squery *q, const struct fact *f);
+
 static int in_period(const struct squery *q, const struct fact *f)
 {
 	if (!q->from && !q->to)
 		return 1;
 	if (!f->prec)
 		return 0;
+	if (q->whole)
+		return wholly_in_period(q, f);
 	if (q->from && f->date < truncate_to(q->from, f->prec))
 		return 0;
 	if (q->to && f->date > truncate_to(q->to, f->prec))
@@ -426,6 +430,21 @@ static int last_day(int y, int m)
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
 	return days[m - 1];
+}
+
+/* The first and last day a date at its precision may be. */
+static int wholly_in_period(const struct squery *q, const struct fact *f)
+{
+	int32_t first = f->date, last = f->date;
+
+	if (f->prec == 1) {
+		first += 101;
+		last += 1231;
+	} else if (f->prec == 2) {
+		first += 1;
+		last += last_day(f->date / 10000, f->date / 100 % 100);
+	}
+	return (!q->from || first >= q->from) && (!q->to || last <= q->to);
 }
 
 static int parse_bound(const char *s, int end, int32_t *out,
@@ -720,6 +739,7 @@ int mrm_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
 	if (!q)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	q->st = st;
+	q->whole = in->whole;
 	rc = facts_load(st, &q->facts, err);
 	q->unknown = rc ? 0 : facts_lookup(&q->facts, "unknown");
 	if (!rc)

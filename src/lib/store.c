@@ -1,6 +1,7 @@
 /* store.c - see include/mrm/store.h (SQLite implementation) */
 #include "mrm/store.h"
 
+#include "mrm/policy.h"
 #include "mrm/vocab.h"
 
 #include <errno.h>
@@ -234,6 +235,8 @@ int mrm_store_create(const char *path, struct mrm_error *err)
 	if (!rc)
 		rc = mrm_vocab_install(st->db, err);
 	if (!rc)
+		rc = mrm_policy_install(st->db, err);
+	if (!rc)
 		rc = exec(st, "COMMIT", err);
 out:
 	mrm_store_close(st);
@@ -290,6 +293,9 @@ int mrm_store_open(struct mrm_store **out, const char *path,
 		rc = migrate(st, err);
 	if (!rc)
 		rc = mrm_vocab_load(&st->vocab, st->db, err);
+	/* a database made before this register, or an older register */
+	if (!rc)
+		rc = mrm_policy_sync(st, 0, NULL, err);
 out:
 	free(keypath);
 	if (rc)

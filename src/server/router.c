@@ -70,6 +70,28 @@ static const struct srv_param p_export[] = {
 	 "CSV: acts (default), events, persons, organisations"},
 	P_END};
 
+static const struct srv_param p_policies[] = {
+	{"country", "query", 0,
+	 "country code or label, or ASEAN or CLMTV (with its groupings)"},
+	P_END};
+static const struct srv_param p_policy[] = {
+	{"key", "path", SRV_P_REQUIRED, "policy key"}, P_END};
+static const struct srv_param p_policy_impact[] = {
+	{"key", "path", SRV_P_REQUIRED, "policy key"},
+	{"window", "query", SRV_P_INT, "months on each side, 1-120 (12)"},
+	{"at", "query", 0, "compare around this date (default: the policy's)"},
+	{"by", "query", 0, "act_type (default) or nationality"},
+	{"country", "query", 0, "where the acts happened; any: anywhere"},
+	{"public", "query", 0, "1: disclosure control (viewers must)"},
+	{"k", "query", SRV_P_INT, "disclosure threshold, 2-1000 (5)"},
+	{"format", "query", 0, "json (default) or html (the report)"},
+	{"lang", "query", 0, "html: label language (en)"},
+	P_END};
+static const struct srv_param p_event_policy[] = {
+	{"id", "path", SRV_P_REQUIRED | SRV_P_INT, "event id"},
+	{"key", "path", SRV_P_REQUIRED, "policy key"},
+	P_END};
+
 #define S(...)                                                                 \
 	(const unsigned[])                                                     \
 	{                                                                      \
@@ -128,6 +150,28 @@ const struct srv_route srv_routes[] = {
 	 S(200, 400, 401, 403), "application/json, text/csv"},
 	{"GET", "/api/v1/openapi.json", api_openapi, SRV_PUBLIC,
 	 "this description", p_none, S(200), JSON},
+	{"GET", "/api/v1/policies", api_policies_list, 0,
+	 "the policy register (with source and dates)", p_policies,
+	 S(200, 400, 401), JSON},
+	{"POST", "/api/v1/policies", api_policy_add, SRV_JSON_BODY,
+	 "add a policy (coordinators and admins)", p_none,
+	 S(201, 400, 401, 403, 409, 413, 415), JSON},
+	{"GET", "/api/v1/policies/{key}", api_policy_get, 0,
+	 "one policy and the events linked to it that the user may read",
+	 p_policy, S(200, 401, 404), JSON},
+	{"GET", "/api/v1/policies/{key}/impact", api_policy_impact, 0,
+	 "the policy on the ground: acts and persons before and after",
+	 p_policy_impact, S(200, 400, 401, 403, 404),
+	 "application/json, text/html"},
+	{"GET", "/api/v1/events/{id}/policies", api_event_policies, 0,
+	 "the policies an event is linked to", p_event,
+	 S(200, 400, 401, 403, 404), JSON},
+	{"POST", "/api/v1/events/{id}/policies", api_event_policy_link,
+	 SRV_JSON_BODY, "link the event to a policy ({\"policy\": KEY})",
+	 p_event, S(201, 400, 401, 403, 404, 413, 415), JSON},
+	{"DELETE", "/api/v1/events/{id}/policies/{key}",
+	 api_event_policy_unlink, 0, "unlink the event from a policy",
+	 p_event_policy, S(200, 400, 401, 403, 404), JSON},
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
