@@ -346,7 +346,7 @@ int keyring_keycheck(struct mrm_store *st, const char *what,
 			    sqlite3_column_blob(s, 0),
 			    (size_t)sqlite3_column_bytes(s, 0), &plain, NULL) ||
 		 strcmp(mrm_buf_str(&plain), KEYCHECK))
-		rc = mrm_error_set(err, MRM_ERR_CRYPTO, what,
+		rc = mrm_error_set(err, MRM_ERR_CRYPTO, mrm_store_path(st),
 				   "the key does not open this database: %s "
 				   "does not unlock %s (wrong %s?)",
 				   what, mrm_store_path(st),
