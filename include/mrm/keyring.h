@@ -92,9 +92,11 @@ int mrm_store_unseal_shown(struct mrm_store *st, int64_t org, const char *ad,
 			   const void *sealed, size_t len, struct mrm_buf *out,
 			   struct mrm_error *err);
 
-/* Told after each batch of a rotation: `done` of `total` values. */
-typedef void (*mrm_rotate_progress)(void *ctx, const char *org, int64_t done,
-				    int64_t total);
+/* Told after each committed batch of a rotation: `done` of `total`
+ * values. A non-zero return stops the rotation there (MRM_ERR_LIMIT,
+ * "rotation stopped"); running it again resumes. */
+typedef int (*mrm_rotate_progress)(void *ctx, const char *org, int64_t done,
+				   int64_t total);
 
 /*
  * Give organisation `org_code` (NULL: every organisation) a new DEK

@@ -89,7 +89,7 @@ static int key_status(struct mrm_store *st, const struct key_args *a)
 	return rc ? cli_error("key", &err) : CLI_OK;
 }
 
-static void progress(void *ctx, const char *org, int64_t done, int64_t total)
+static int progress(void *ctx, const char *org, int64_t done, int64_t total)
 {
 	int *tty = ctx;
 
@@ -97,6 +97,7 @@ static void progress(void *ctx, const char *org, int64_t done, int64_t total)
 		fprintf(stderr, "\rmrm key rotate: %s: %lld of %lld values%s",
 			org, (long long)done, (long long)total,
 			done == total ? "\n" : "");
+	return 0;
 }
 
 static int key_rotate(struct mrm_store *st, const struct key_args *a)

@@ -836,16 +836,21 @@ static int rotate_org(struct mrm_store *st, int64_t org, const char *code,
 		      struct mrm_error *err)
 {
 	int64_t cursor[256] = {0}, total = 0, done = 0, did = 1;
-	int rc = count_other(st, org, target, &total, err);
+	int rc = count_other(st, org, target, &total, err), stop = 0;
 
-	if (progress && !rc)
-		progress(ctx, code, 0, total);
+	if (progress && !rc && progress(ctx, code, 0, total))
+		did = 0, stop = 1;
 	while (!rc && did) {
 		rc = rotate_batch(st, org, target, batch, cursor, &did, err);
 		done += did;
-		if (progress && !rc && did)
-			progress(ctx, code, done, total);
+		if (progress && !rc && did && progress(ctx, code, done, total))
+			did = 0, stop = 1;
 	}
+	if (stop)
+		return mrm_error_set(err, MRM_ERR_LIMIT, code,
+				     "rotation stopped after %lld of %lld "
+				     "values; run it again to resume",
+				     (long long)done, (long long)total);
 	return rc ? rc : rotate_finish(st, org, target, err);
 }
 
