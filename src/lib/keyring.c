@@ -1476,7 +1476,7 @@ static int org_status(struct mrm_store *st, int64_t org, const char *code,
 	sqlite3_stmt *s = NULL;
 	uint32_t kept = 0, any = 0, wiped = 0;
 	int rc = last_version(st, org, &kept, &any, err), rotating, told = 0;
-	const char *when = "";
+	char when[32] = "";
 
 	if (!rc &&
 	    sqlite3_prepare_v2(
@@ -1496,9 +1496,11 @@ static int org_status(struct mrm_store *st, int64_t org, const char *code,
 		uint32_t v = (uint32_t)sqlite3_column_int64(s, 0);
 		struct mrm_key_status ks = {code, v, "", "", 0, 0};
 
-		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-			wiped = any,
-			when = (const char *)sqlite3_column_text(s, 4);
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
+			wiped = any;
+			snprintf(when, sizeof(when), "%s",
+				 (const char *)sqlite3_column_text(s, 4));
+		}
 		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
 			continue;
 		rotating = sqlite3_column_int(s, 3);
