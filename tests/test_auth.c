@@ -819,17 +819,24 @@ static void test_migrates_from_v1(void **state)
 			     "DROP TABLE session; DROP TABLE login_failure;"
 			     " DROP TABLE api_token; DROP TABLE event_share;"
 			     " DROP TABLE event_policy; DROP TABLE policy;"
+			     " DROP TABLE org_key; DROP TABLE org_key_rotation;"
+			     " DROP TABLE org_key_wiped;"
 			     " PRAGMA user_version = 1;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);
 	mrm_store_close(t.st);
 	assert_int_equal(mrm_store_open(&t.st, t.path, &err), 0);
 	h = mrm_store_db(t.st);
-	assert_int_equal(sqlite3_exec(h,
-				      "SELECT 1 FROM pragma_user_version "
-				      "WHERE user_version = 2",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	{
+		sqlite3_stmt *q;
+
+		assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA user_version",
+						    -1, &q, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(q, 0), MRM_SCHEMA_VERSION);
+		sqlite3_finalize(q);
+	}
 	assert_int_equal(sqlite3_exec(h,
 				      "SELECT count(*) FROM session, "
 				      "login_failure, api_token, event_share",

@@ -25,6 +25,7 @@ enum mrm_code {
 	MRM_ERR_EXISTS = -7,   /* a record with that key already exists */
 	MRM_ERR_LIMIT = -8,    /* a size or count limit was exceeded */
 	MRM_ERR_ACCESS = -9,   /* the caller may not do this */
+	MRM_ERR_DESTROYED = -10, /* the key of a sealed value was wiped */
 };
 
 #define MRM_ERROR_WHERE_MAX 256

@@ -4,8 +4,10 @@
  *
  * struct mrm_store is the one handle every module goes through. This
  * release implements it on an embedded SQLite file (WAL mode, foreign keys
- * on, schema versioned with migrations); the field key that encrypts the
- * sensitive columns is read from DB.key beside it.
+ * on, secure_delete on, schema versioned with migrations). The sensitive
+ * columns are sealed under per-organisation data keys, which the
+ * key-encryption key unwraps (mrm/keyring.h): that key is read from the key
+ * file DB.key beside the database, or derived from a passphrase.
  *
  * Writes go through mrm_store_begin()/mrm_store_commit(), so that a failed
  * operation is rolled back whole with mrm_store_rollback().
@@ -24,7 +26,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 /* Current schema version; older databases are migrated on open. */
-#define MRM_SCHEMA_VERSION 3
+#define MRM_SCHEMA_VERSION 4
 
 /*
  * Create a new database at `path` and its key file `path`.key (mode 0600),
@@ -34,12 +36,34 @@ struct sqlite3_stmt;
 int mrm_store_create(const char *path, struct mrm_error *err);
 
 /*
+ * As mrm_store_create(), with the key-encryption key `kek` says: NULL or
+ * no passphrase is a key file DB.key; a passphrase makes no key file and
+ * keeps its Argon2id salt and limits in the database.
+ */
+struct mrm_kek_spec;
+int mrm_store_create_kek(const char *path, const struct mrm_kek_spec *kek,
+			 struct mrm_error *err);
+
+/*
  * Open an existing database read-write and unlock it with its key file.
  * A missing database, a file that is not an mrm database, a missing or
  * wrong key are each a clear error. Close with mrm_store_close().
  */
 int mrm_store_open(struct mrm_store **out, const char *path,
 		   struct mrm_error *err);
+/* Open a database locked with a passphrase (`len` bytes). A wrong one is
+ * MRM_ERR_CRYPTO ("the key does not open this database") and writes
+ * nothing. */
+int mrm_store_open_passphrase(struct mrm_store **out, const char *path,
+			      const char *passphrase, size_t len,
+			      struct mrm_error *err);
+/* Open with a key-encryption key already derived (mrm_store_key() of
+ * another open store of the same database): the server's connections. */
+int mrm_store_open_kek(struct mrm_store **out, const char *path,
+		       const struct mrm_key *kek, struct mrm_error *err);
+/* 1 when the database at `path` is locked with a passphrase (so that a
+ * program knows to ask for one), 0 otherwise or when it cannot tell. */
+int mrm_store_needs_passphrase(const char *path);
 void mrm_store_close(struct mrm_store *st);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback is safe without a begin). */
@@ -59,7 +83,11 @@ int mrm_store_touch(struct mrm_store *st, struct mrm_error *err);
 
 /* The vocabularies, loaded on open; owned by the store. */
 const struct mrm_vocab *mrm_store_vocab(const struct mrm_store *st);
-/* The field key; owned by the store, wiped on close. */
+/*
+ * The key-encryption key; owned by the store, wiped on close. Do not seal
+ * data with it: use mrm_store_seal() (mrm/keyring.h), which picks the
+ * organisation's data key. (The backup key is derived from it.)
+ */
 const struct mrm_key *mrm_store_key(const struct mrm_store *st);
 /* The path the store was opened with. */
 const char *mrm_store_path(const struct mrm_store *st);

@@ -67,6 +67,13 @@ static int push(const char ***list, const char *v)
 	return 0;
 }
 
+/* Options every command takes: how to unlock a database locked with a
+ * passphrase (cli_open()). */
+static const struct cli_opt global_opts[] = {
+	{"passphrase-fd", &cli_passphrase_fd, NULL, NULL},
+	{"passphrase-file", &cli_passphrase_file, NULL, NULL},
+	{NULL, NULL, NULL, NULL}};
+
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	      const struct cli_opt *opts, char **pos, int maxpos, int *npos)
 {
@@ -91,6 +98,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		eq = strchr(a + 2, '=');
 		len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 		o = find_opt(opts, a + 2, len);
+		if (!o)
+			o = find_opt(global_opts, a + 2, len);
 		if (!o) {
 			size_t best = (size_t)-1;
 			const char *near = NULL;
@@ -129,18 +138,6 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 			*o->value = val;
 		}
 	}
-	return 0;
-}
-
-int cli_open(const char *cmd, const char *db, struct mrm_store **st)
-{
-	struct mrm_error err;
-
-	*st = NULL;
-	if (!db)
-		return cli_usage(cmd, "--db FILE is required");
-	if (mrm_store_open(st, db, &err))
-		return cli_error(cmd, &err);
 	return 0;
 }
 

@@ -46,7 +46,9 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Open --db into *st, or print why not: returns 0, CLI_USAGE (no --db) or
- * CLI_FAIL. */
+ * CLI_FAIL. A database locked with a passphrase is unlocked with
+ * --passphrase-fd N or --passphrase-file FILE (options every command
+ * takes, see cli_parse()) or else asked for on the terminal. */
 int cli_open(const char *cmd, const char *db, struct mrm_store **st);
 
 /* Output formats: "table" (human), "json", "csv". */
@@ -115,6 +117,30 @@ int cmd_info(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+
+int cmd_key(int argc, char **argv);
+int cmd_wipe(int argc, char **argv);
+
+/* The --passphrase-fd and --passphrase-file every command takes (NULL:
+ * not given). */
+extern const char *cli_passphrase_fd, *cli_passphrase_file;
+
+/* A passphrase read by cli_passphrase(); wipe it with cli_secret_wipe(). */
+struct cli_secret {
+	char text[1025]; /* MRM_PASSPHRASE_MAX + 1 */
+	size_t len;
+};
+
+/*
+ * Read a passphrase: the first line of file descriptor `fd` (the value of
+ * option --`fd_opt`) if given, else of the private file `file`, else from
+ * the terminal without echo after `prompt` (asked twice when `confirm`).
+ * Never from the command line. Returns 0 or an exit status (told).
+ */
+int cli_passphrase(const char *cmd, const char *fd_opt, const char *fd,
+		   const char *file_opt, const char *file, const char *prompt,
+		   int confirm, struct cli_secret *out);
+void cli_secret_wipe(struct cli_secret *s);
 
 int cmd_help(int argc, char **argv);
 

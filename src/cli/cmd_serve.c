@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include "mrm/buf.h"
+#include "mrm/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,8 @@ int cmd_serve(int argc, char **argv)
 	struct mrm_buf cert_pem = MRM_BUF_INIT(PEM_MAX);
 	struct mrm_buf key_pem = MRM_BUF_INIT(PEM_MAX);
 	struct srv_opts o = {0};
+	struct mrm_store *st = NULL;
+	struct mrm_key kek;
 	sigset_t stop;
 	char *pos[1];
 	int npos, rc;
@@ -137,6 +140,13 @@ int cmd_serve(int argc, char **argv)
 		rc = CLI_FAIL;
 	if (rc)
 		goto out;
+	/* unlock once: the workers' connections reuse the key */
+	rc = cli_open("serve", db, &st);
+	if (rc)
+		goto out;
+	kek = *mrm_store_key(st);
+	mrm_store_close(st);
+	o.kek = &kek;
 	o.db = db;
 	o.listen = listen;
 	o.tls_cert = cert ? mrm_buf_str(&cert_pem) : NULL;
@@ -156,5 +166,6 @@ out:
 		sodium_memzero(key_pem.ptr, key_pem.cap);
 	mrm_buf_release(&key_pem);
 	mrm_buf_release(&cert_pem);
+	sodium_memzero(&kek, sizeof(kek));
 	return rc < 0 ? CLI_OK : rc;
 }

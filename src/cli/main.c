@@ -8,10 +8,14 @@
 
 const struct cli_cmd cli_commands[] = {
 	{"init", "create a database and its key file",
-	 "usage: mrm init --db FILE\n\n"
+	 "usage: mrm init --db FILE [--kek key-file|passphrase] [--kdf "
+	 "LEVEL]\n\n"
 	 "Create a new database FILE and its key file FILE.key (mode 0600).\n"
 	 "Keep the key apart from backups of the database: without it the\n"
-	 "names, contacts, health and narratives cannot be read.\n",
+	 "names, contacts, health and narratives cannot be read.\n"
+	 "With --kek passphrase there is no key file: the key is derived from\n"
+	 "a passphrase (Argon2id) read from --passphrase-fd N,\n"
+	 "--passphrase-file F or the terminal. See mrm help key.\n",
 	 cmd_init},
 	{"org", "add or list organisations",
 	 "usage: mrm org add --db FILE --code CODE --name NAME --country CC\n"
@@ -97,7 +101,10 @@ const struct cli_cmd cli_commands[] = {
 	 "                 [--tls-cert FILE --tls-key FILE] [--access-log "
 	 "FILE]\n\n"
 	 "Serves the browser interface and the JSON API (docs/api.md) until\n"
-	 "SIGINT or SIGTERM; requests in flight finish first.\n",
+	 "SIGINT or SIGTERM; requests in flight finish first.\n"
+	 "A database locked with a passphrase is unlocked once at start: give\n"
+	 "it with --passphrase-fd N or --passphrase-file F, or on the "
+	 "terminal.\n",
 	 cmd_serve},
 	{"token", "API tokens for scripts",
 	 "usage: mrm token add --db FILE --login LOGIN --name NAME [--days "
@@ -153,6 +160,45 @@ const struct cli_cmd cli_commands[] = {
 	 "precision, lies wholly\nin that window. --format html writes the "
 	 "policy-impact report (docs/policies.md).\n",
 	 cmd_policy},
+	{"key", "data keys: status, rotate, passphrase, recovery",
+	 "usage: mrm key status --db FILE [--format table|json|csv]\n"
+	 "       mrm key rotate --db FILE [--org CODE] [--batch N]\n"
+	 "       mrm key rotate-kek --db FILE --to key-file|passphrase\n"
+	 "                  [--new-passphrase-fd N | --new-passphrase-file F]"
+	 " [--kdf LEVEL]\n"
+	 "       mrm key recovery --db FILE\n"
+	 "       mrm key recover --db FILE --to key-file|passphrase "
+	 "[--recovery-fd N]\n"
+	 "                  [--new-passphrase-fd N | --new-passphrase-file F]"
+	 "\n\n"
+	 "Each organisation's sensitive fields are sealed under its own data "
+	 "key,\nkept wrapped by the key-encryption key: the key file "
+	 "FILE.key, or a\npassphrase. A database locked with a passphrase "
+	 "takes it from\n--passphrase-fd N, --passphrase-file F (mode 600) "
+	 "or the terminal, with\nevery command; never on the command "
+	 "line.\n\n"
+	 "status      organisations, key versions, values each still seals\n"
+	 "rotate      a new key version; re-encrypts N values (1000) per\n"
+	 "            transaction while the database stays usable; run it "
+	 "again\n            to resume an interrupted rotation\n"
+	 "rotate-kek  a new key file (the old one kept as FILE.key.old) or a\n"
+	 "            new passphrase; re-wraps the data keys only. --kdf:\n"
+	 "            interactive (64 MiB), moderate (256 MiB, default) or\n"
+	 "            sensitive (1 GiB) Argon2id limits\n"
+	 "recovery    print a new recovery key to keep on paper\n"
+	 "recover     with the recovery key on standard input (or fd N), set "
+	 "a\n            new key file or passphrase\n"
+	 "See docs/keys.md.\n",
+	 cmd_key},
+	{"wipe", "destroy an organisation's keys (crypto-shredding)",
+	 "usage: mrm wipe --db FILE --org CODE [--yes]\n\n"
+	 "Destroys every data key of organisation CODE, at once: its names,\n"
+	 "other names, guardians, contacts, health and narratives can never "
+	 "be\nread again (they show as [destroyed]); statistics, which use "
+	 "no\nsensitive field, still count its records. Backups made before "
+	 "still\nhold the keys: destroy them too. Asks to type CODE again "
+	 "unless --yes.\n",
+	 cmd_wipe},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

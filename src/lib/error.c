@@ -66,6 +66,7 @@ const char *mrm_code_name(int code)
 	case MRM_ERR_EXISTS: return "exists";
 	case MRM_ERR_LIMIT: return "limit";
 	case MRM_ERR_ACCESS: return "access";
+	case MRM_ERR_DESTROYED: return "destroyed";
 	}
 	return "unknown";
 }

@@ -8,6 +8,7 @@
 #include "mrm/export.h"
 #include "mrm/fields.h"
 #include "mrm/hmap.h"
+#include "mrm/keyring.h"
 #include "mrm/org.h"
 #include "mrm/store.h"
 #include "mrm/utf8.h"
@@ -770,8 +771,9 @@ int mrm_event_create_json(struct mrm_store *st, const struct mrm_actor *who,
 /* ---- victims ---- */
 
 static int person_field(struct mrm_store *st, sqlite3_stmt *s, int col,
-			const struct mrm_field *f, int64_t id, int identities,
-			json_t *o, struct mrm_buf *plain, struct mrm_error *err)
+			const struct mrm_field *f, int64_t id, int64_t org,
+			int identities, json_t *o, struct mrm_buf *plain,
+			struct mrm_error *err)
 {
 	const char *key = f->name + strlen("victim.");
 	char ad[128];
@@ -787,10 +789,10 @@ static int person_field(struct mrm_store *st, sqlite3_stmt *s, int col,
 		snprintf(ad, sizeof(ad), "person/%lld/%s", (long long)id,
 			 f->column);
 		mrm_buf_reset(plain);
-		rc = mrm_unseal(
-			mrm_store_key(st), ad, sqlite3_column_blob(s, col),
+		rc = mrm_store_unseal_shown(
+			st, org, ad, sqlite3_column_blob(s, col),
 			(size_t)sqlite3_column_bytes(s, col), plain, err);
-		if (rc)
+		if (rc < 0)
 			return rc;
 		v = json_stringn(mrm_buf_str(plain), plain->len);
 		break;
@@ -815,7 +817,7 @@ static int person_json(struct mrm_store *st, const struct mrm_actor *who,
 
 	for (size_t i = 0; !rc && i < mrm_field_count; i++)
 		if (mrm_fields[i].ent == MRM_ENT_VICTIM)
-			rc = person_field(st, s, col++, &mrm_fields[i], id,
+			rc = person_field(st, s, col++, &mrm_fields[i], id, org,
 					  ident, o, plain, err);
 	if (rc) {
 		json_decref(o);

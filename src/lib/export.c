@@ -6,6 +6,7 @@
 #include "mrm/csv.h"
 #include "mrm/fields.h"
 #include "mrm/hmap.h"
+#include "mrm/keyring.h"
 #include "mrm/store.h"
 #include "mrm/auth.h"
 
@@ -108,6 +109,9 @@ static int exporter_init(struct exporter *x, struct mrm_store *st,
 			else
 				mrm_buf_addf(&sql, ", %s", f->column);
 		}
+		/* the owner's id, after the fields: its key seals them */
+		if (e == MRM_ENT_EVENT || e == MRM_ENT_VICTIM)
+			mrm_buf_adds(&sql, ", org_id");
 		if (e == MRM_ENT_ACT || e == MRM_ENT_INTERVENTION)
 			mrm_buf_adds(&sql, ", (SELECT key FROM person WHERE "
 					   "person.id = victim_id)");
@@ -132,7 +136,7 @@ static int exporter_init(struct exporter *x, struct mrm_store *st,
 /* Field value at result column `col` as JSON into *out (NULL when SQL
  * NULL). A sensitive field that does not decrypt is MRM_ERR_CRYPTO. */
 static int field_json(struct exporter *x, sqlite3_stmt *s, int col,
-		      const struct mrm_field *f, int64_t id,
+		      const struct mrm_field *f, int64_t id, int64_t org,
 		      const char *currency, json_t **out, struct mrm_error *err)
 {
 	char ad[128], money[64];
@@ -146,10 +150,10 @@ static int field_json(struct exporter *x, sqlite3_stmt *s, int col,
 		snprintf(ad, sizeof(ad), "%s/%lld/%s", mrm_entity_table(f->ent),
 			 (long long)id, f->column);
 		mrm_buf_reset(&x->plain);
-		rc = mrm_unseal(
-			mrm_store_key(x->st), ad, sqlite3_column_blob(s, col),
+		rc = mrm_store_unseal_shown(
+			x->st, org, ad, sqlite3_column_blob(s, col),
 			(size_t)sqlite3_column_bytes(s, col), &x->plain, err);
-		if (rc)
+		if (rc < 0)
 			return rc;
 		*out = json_stringn(mrm_buf_str(&x->plain), x->plain.len);
 		break;
@@ -177,6 +181,7 @@ static int row_json(struct exporter *x, sqlite3_stmt *s, enum mrm_entity ent,
 	size_t plen = strlen(mrm_entity_prefix(ent)) + 1;
 	const char *currency = NULL;
 	json_t *o = json_object();
+	int64_t org;
 	int col = 1, rc = o ? 0 : no_memory(err);
 
 	for (size_t i = 0; i < mrm_field_count; i++) {
@@ -187,6 +192,9 @@ static int row_json(struct exporter *x, sqlite3_stmt *s, enum mrm_entity ent,
 		col++;
 	}
 	*next = col;
+	org = ent == MRM_ENT_EVENT || ent == MRM_ENT_VICTIM
+		      ? sqlite3_column_int64(s, col)
+		      : 0;
 	col = 1;
 	for (size_t i = 0; !rc && i < mrm_field_count; i++) {
 		const struct mrm_field *f = &mrm_fields[i];
@@ -194,7 +202,7 @@ static int row_json(struct exporter *x, sqlite3_stmt *s, enum mrm_entity ent,
 
 		if (f->ent != ent)
 			continue;
-		rc = field_json(x, s, col++, f, sqlite3_column_int64(s, 0),
+		rc = field_json(x, s, col++, f, sqlite3_column_int64(s, 0), org,
 				currency, &v, err);
 		if (!rc && v)
 			rc = put(o, f->name + plen, v, err);

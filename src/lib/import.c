@@ -2,6 +2,7 @@
 #include "mrm/import.h"
 
 #include "import_internal.h"
+#include "mrm/keyring.h"
 #include "mapping.h"
 #include "mrm/csv.h"
 #include "mrm/store.h"
@@ -148,7 +149,6 @@ int importer_begin(struct importer *im, struct mrm_store *st,
 	im->st = st;
 	im->db = mrm_store_db(st);
 	im->vocab = mrm_store_vocab(st);
-	im->key = mrm_store_key(st);
 	if (opts)
 		im->opts = *opts;
 	if (!im->opts.max_errors)
@@ -244,8 +244,8 @@ static int bind_fields(struct importer *im, enum mrm_entity ent,
 				 mrm_entity_table(ent), (long long)record_id,
 				 f->column);
 			mrm_buf_reset(&im->scratch);
-			rc = mrm_seal(im->key, ad, v, strlen(v), &im->scratch,
-				      err);
+			rc = mrm_store_seal(im->st, im->row.org, ad, v,
+					    strlen(v), &im->scratch, err);
 			if (!rc)
 				sqlite3_bind_blob(s, col, im->scratch.ptr,
 						  (int)im->scratch.len,

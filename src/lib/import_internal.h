@@ -20,7 +20,6 @@ struct importer {
 	struct mrm_store *st;
 	struct sqlite3 *db;
 	const struct mrm_vocab *vocab;
-	const struct mrm_key *key;
 	struct mrm_import_opts opts;
 	struct mrm_import_stats *stats;
 	const char *name;

@@ -162,5 +162,39 @@ static const char *const schema_policy[] = {
 	NULL,
 };
 
-static const char *const *const schema_migrations[] = {schema_v1, schema_v2,
-							     schema_policy};
+/* keys: a data key per organisation (DEK), kept wrapped by the
+ * key-encryption key (src/lib/keyring.c). Every sealed value gets a 4-byte
+ * big-endian key version in front; the values sealed before under the one
+ * database key become version 0, which the first open re-encrypts under
+ * each organisation's own key (meta keys_legacy marks the work to do). */
+static const char *const schema_keys[] = {
+	"CREATE TABLE org_key(org_id INTEGER NOT NULL"
+	" REFERENCES org(id) ON DELETE CASCADE,"
+	" version INTEGER NOT NULL CHECK (version >= 1),"
+	" wrapped BLOB NOT NULL, recovery BLOB,"
+	" created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	" PRIMARY KEY (org_id, version)) WITHOUT ROWID;",
+	"CREATE TABLE org_key_rotation(org_id INTEGER PRIMARY KEY"
+	" REFERENCES org(id) ON DELETE CASCADE, target INTEGER NOT NULL,"
+	" started TEXT NOT NULL DEFAULT "
+	"(strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+	"CREATE TABLE org_key_wiped(org_id INTEGER PRIMARY KEY"
+	" REFERENCES org(id) ON DELETE CASCADE, last_version INTEGER NOT NULL,"
+	" wiped TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+	"INSERT INTO meta(key, value) SELECT 'keys_legacy', 1 WHERE EXISTS"
+	" (SELECT 1 FROM person WHERE coalesce(name, other_names, guardian,"
+	" contact, health) IS NOT NULL) OR EXISTS (SELECT 1 FROM event WHERE"
+	" narrative IS NOT NULL);",
+	"UPDATE person SET"
+	" name = CAST(x'00000000' || name AS BLOB),"
+	" other_names = CAST(x'00000000' || other_names AS BLOB),"
+	" guardian = CAST(x'00000000' || guardian AS BLOB),"
+	" contact = CAST(x'00000000' || contact AS BLOB),"
+	" health = CAST(x'00000000' || health AS BLOB);",
+	"UPDATE event SET narrative = CAST(x'00000000' || narrative AS BLOB)"
+	" WHERE narrative IS NOT NULL;",
+	NULL,
+};
+
+static const char *const *const schema_migrations[] = {
+	schema_v1, schema_v2, schema_policy, schema_keys};

@@ -1,6 +1,7 @@
 /* store.c - see include/mrm/store.h (SQLite implementation) */
 #include "mrm/store.h"
 
+#include "keyring_internal.h"
 #include "mrm/policy.h"
 #include "mrm/vocab.h"
 
@@ -15,15 +16,15 @@
 
 #include "schema.sql.h"
 
-#define APP_ID	 0x4d524d31 /* "MRM1", PRAGMA application_id */
-#define KEYCHECK "mrm key check"
+#define APP_ID 0x4d524d31 /* "MRM1", PRAGMA application_id */
 
 #define STMT_CACHE 32 /* prepared statements kept per connection */
 
 struct mrm_store {
 	sqlite3 *db;
 	char *path;
-	struct mrm_key key;
+	struct mrm_key key; /* the key-encryption key */
+	struct mrm_keyring *keys;
 	struct mrm_vocab *vocab;
 	struct {
 		char *sql;
@@ -73,7 +74,7 @@ static int configure(struct mrm_store *st, struct mrm_error *err)
 	return exec(st,
 		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 		    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-		    "PRAGMA cache_size=-65536;",
+		    "PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;",
 		    err);
 }
 
@@ -109,57 +110,6 @@ static int migrate(struct mrm_store *st, struct mrm_error *err)
 	return rc;
 }
 
-static int keycheck_write(struct mrm_store *st, struct mrm_error *err)
-{
-	struct mrm_buf sealed = MRM_BUF_INIT(256);
-	sqlite3_stmt *s = NULL;
-	int rc = mrm_seal(&st->key, "meta/keycheck", KEYCHECK, strlen(KEYCHECK),
-			  &sealed, err);
-
-	if (rc)
-		goto out;
-	if (sqlite3_prepare_v2(st->db,
-			       "INSERT INTO meta(key, value) VALUES "
-			       "('keycheck', ?)",
-			       -1, &s, NULL) ||
-	    sqlite3_bind_blob(s, 1, sealed.ptr, (int)sealed.len,
-			      SQLITE_STATIC) ||
-	    sqlite3_step(s) != SQLITE_DONE)
-		rc = mrm_store_fail(st, err, "cannot store the key check");
-out:
-	sqlite3_finalize(s);
-	mrm_buf_release(&sealed);
-	return rc;
-}
-
-static int keycheck_verify(struct mrm_store *st, const char *keypath,
-			   struct mrm_error *err)
-{
-	struct mrm_buf plain = MRM_BUF_INIT(256);
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
-
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT value FROM meta WHERE key='keycheck'",
-			       -1, &s, NULL) ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		rc = mrm_error_set(err, MRM_ERR_DB, st->path,
-				   "not an mrm database (no key check)");
-		goto out;
-	}
-	if (mrm_unseal(&st->key, "meta/keycheck", sqlite3_column_blob(s, 0),
-		       (size_t)sqlite3_column_bytes(s, 0), &plain, NULL) ||
-	    strcmp(mrm_buf_str(&plain), KEYCHECK))
-		rc = mrm_error_set(err, MRM_ERR_CRYPTO, keypath,
-				   "this key does not unlock %s (wrong key "
-				   "file?)",
-				   st->path);
-out:
-	sqlite3_finalize(s);
-	mrm_buf_release(&plain);
-	return rc;
-}
-
 static struct mrm_store *store_new(const char *path)
 {
 	struct mrm_store *st = calloc(1, sizeof(*st));
@@ -181,6 +131,7 @@ void mrm_store_close(struct mrm_store *st)
 	}
 	sqlite3_close_v2(st->db);
 	mrm_vocab_free(st->vocab);
+	keyring_free(st->keys);
 	mrm_key_wipe(&st->key);
 	free(st->path);
 	free(st);
@@ -188,8 +139,15 @@ void mrm_store_close(struct mrm_store *st)
 
 int mrm_store_create(const char *path, struct mrm_error *err)
 {
+	return mrm_store_create_kek(path, NULL, err);
+}
+
+int mrm_store_create_kek(const char *path, const struct mrm_kek_spec *kek,
+			 struct mrm_error *err)
+{
 	struct mrm_store *st = NULL;
 	char *keypath = mrm_key_path_for(path);
+	int use_file = !kek || !kek->passphrase;
 	struct stat sb;
 	int rc = 0, made_key = 0, made_db = 0, fd;
 	char sql[128];
@@ -204,10 +162,11 @@ int mrm_store_create(const char *path, struct mrm_error *err)
 				   "name or remove it first");
 		goto out;
 	}
-	rc = mrm_key_create(keypath, &st->key, err);
+	rc = use_file ? mrm_key_create(keypath, &st->key, err)
+		      : mrm_crypto_init(err);
 	if (rc)
 		goto out;
-	made_key = 1;
+	made_key = use_file;
 	/* Create the file ourselves, private to its owner: SQLite would follow
 	 * the umask, and its -wal and -shm files copy the database's mode. */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -231,7 +190,7 @@ int mrm_store_create(const char *path, struct mrm_error *err)
 	if (!rc)
 		rc = exec(st, "BEGIN IMMEDIATE", err);
 	if (!rc)
-		rc = keycheck_write(st, err);
+		rc = keyring_kek_init(st, kek, err);
 	if (!rc)
 		rc = mrm_vocab_install(st->db, err);
 	if (!rc)
@@ -255,8 +214,56 @@ out:
 	return rc;
 }
 
-int mrm_store_open(struct mrm_store **out, const char *path,
-		   struct mrm_error *err)
+/* Load or derive the KEK as `u` says and check it against the database. */
+static int unlock(struct mrm_store *st, const struct store_unlock *u,
+		  const char *keypath, struct mrm_error *err)
+{
+	int pass = keyring_kek_is_passphrase(st);
+	int rc;
+
+	if (u->no_kek)
+		return 0;
+	if (u->kek) {
+		st->key = *u->kek;
+		return keyring_keycheck(st, "the key", err);
+	}
+	if (pass && !u->passphrase)
+		return mrm_error_set(err, MRM_ERR_CRYPTO, st->path,
+				     "this database is locked with a "
+				     "passphrase: give it on the terminal, "
+				     "with --passphrase-fd N or with "
+				     "--passphrase-file FILE");
+	if (!pass && u->passphrase)
+		return mrm_error_set(err, MRM_ERR_CRYPTO, st->path,
+				     "this database opens with its key file "
+				     "%s, not a passphrase",
+				     keypath);
+	rc = pass ? keyring_kek_derive(st, u->passphrase, u->passphrase_len,
+				       err)
+		  : mrm_key_load(keypath, &st->key, err);
+	if (!rc)
+		rc = keyring_keycheck(st, pass ? "the passphrase" : keypath,
+				      err);
+	if (rc && !pass) {
+		char *newer = malloc(strlen(keypath) + 5);
+
+		/* a key rotation stopped between its commit and rename */
+		if (newer) {
+			sprintf(newer, "%s.new", keypath);
+			if (access(newer, F_OK) == 0)
+				mrm_error_prefix(err,
+						 "(%s exists: a key change "
+						 "was interrupted; try it as "
+						 "the key file)",
+						 newer);
+		}
+		free(newer);
+	}
+	return rc;
+}
+
+int store_open_with(struct mrm_store **out, const char *path,
+		    const struct store_unlock *u, struct mrm_error *err)
 {
 	struct mrm_store *st = store_new(path);
 	char *keypath = mrm_key_path_for(path);
@@ -284,13 +291,15 @@ int mrm_store_open(struct mrm_store **out, const char *path,
 				   "not an mrm database");
 		goto out;
 	}
-	rc = configure(st, err);
+	rc = mrm_crypto_init(err);
 	if (!rc)
-		rc = mrm_key_load(keypath, &st->key, err);
+		rc = configure(st, err);
 	if (!rc)
-		rc = keycheck_verify(st, keypath, err);
+		rc = unlock(st, u, keypath, err);
 	if (!rc)
 		rc = migrate(st, err);
+	if (!rc && !u->no_kek)
+		rc = keyring_open(st, err);
 	if (!rc)
 		rc = mrm_vocab_load(&st->vocab, st->db, err);
 	/* a database made before this register, or an older register */
@@ -303,6 +312,54 @@ out:
 	else
 		*out = st;
 	return rc;
+}
+
+int mrm_store_open(struct mrm_store **out, const char *path,
+		   struct mrm_error *err)
+{
+	const struct store_unlock u = {0};
+
+	return store_open_with(out, path, &u, err);
+}
+
+int mrm_store_open_passphrase(struct mrm_store **out, const char *path,
+			      const char *passphrase, size_t len,
+			      struct mrm_error *err)
+{
+	const struct store_unlock u = {.passphrase = passphrase,
+				       .passphrase_len = len};
+
+	return store_open_with(out, path, &u, err);
+}
+
+int mrm_store_open_kek(struct mrm_store **out, const char *path,
+		       const struct mrm_key *kek, struct mrm_error *err)
+{
+	const struct store_unlock u = {.kek = kek};
+
+	return store_open_with(out, path, &u, err);
+}
+
+int mrm_store_needs_passphrase(const char *path)
+{
+	struct mrm_store *st = store_new(path);
+	int yes = 0;
+
+	if (st && sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL) ==
+			  SQLITE_OK)
+		yes = keyring_kek_is_passphrase(st);
+	mrm_store_close(st);
+	return yes;
+}
+
+struct mrm_key *store_kek(struct mrm_store *st)
+{
+	return &st->key;
+}
+
+struct mrm_keyring **store_keyring(struct mrm_store *st)
+{
+	return &st->keys;
 }
 
 int mrm_store_begin(struct mrm_store *st, struct mrm_error *err)

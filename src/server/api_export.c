@@ -84,7 +84,7 @@ int api_export(struct srv_req *r)
 	e->srv = r->srv;
 	e->sent = &r->bytes;
 	mrm_buf_init(&e->piece, PIECE_MAX);
-	if (mrm_store_open(&e->st, r->srv->db, &err) ||
+	if (mrm_store_open_kek(&e->st, r->srv->db, r->srv->o.kek, &err) ||
 	    mrm_export_stream_begin(&e->x, e->st, &r->who, format, what,
 				    &err)) {
 		export_free(e);

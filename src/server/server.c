@@ -103,7 +103,7 @@ struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 	if (s->spare) {
 		st = s->spare;
 		s->spare = NULL;
-	} else if (mrm_store_open(&st, s->db, err)) {
+	} else if (mrm_store_open_kek(&st, s->db, s->o.kek, err)) {
 		free(sl);
 		goto out;
 	}
@@ -617,7 +617,7 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	if (!rc && !(s->db = strdup(s->o.db)))
 		rc = mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	if (!rc)
-		rc = mrm_store_open(&s->spare, s->db, err);
+		rc = mrm_store_open_kek(&s->spare, s->db, s->o.kek, err);
 	if (rc) {
 		srv_free(s);
 		return rc;

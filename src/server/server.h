@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+struct mrm_key;
+
 #define SRV_THREADS_DEFAULT 4
 #define SRV_THREADS_MAX	    256
 #define SRV_BODY_MAX	    (64u << 10) /* bytes of a request body */
@@ -42,6 +44,9 @@ struct srv_opts {
 	unsigned timeout; /* 0: SRV_TIMEOUT */
 	size_t body_max, import_max; /* 0: SRV_BODY_MAX, SRV_IMPORT_MAX */
 	unsigned drain_seconds;	     /* 0: SRV_DRAIN_SECONDS */
+	/* the key-encryption key, unlocked at start (a passphrase); NULL:
+	 * the key file DB.key. Borrowed until srv_stop(). */
+	const struct mrm_key *kek;
 };
 
 #define SRV_LISTEN_DEFAULT "127.0.0.1:8080"
