@@ -818,6 +818,12 @@ static void test_migrates_from_v1(void **state)
 		sqlite3_exec(h,
 			     "DROP TABLE session; DROP TABLE login_failure;"
 			     " DROP TABLE api_token; DROP TABLE event_share;"
+			     /* and what schema_websec adds */
+			     " ALTER TABLE user DROP COLUMN disabled;"
+			     " ALTER TABLE user DROP COLUMN totp_secret;"
+			     " ALTER TABLE user DROP COLUMN totp_pending;"
+			     " ALTER TABLE user DROP COLUMN totp_step;"
+			     " DROP INDEX person_linkage;"
 			     " PRAGMA user_version = 1;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);
@@ -826,12 +832,14 @@ static void test_migrates_from_v1(void **state)
 	h = mrm_store_db(t.st);
 	assert_int_equal(sqlite3_exec(h,
 				      "SELECT 1 FROM pragma_user_version "
-				      "WHERE user_version = 2",
+				      "WHERE user_version = 3",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h,
-				      "SELECT count(*) FROM session, "
-				      "login_failure, api_token, event_share",
+				      "SELECT count(*), max(s.seen),"
+				      " max(u.totp_step + u.disabled) FROM "
+				      "session s, login_failure, api_token, "
+				      "event_share, user u",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	tdb_close(&t);

@@ -137,4 +137,23 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
-static const char *const *const schema_migrations[] = {schema_v1, schema_v2};
+/* websec: two-factor login, disabled users, idle sessions (account.c,
+ * auth.c), and an index for counting people across organisations by
+ * their linkage key (linkage.c, facts.c). totp_secret is the sealed
+ * 20-byte TOTP secret (associated data "user/ID/totp"), NULL when
+ * two-factor login is off; totp_pending the one being enrolled;
+ * totp_step the last time step whose code was used (never twice). */
+static const char *const schema_websec[] = {
+	"ALTER TABLE user ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE user ADD COLUMN totp_secret BLOB;",
+	"ALTER TABLE user ADD COLUMN totp_pending BLOB;",
+	"ALTER TABLE user ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE session ADD COLUMN seen INTEGER NOT NULL DEFAULT 0;",
+	"UPDATE session SET seen = created;",
+	"CREATE INDEX person_linkage ON person(linkage_key)"
+	" WHERE linkage_key IS NOT NULL;",
+	NULL,
+};
+
+static const char *const *const schema_migrations[] = {schema_v1, schema_v2,
+							schema_websec};
