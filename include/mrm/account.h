@@ -45,6 +45,12 @@ int mrm_user_set_password(struct mrm_store *st, int64_t user_id,
 			  const char *password, const char *keep,
 			  struct mrm_error *err);
 
+/* Is `password` the current password of `user_id`? 0, or MRM_ERR_ACCESS
+ * (at `where`) when not. For asking it again before a change. */
+int mrm_user_check_password(struct mrm_store *st, int64_t user_id,
+			    const char *password, const char *where,
+			    struct mrm_error *err);
+
 /*
  * The user `who` changes their own password: `old` must be the current
  * one (MRM_ERR_ACCESS, where "old_password", when not); then as

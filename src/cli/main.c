@@ -21,10 +21,21 @@ const struct cli_cmd cli_commands[] = {
 	 cmd_org},
 	{"user", "add or list users",
 	 "usage: mrm user add --db FILE --org CODE --login LOGIN --role ROLE\n"
-	 "       mrm user list --db FILE [--format table|json|csv]\n\n"
-	 "The password is read from standard input (first line), at least 10\n"
-	 "characters, and stored as an Argon2id hash. ROLE: admin, "
-	 "coordinator,\ncaseworker, researcher or viewer.\n",
+	 "       mrm user list --db FILE [--format table|json|csv]\n"
+	 "       mrm user passwd --db FILE --login LOGIN\n"
+	 "       mrm user totp --db FILE --login LOGIN [--off]\n"
+	 "       mrm user revoke|disable|enable --db FILE --login LOGIN\n\n"
+	 "The password is read from standard input (first line): at least 12\n"
+	 "characters, not containing the login, not a common password; it is\n"
+	 "stored as an Argon2id hash. ROLE: admin, coordinator, caseworker,\n"
+	 "researcher or viewer.\n\n"
+	 "passwd sets a new password (from standard input) and ends all the\n"
+	 "user's sessions. totp turns on two-factor login: it prints a new\n"
+	 "secret and its otpauth:// URI for an authenticator app (TOTP, 6\n"
+	 "digits, 30 s); from then on logging in needs the app's code; --off\n"
+	 "turns it off. revoke ends all the user's sessions (log out\n"
+	 "everywhere). disable stops the user logging in and deletes their\n"
+	 "sessions and API tokens; enable lets them log in again.\n",
 	 cmd_user},
 	{"import", "import CSV or JSON",
 	 "usage: mrm import --db FILE [--org CODE] [--mapping MAP.json|NAME]\n"
@@ -95,9 +106,12 @@ const struct cli_cmd cli_commands[] = {
 	{"serve", "run the web application",
 	 "usage: mrm serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"
 	 "                 [--tls-cert FILE --tls-key FILE] [--access-log "
-	 "FILE]\n\n"
+	 "FILE]\n"
+	 "                 [--session-idle MIN] [--session-max HOURS]\n\n"
 	 "Serves the browser interface and the JSON API (docs/api.md) until\n"
-	 "SIGINT or SIGTERM; requests in flight finish first.\n",
+	 "SIGINT or SIGTERM; requests in flight finish first.\n\n"
+	 "A login session ends when unused for --session-idle minutes (30;\n"
+	 "1-1440) and --session-max hours after login (8; 1-720) whatever.\n",
 	 cmd_serve},
 	{"token", "API tokens for scripts",
 	 "usage: mrm token add --db FILE --login LOGIN --name NAME [--days "

@@ -236,18 +236,28 @@ int mrm_user_set_password(struct mrm_store *st, int64_t user_id,
 	return finish(st, rc, err);
 }
 
+int mrm_user_check_password(struct mrm_store *st, int64_t user_id,
+			    const char *password, const char *where,
+			    struct mrm_error *err)
+{
+	char login[128], hash[MRM_PWHASH_BYTES];
+	int rc = login_of(st, user_id, login, sizeof(login), hash, err);
+
+	if (!rc && (!password || !mrm_password_verify(hash, password)))
+		rc = mrm_error_set(err, MRM_ERR_ACCESS, where,
+				   "the current password is wrong");
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
 int mrm_user_change_password(struct mrm_store *st, const struct mrm_actor *who,
 			     const char *old, const char *password,
 			     const char *keep, struct mrm_error *err)
 {
-	char login[128], hash[MRM_PWHASH_BYTES];
-	int rc = login_of(st, who->user_id, login, sizeof(login), hash, err);
+	int rc = mrm_user_check_password(st, who->user_id, old, "old_password",
+					 err);
 
-	if (!rc && (!old || !mrm_password_verify(hash, old)))
-		rc = mrm_error_set(err, MRM_ERR_ACCESS, "old_password",
-				   "the current password is wrong");
-	sodium_memzero(hash, sizeof(hash));
-	if (!rc && old && !strcmp(old, password))
+	if (!rc && password && !strcmp(old, password))
 		rc = mrm_error_set(err, MRM_ERR_INVALID, "password",
 				   "is the same as the current one");
 	if (!rc)

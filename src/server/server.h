@@ -42,6 +42,9 @@ struct srv_opts {
 	unsigned timeout; /* 0: SRV_TIMEOUT */
 	size_t body_max, import_max; /* 0: SRV_BODY_MAX, SRV_IMPORT_MAX */
 	unsigned drain_seconds;	     /* 0: SRV_DRAIN_SECONDS */
+	/* sessions end when unused this long, and this long after login
+	 * whatever; 0: MRM_SESSION_IDLE_SECONDS, MRM_SESSION_SECONDS */
+	int64_t session_idle, session_max;
 };
 
 #define SRV_LISTEN_DEFAULT "127.0.0.1:8080"
