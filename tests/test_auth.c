@@ -824,6 +824,7 @@ static void test_migrates_from_v1(void **state)
 			     " ALTER TABLE user DROP COLUMN totp_pending;"
 			     " ALTER TABLE user DROP COLUMN totp_step;"
 			     " DROP INDEX person_linkage;"
+			     " DROP TRIGGER person_linkage_stale;"
 			     " PRAGMA user_version = 1;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);

@@ -133,6 +133,24 @@ const struct cli_cmd cli_commands[] = {
 	 "backup is verified first: a truncated, altered or wrong-key backup\n"
 	 "leaves no file behind. Exit: 0 restored, 1 not restored.\n",
 	 cmd_restore},
+	{"linkage", "count people across organisations without names",
+	 "usage: mrm linkage init --db FILE\n"
+	 "       mrm linkage import --db FILE --from KEYFILE\n"
+	 "       mrm linkage export --db FILE --out KEYFILE\n"
+	 "       mrm linkage rebuild --db FILE\n\n"
+	 "A network of organisations shares one linkage key (32 random bytes\n"
+	 "in FILE.linkage beside each database, mode 0600). With it, each\n"
+	 "individual person with a name and a birth year gets a keyed hash\n"
+	 "(HMAC-SHA256) of the normalised name, birth year, sex and\n"
+	 "nationality, and the statistics count the persons sharing one once\n"
+	 "in distinct-persons, across organisations. Without a linkage key\n"
+	 "nothing is computed and every person record counts on its own.\n\n"
+	 "init creates the network's key (once, at one organisation); export\n"
+	 "writes it to a file to hand over; import takes it at the others.\n"
+	 "init, import and rebuild compute every person's value; imports do\n"
+	 "it for new persons by themselves. How names are normalised, and the\n"
+	 "false and missed matches: docs/linkage.md.\n",
+	 cmd_linkage},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

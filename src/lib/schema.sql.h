@@ -152,6 +152,11 @@ static const char *const schema_websec[] = {
 	"UPDATE session SET seen = created;",
 	"CREATE INDEX person_linkage ON person(linkage_key)"
 	" WHERE linkage_key IS NOT NULL;",
+	/* what the value is made of changed: computed again after the next
+	 * import or by mrm linkage rebuild */
+	"CREATE TRIGGER person_linkage_stale AFTER UPDATE OF name, birth_date,"
+	" sex, nationality, unit ON person WHEN new.linkage_key IS NOT NULL"
+	" BEGIN UPDATE person SET linkage_key = NULL WHERE id = new.id; END;",
 	NULL,
 };
 
