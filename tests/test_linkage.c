@@ -65,8 +65,9 @@ static void test_normalise(void **state)
 	same("Jose\xcc\x81", "José");
 	same("Aung Kyaw", "aung  kyaw");
 	same("Aung Kyaw", "AungKyaw");
-	same("Aung Kyaw", "Aung\xe2\x80\x8b" "Kyaw"); /* U+200B */
-	same("Aung Kyaw", "\xef\xbc\xa1ung Kyaw");   /* full-width A */
+	same("Aung Kyaw", "Aung\xe2\x80\x8b"
+			  "Kyaw");		   /* U+200B */
+	same("Aung Kyaw", "\xef\xbc\xa1ung Kyaw"); /* full-width A */
 	same("Aung Kyaw", "U Aung Kyaw");
 	same("Mya Mya", "Daw Mya Mya");
 	same("Mya Mya", "Ma. Mya Mya");

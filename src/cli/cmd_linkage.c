@@ -23,7 +23,8 @@ static void report(const char *path, const struct mrm_linkage_stats *s)
 			(long long)(s->persons - s->keyed));
 	if (s->zawgyi)
 		fprintf(stderr,
-			"mrm linkage: %lld names look like Burmese in the Zawgyi "
+			"mrm linkage: %lld names look like Burmese in the "
+			"Zawgyi "
 			"encoding, which is not converted: they will not match "
 			"the same names in Unicode (docs/linkage.md)\n",
 			(long long)s->zawgyi);
@@ -53,8 +54,9 @@ static int run(const char *sub, const char *db, const char *file,
 	struct mrm_linkage_stats stats;
 	struct mrm_linkage_key key;
 	struct mrm_store *st = NULL;
-	int rc = key_path ? 0 : mrm_error_set(err, MRM_ERR_NOMEM, NULL,
-					       "out of memory");
+	int rc = key_path ? 0
+			  : mrm_error_set(err, MRM_ERR_NOMEM, NULL,
+					  "out of memory");
 
 	/* the database must open (and unlock) before a key is placed */
 	if (!rc)
@@ -66,7 +68,8 @@ static int run(const char *sub, const char *db, const char *file,
 	if (!rc && !strcmp(sub, "export")) {
 		rc = mrm_linkage_save(file, &key, err);
 		if (!rc)
-			printf("Wrote the linkage key to %s (mode 0600): give it "
+			printf("Wrote the linkage key to %s (mode 0600): give "
+			       "it "
 			       "to the other organisations of the network over "
 			       "a safe channel, then delete it.\n",
 			       file);

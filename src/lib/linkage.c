@@ -23,77 +23,67 @@
  * kept, lower case) and a few by hand (ae, oe, ss, th, d, l...); NULL:
  * kept as it is */
 static const char *const fold_latin[] = {
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e",
-	"e", "e", "i", "i", "i", "i", "d", "n", "o", "o",
-	"o", "o", "o", "", "o", "u", "u", "u", "u", "y",
-	"th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c",
-	"e", "e", "e", "e", "i", "i", "i", "i", "d", "n",
-	"o", "o", "o", "o", "o", "", "o", "u", "u", "u",
-	"u", "y", "th", "y", "a", "a", "a", "a", "a", "a",
-	"c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
-	"d", "d", "e", "e", "e", "e", "e", "e", "e", "e",
-	"e", "e", "g", "g", "g", "g", "g", "g", "g", "g",
-	"h", "h", "h", "h", "i", "i", "i", "i", "i", "i",
-	"i", "i", "i", "i", "ij", "ij", "j", "j", "k", "k",
-	"k", "l", "l", "l", "l", "l", "l", "l", "l", "l",
-	"l", "n", "n", "n", "n", "n", "n", "n", "n", "n",
-	"o", "o", "o", "o", "o", "o", "oe", "oe", "r", "r",
-	"r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
-	"s", "s", "t", "t", "t", "t", NULL, NULL, "u", "u",
-	"u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
-	"w", "w", "y", "y", "y", "z", "z", "z", "z", "z",
-	"z", "s", "b", "b", NULL, NULL, NULL, NULL, NULL, "c",
-	"c", "d", "d", NULL, NULL, NULL, NULL, NULL, NULL, "f",
-	"f", "g", NULL, NULL, NULL, "i", "k", "k", "l", NULL,
-	NULL, "n", "n", NULL, "o", "o", NULL, NULL, "p", "p",
-	NULL, NULL, NULL, NULL, NULL, NULL, "t", "t", "t", "u",
-	"u", NULL, "v", "y", "y", "z", "z", NULL, NULL, NULL,
-	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	"dz", "dz", "dz", "lj", "lj", "lj", "nj", "nj", "nj", "a",
-	"a", "i", "i", "o", "o", "u", "u", "u", "u", "u",
-	"u", "u", "u", "u", "u", NULL, "a", "a", "a", "a",
-	NULL, NULL, "g", "g", "g", "g", "k", "k", "o", "o",
-	"o", "o", NULL, NULL, "j", "dz", "dz", "dz", "g", "g",
-	NULL, NULL, "n", "n", "a", "a", NULL, NULL, NULL, NULL,
-	"a", "a", "a", "a", "e", "e", "e", "e", "i", "i",
-	"i", "i", "o", "o", "o", "o", "r", "r", "r", "r",
-	"u", "u", "u", "u", "s", "s", "t", "t", NULL, NULL,
-	"h", "h", NULL, "d", NULL, NULL, "z", "z", "a", "a",
-	"e", "e", "o", "o", "o", "o", "o", "o", "o", "o",
-	"y", "y", "l", "n", "t", "j", NULL, NULL, "a", "c",
-	"c", "l", NULL, NULL, NULL, NULL, NULL, "b", NULL, NULL,
-	"e", "e", NULL, NULL, NULL, NULL, "r", "r", "y", "y",
+	"a",  "a",  "a",  "a",	"a",  "a",  "ae", "c",	"e",  "e",  "e",  "e",
+	"i",  "i",  "i",  "i",	"d",  "n",  "o",  "o",	"o",  "o",  "o",  "",
+	"o",  "u",  "u",  "u",	"u",  "y",  "th", "ss", "a",  "a",  "a",  "a",
+	"a",  "a",  "ae", "c",	"e",  "e",  "e",  "e",	"i",  "i",  "i",  "i",
+	"d",  "n",  "o",  "o",	"o",  "o",  "o",  "",	"o",  "u",  "u",  "u",
+	"u",  "y",  "th", "y",	"a",  "a",  "a",  "a",	"a",  "a",  "c",  "c",
+	"c",  "c",  "c",  "c",	"c",  "c",  "d",  "d",	"d",  "d",  "e",  "e",
+	"e",  "e",  "e",  "e",	"e",  "e",  "e",  "e",	"g",  "g",  "g",  "g",
+	"g",  "g",  "g",  "g",	"h",  "h",  "h",  "h",	"i",  "i",  "i",  "i",
+	"i",  "i",  "i",  "i",	"i",  "i",  "ij", "ij", "j",  "j",  "k",  "k",
+	"k",  "l",  "l",  "l",	"l",  "l",  "l",  "l",	"l",  "l",  "l",  "n",
+	"n",  "n",  "n",  "n",	"n",  "n",  "n",  "n",	"o",  "o",  "o",  "o",
+	"o",  "o",  "oe", "oe", "r",  "r",  "r",  "r",	"r",  "r",  "s",  "s",
+	"s",  "s",  "s",  "s",	"s",  "s",  "t",  "t",	"t",  "t",  NULL, NULL,
+	"u",  "u",  "u",  "u",	"u",  "u",  "u",  "u",	"u",  "u",  "u",  "u",
+	"w",  "w",  "y",  "y",	"y",  "z",  "z",  "z",	"z",  "z",  "z",  "s",
+	"b",  "b",  NULL, NULL, NULL, NULL, NULL, "c",	"c",  "d",  "d",  NULL,
+	NULL, NULL, NULL, NULL, NULL, "f",  "f",  "g",	NULL, NULL, NULL, "i",
+	"k",  "k",  "l",  NULL, NULL, "n",  "n",  NULL, "o",  "o",  NULL, NULL,
+	"p",  "p",  NULL, NULL, NULL, NULL, NULL, NULL, "t",  "t",  "t",  "u",
+	"u",  NULL, "v",  "y",	"y",  "z",  "z",  NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "dz", "dz", "dz", "lj",
+	"lj", "lj", "nj", "nj", "nj", "a",  "a",  "i",	"i",  "o",  "o",  "u",
+	"u",  "u",  "u",  "u",	"u",  "u",  "u",  "u",	"u",  NULL, "a",  "a",
+	"a",  "a",  NULL, NULL, "g",  "g",  "g",  "g",	"k",  "k",  "o",  "o",
+	"o",  "o",  NULL, NULL, "j",  "dz", "dz", "dz", "g",  "g",  NULL, NULL,
+	"n",  "n",  "a",  "a",	NULL, NULL, NULL, NULL, "a",  "a",  "a",  "a",
+	"e",  "e",  "e",  "e",	"i",  "i",  "i",  "i",	"o",  "o",  "o",  "o",
+	"r",  "r",  "r",  "r",	"u",  "u",  "u",  "u",	"s",  "s",  "t",  "t",
+	NULL, NULL, "h",  "h",	NULL, "d",  NULL, NULL, "z",  "z",  "a",  "a",
+	"e",  "e",  "o",  "o",	"o",  "o",  "o",  "o",	"o",  "o",  "y",  "y",
+	"l",  "n",  "t",  "j",	NULL, NULL, "a",  "c",	"c",  "l",  NULL, NULL,
+	NULL, NULL, NULL, "b",	NULL, NULL, "e",  "e",	NULL, NULL, NULL, NULL,
+	"r",  "r",  "y",  "y",
 };
 /* U+1E00..U+1EFF: generated with Python unicodedata (NFKD, the ASCII letters
  * kept, lower case) and a few by hand (ae, oe, ss, th, d, l...); NULL:
  * kept as it is */
 static const char *const fold_extra[] = {
-	"a", "a", "b", "b", "b", "b", "b", "b", "c", "c",
-	"d", "d", "d", "d", "d", "d", "d", "d", "d", "d",
-	"e", "e", "e", "e", "e", "e", "e", "e", "e", "e",
-	"f", "f", "g", "g", "h", "h", "h", "h", "h", "h",
-	"h", "h", "h", "h", "i", "i", "i", "i", "k", "k",
-	"k", "k", "k", "k", "l", "l", "l", "l", "l", "l",
-	"l", "l", "m", "m", "m", "m", "m", "m", "n", "n",
-	"n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
-	"o", "o", "o", "o", "p", "p", "p", "p", "r", "r",
-	"r", "r", "r", "r", "r", "r", "s", "s", "s", "s",
-	"s", "s", "s", "s", "s", "s", "t", "t", "t", "t",
-	"t", "t", "t", "t", "u", "u", "u", "u", "u", "u",
-	"u", "u", "u", "u", "v", "v", "v", "v", "w", "w",
-	"w", "w", "w", "w", "w", "w", "w", "w", "x", "x",
-	"x", "x", "y", "y", "z", "z", "z", "z", "z", "z",
-	"h", "t", "w", "y", "a", "s", NULL, NULL, "ss", NULL,
-	"a", "a", "a", "a", "a", "a", "a", "a", "a", "a",
-	"a", "a", "a", "a", "a", "a", "a", "a", "a", "a",
-	"a", "a", "a", "a", "e", "e", "e", "e", "e", "e",
-	"e", "e", "e", "e", "e", "e", "e", "e", "e", "e",
-	"i", "i", "i", "i", "o", "o", "o", "o", "o", "o",
-	"o", "o", "o", "o", "o", "o", "o", "o", "o", "o",
-	"o", "o", "o", "o", "o", "o", "o", "o", "u", "u",
-	"u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
-	"u", "u", "y", "y", "y", "y", "y", "y", "y", "y",
-	NULL, NULL, NULL, NULL, NULL, NULL,
+	"a",  "a",  "b",  "b",	"b", "b", "b", "b", "c", "c", "d",  "d",
+	"d",  "d",  "d",  "d",	"d", "d", "d", "d", "e", "e", "e",  "e",
+	"e",  "e",  "e",  "e",	"e", "e", "f", "f", "g", "g", "h",  "h",
+	"h",  "h",  "h",  "h",	"h", "h", "h", "h", "i", "i", "i",  "i",
+	"k",  "k",  "k",  "k",	"k", "k", "l", "l", "l", "l", "l",  "l",
+	"l",  "l",  "m",  "m",	"m", "m", "m", "m", "n", "n", "n",  "n",
+	"n",  "n",  "n",  "n",	"o", "o", "o", "o", "o", "o", "o",  "o",
+	"p",  "p",  "p",  "p",	"r", "r", "r", "r", "r", "r", "r",  "r",
+	"s",  "s",  "s",  "s",	"s", "s", "s", "s", "s", "s", "t",  "t",
+	"t",  "t",  "t",  "t",	"t", "t", "u", "u", "u", "u", "u",  "u",
+	"u",  "u",  "u",  "u",	"v", "v", "v", "v", "w", "w", "w",  "w",
+	"w",  "w",  "w",  "w",	"w", "w", "x", "x", "x", "x", "y",  "y",
+	"z",  "z",  "z",  "z",	"z", "z", "h", "t", "w", "y", "a",  "s",
+	NULL, NULL, "ss", NULL, "a", "a", "a", "a", "a", "a", "a",  "a",
+	"a",  "a",  "a",  "a",	"a", "a", "a", "a", "a", "a", "a",  "a",
+	"a",  "a",  "a",  "a",	"e", "e", "e", "e", "e", "e", "e",  "e",
+	"e",  "e",  "e",  "e",	"e", "e", "e", "e", "i", "i", "i",  "i",
+	"o",  "o",  "o",  "o",	"o", "o", "o", "o", "o", "o", "o",  "o",
+	"o",  "o",  "o",  "o",	"o", "o", "o", "o", "o", "o", "o",  "o",
+	"u",  "u",  "u",  "u",	"u", "u", "u", "u", "u", "u", "u",  "u",
+	"u",  "u",  "y",  "y",	"y", "y", "y", "y", "y", "y", NULL, NULL,
+	NULL, NULL, NULL, NULL,
 };
 
 /* ---- the key file ---- */
@@ -162,11 +152,12 @@ int mrm_linkage_load(const char *path, struct mrm_linkage_key *key,
 
 	if (fd < 0)
 		return errno == ENOENT
-			       ? mrm_error_set(err, MRM_ERR_NOTFOUND, path,
-					       "no linkage key: create one with "
-					       "mrm linkage init, or take the "
-					       "network's with mrm linkage "
-					       "import")
+			       ? mrm_error_set(
+					 err, MRM_ERR_NOTFOUND, path,
+					 "no linkage key: create one with "
+					 "mrm linkage init, or take the "
+					 "network's with mrm linkage "
+					 "import")
 			       : mrm_error_set(err, MRM_ERR_IO, path, "%s",
 					       strerror(errno));
 	if (fstat(fd, &sb) || (sb.st_mode & 077))
@@ -184,7 +175,7 @@ int mrm_linkage_load(const char *path, struct mrm_linkage_key *key,
 	close(fd);
 	text[n] = '\0';
 	hex = !strncmp(text, MAGIC "\n", sizeof(MAGIC)) ? text + sizeof(MAGIC)
-							 : NULL;
+							: NULL;
 	len = hex ? strcspn(hex, "\r\n") : 0;
 	if (!rc && (!hex || len != 2 * MRM_LINKAGE_KEY_BYTES ||
 		    sodium_hex2bin(key->bytes, MRM_LINKAGE_KEY_BYTES, hex, len,
@@ -254,9 +245,9 @@ static int dropped(uint32_t c)
 	return c == 0xa0 || c == 0xad || (c >= 0xa1 && c <= 0xbf) ||
 	       c == 0xd7 || c == 0xf7 || (c >= 0x300 && c <= 0x36f) ||
 	       c == 0x1680 || (c >= 0x2000 && c <= 0x206f) || c == 0x3000 ||
-	       c == 0xfeff || (c >= 0x3001 && c <= 0x3003) ||
-	       c == 0x104a || c == 0x104b || c == 0x0e2f || c == 0x0e5a ||
-	       c == 0x0e5b || (c >= 0xfe00 && c <= 0xfe0f);
+	       c == 0xfeff || (c >= 0x3001 && c <= 0x3003) || c == 0x104a ||
+	       c == 0x104b || c == 0x0e2f || c == 0x0e5a || c == 0x0e5b ||
+	       (c >= 0xfe00 && c <= 0xfe0f);
 }
 
 /* Is this a separator in the original text (to find the tokens)? */
@@ -271,7 +262,16 @@ static int is_space(uint32_t c)
  * folding, so "U", "Daw", "MR." all match). Thai titles are dropped as a
  * prefix even when no space follows, as Thai writes them. */
 static const char *const titles[] = {
-	"u", "daw", "ko", "ma", "mr", "mrs", "ms", "miss", "nai", "nang",
+	"u",
+	"daw",
+	"ko",
+	"ma",
+	"mr",
+	"mrs",
+	"ms",
+	"miss",
+	"nai",
+	"nang",
 	"\xe1\x80\xa6\xe1\x80\xb8",			    /* ဦး */
 	"\xe1\x80\x92\xe1\x80\xb1\xe1\x80\xab\xe1\x80\xba", /* ဒေါ် */
 	"\xe1\x80\x80\xe1\x80\xad\xe1\x80\xaf",		    /* ကို */
@@ -516,11 +516,12 @@ static int count_shared(struct mrm_store *st, int64_t *out,
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT coalesce(sum(n), 0) FROM (SELECT count(*)"
-			       " AS n FROM person WHERE linkage_key IS NOT NULL"
-			       " GROUP BY linkage_key HAVING n > 1)",
-			       -1, &s, NULL) ||
+	if (sqlite3_prepare_v2(
+		    mrm_store_db(st),
+		    "SELECT coalesce(sum(n), 0) FROM (SELECT count(*)"
+		    " AS n FROM person WHERE linkage_key IS NOT NULL"
+		    " GROUP BY linkage_key HAVING n > 1)",
+		    -1, &s, NULL) ||
 	    sqlite3_step(s) != SQLITE_ROW)
 		rc = mrm_store_fail(st, err, "persons");
 	else
