@@ -974,6 +974,11 @@ static const char *const documented[][2] = {
 	{"POST", "/api/v1/import"},
 	{"GET", "/api/v1/export"},
 	{"GET", "/api/v1/openapi.json"},
+	{"POST", "/api/v1/me/totp"},
+	{"POST", "/api/v1/me/totp/confirm"},
+	{"PUT", "/api/v1/me/password"},
+	{"DELETE", "/api/v1/me/sessions"},
+	{"POST", "/api/v1/users/{id}/revoke"},
 };
 
 static void lower(char *out, const char *in)
@@ -1868,6 +1873,19 @@ static void test_password_and_revocation(void **state)
 	session_of("th-mover", a, csrf);
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/revoke",
 		 (long long)id);
+	{
+		json_t *users = get_json(ADMIN, "/api/v1/users"), *u;
+		size_t i;
+		int seen = 0;
+
+		json_array_foreach(json_object_get(users, "items"), i, u)
+			seen |=
+			!strcmp(json_string_value(json_object_get(u, "login")),
+				"th-mover") &&
+			json_integer_value(json_object_get(u, "id")) == id;
+		assert_true(seen);
+		json_decref(users);
+	}
 	as_role(&r, COORD, "POST", path, NULL);
 	expect_error(&r, 403, NULL);
 	resp_free(&r);
