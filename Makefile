@@ -35,11 +35,11 @@ demo: build
 	@build/release/mrm stats --db demo/demo.db --measure persons --by act_group --public
 	@build/release/mrm report --db demo/demo.db --template add-monitoring --public --out demo/report.html
 	@echo "Wrote demo/report.html (public edition; open it in a browser, print it to PDF)."
-	@echo 'demo password 1234' | build/release/mrm user add --db demo/demo.db \
+	@echo 'synthetic records only' | build/release/mrm user add --db demo/demo.db \
 		--org MKN-TH --login demo --role coordinator >/dev/null
 	@echo
 	@echo "The web application is starting on http://127.0.0.1:8080"
-	@echo "Log in as: demo   password: demo password 1234   (synthetic demo data)"
+	@echo "Log in as: demo   password: synthetic records only   (synthetic demo data)"
 	@echo "Stop it with Ctrl-C. Other commands: build/release/mrm help"
 	@build/release/mrm serve --db demo/demo.db --listen 127.0.0.1:8080
 

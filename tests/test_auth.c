@@ -821,6 +821,13 @@ static void test_migrates_from_v1(void **state)
 			     " DROP TABLE event_policy; DROP TABLE policy;"
 			     " DROP TABLE org_key; DROP TABLE org_key_rotation;"
 			     " DROP TABLE org_key_wiped;"
+			     /* and what schema_websec adds */
+			     " ALTER TABLE user DROP COLUMN disabled;"
+			     " ALTER TABLE user DROP COLUMN totp_secret;"
+			     " ALTER TABLE user DROP COLUMN totp_pending;"
+			     " ALTER TABLE user DROP COLUMN totp_step;"
+			     " DROP INDEX person_linkage;"
+			     " DROP TRIGGER person_linkage_stale;"
 			     " PRAGMA user_version = 1;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);
@@ -838,8 +845,10 @@ static void test_migrates_from_v1(void **state)
 		sqlite3_finalize(q);
 	}
 	assert_int_equal(sqlite3_exec(h,
-				      "SELECT count(*) FROM session, "
-				      "login_failure, api_token, event_share",
+				      "SELECT count(*), max(s.seen),"
+				      " max(u.totp_step + u.disabled) FROM "
+				      "session s, login_failure, api_token, "
+				      "event_share, user u",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	tdb_close(&t);

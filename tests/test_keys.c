@@ -567,18 +567,22 @@ static void make_legacy(struct tdb *t)
 		sqlite3_finalize(s);
 		sqlite3_finalize(u);
 	}
-	/* and the event narratives go: a simpler database still */
+	/* and the event narratives go: a simpler database still. The keys
+	 * migration is the last one (src/lib/schema.sql.h), so undoing it
+	 * and going back one version makes the database of before. */
 	assert_int_equal(sqlite3_exec(mrm_store_db(t->st),
 				      "UPDATE event SET narrative = NULL;"
 				      "DROP TABLE org_key;"
 				      "DROP TABLE org_key_rotation;"
 				      "DROP TABLE org_key_wiped;"
-				      "DROP TABLE event_policy;"
-				      "DROP TABLE policy;"
-				      "DELETE FROM meta WHERE key = 'kek';"
-				      "PRAGMA user_version = 2;",
+				      "DELETE FROM meta WHERE key = 'kek';",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		 MRM_SCHEMA_VERSION - 1);
+	assert_int_equal(
+		sqlite3_exec(mrm_store_db(t->st), sql, NULL, NULL, NULL),
+		SQLITE_OK);
 	mrm_buf_release(&plain);
 	mrm_buf_release(&sealed);
 }

@@ -26,6 +26,8 @@
 #include "mrm/auth.h"
 #include "mrm/buf.h"
 #include "mrm/embedded.h"
+#include "mrm/account.h"
+#include "mrm/totp.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -34,14 +36,15 @@
 #include <sqlite3.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define PW   "correct horse battery staple"
 #define JSON "application/json"
 #define CSV  "text/csv"
 #define CSP                                                                    \
 	"default-src 'self'; script-src 'self'; style-src 'self'; "            \
-	"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "    \
-	"base-uri 'none'; form-action 'self'"
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; "        \
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 enum { ADMIN, COORD, CASE, RES, VIEW, NROLES };
 static const char *const roles[] = {"admin", "coordinator", "caseworker",
@@ -541,6 +544,9 @@ static void expect_security_headers(const struct resp *r, int api)
 			    "nosniff");
 	assert_string_equal(header(r, "Referrer-Policy", v, sizeof(v)),
 			    "no-referrer");
+	assert_string_equal(header(r, "X-Frame-Options", v, sizeof(v)), "DENY");
+	assert_string_equal(
+		header(r, "Strict-Transport-Security", v, sizeof(v)), "");
 	if (api)
 		assert_string_equal(header(r, "Cache-Control", v, sizeof(v)),
 				    "no-store");
@@ -565,6 +571,17 @@ static void test_security_headers(void **state)
 	resp_free(&r);
 	anon(&r, "GET", "/");
 	expect_security_headers(&r, 0);
+	resp_free(&r);
+	anon(&r, "GET", "/app/main.js");
+	expect_status(&r, 200);
+	expect_security_headers(&r, 0);
+	resp_free(&r);
+	anon(&r, "GET", "/app/no-such-file.js");
+	expect_security_headers(&r, 0);
+	resp_free(&r);
+	anon(&r, "PUT", "/api/v1/events");
+	expect_error(&r, 405, NULL);
+	expect_security_headers(&r, 1);
 	resp_free(&r);
 }
 
@@ -957,6 +974,11 @@ static const char *const documented[][2] = {
 	{"POST", "/api/v1/import"},
 	{"GET", "/api/v1/export"},
 	{"GET", "/api/v1/openapi.json"},
+	{"POST", "/api/v1/me/totp"},
+	{"POST", "/api/v1/me/totp/confirm"},
+	{"PUT", "/api/v1/me/password"},
+	{"DELETE", "/api/v1/me/sessions"},
+	{"POST", "/api/v1/users/{id}/revoke"},
 };
 
 static void lower(char *out, const char *in)
@@ -1019,7 +1041,12 @@ static void test_openapi_complete(void **state)
 			upper[k] = (char)(method[k] & ~0x20);
 		upper[k] = 0;
 		fill(real, sizeof(real), path);
-		if (strstr(real, "{id}")) {
+		if (strstr(real, "/users/{id}"))
+			snprintf(real, sizeof(real),
+				 "/api/v1/users/%lld/revoke",
+				 (long long)sql_int("SELECT id FROM user WHERE "
+						    "login = 'th-viewer'"));
+		else if (strstr(real, "{id}")) {
 			char rest[128];
 
 			snprintf(rest, sizeof(rest), "%s",
@@ -1668,6 +1695,246 @@ static void test_login_rate_limit(void **state)
 	resp_free(&r);
 }
 
+/* ---- two-factor login, password changes, revocation ---- */
+
+#define PW_NEW "a different long passphrase"
+
+/* As the holder of session `cookie`, with its CSRF token. */
+static void as_session(struct resp *r, const char *cookie, const char *csrf,
+		       const char *method, const char *path, const char *body)
+{
+	struct as who = {NULL, cookie, csrf};
+
+	request(r, &who, method, path, body ? JSON : NULL, body,
+		body ? strlen(body) : 0);
+}
+
+static void expect_code(const struct resp *r, unsigned status, const char *code)
+{
+	expect_error(r, status, NULL);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r->json, "error"), "code")),
+			    code);
+}
+
+/* The code of base32 `secret` at now + offset seconds. */
+static void totp_code(const char *secret, int64_t offset, char out[8])
+{
+	unsigned char key[MRM_TOTP_SECRET_BYTES];
+
+	assert_int_equal(mrm_base32_decode(secret, key, sizeof(key)),
+			 MRM_TOTP_SECRET_BYTES);
+	snprintf(out, 8, "%06u",
+		 (unsigned)mrm_hotp(
+			 key, sizeof(key),
+			 (uint64_t)mrm_totp_step((int64_t)time(NULL) + offset),
+			 6));
+}
+
+static void login_totp(struct resp *r, const char *user, const char *code)
+{
+	char body[256];
+
+	snprintf(body, sizeof(body),
+		 "{\"login\":\"%s\",\"password\":\"%s\",\"totp\":\"%s\"}", user,
+		 PW, code);
+	request(r, NULL, "POST", "/api/v1/session", JSON, body, strlen(body));
+}
+
+static void test_two_factor_login(void **state)
+{
+	char session[MRM_TOKEN_HEX + 1], csrf[MRM_TOKEN_HEX + 1];
+	char secret[MRM_TOTP_SECRET_B32 + 1], code[8], wrong[8], body[64];
+	struct mrm_error err;
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(
+		mrm_user_add(db.st, "MKN-TH", "th-2fa", "caseworker", PW, &err),
+		0);
+	session_of("th-2fa", session, csrf);
+	/* enrolling asks for the password again */
+	as_session(&r, session, csrf, "POST", "/api/v1/me/totp",
+		   "{\"password\":\"not it\"}");
+	expect_error(&r, 403, "password");
+	resp_free(&r);
+	as_session(&r, session, NULL, "POST", "/api/v1/me/totp",
+		   "{\"password\":\"" PW "\"}");
+	expect_error(&r, 403, NULL); /* the CSRF header */
+	resp_free(&r);
+	as_session(&r, session, csrf, "POST", "/api/v1/me/totp",
+		   "{\"password\":\"" PW "\"}");
+	expect_status(&r, 200);
+	snprintf(secret, sizeof(secret), "%s",
+		 json_string_value(json_object_get(r.json, "secret")));
+	assert_int_equal(strlen(secret), MRM_TOTP_SECRET_B32);
+	assert_non_null(
+		strstr(json_string_value(json_object_get(r.json, "uri")),
+		       "otpauth://totp/"));
+	resp_free(&r);
+	totp_code(secret, 0, code);
+	snprintf(wrong, sizeof(wrong), "%06d", (atoi(code) + 7) % 1000000);
+	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", wrong);
+	as_session(&r, session, csrf, "POST", "/api/v1/me/totp/confirm", body);
+	expect_code(&r, 400, "totp_invalid");
+	resp_free(&r);
+	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
+	as_session(&r, session, csrf, "POST", "/api/v1/me/totp/confirm", body);
+	expect_status(&r, 200);
+	resp_free(&r);
+
+	/* without a code, with a wrong one, with the used one: 401 */
+	login(&r, "th-2fa", PW);
+	expect_code(&r, 401, "totp_required");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r.json, "error"), "field")),
+			    "totp");
+	assert_null(strstr(r.head, "Set-Cookie"));
+	resp_free(&r);
+	login_totp(&r, "th-2fa", wrong);
+	expect_code(&r, 401, "totp_invalid");
+	resp_free(&r);
+	login_totp(&r, "th-2fa", code); /* used by the confirmation */
+	expect_code(&r, 401, "totp_invalid");
+	resp_free(&r);
+	request(&r, NULL, "POST", "/api/v1/session", JSON,
+		"{\"login\":\"th-2fa\",\"password\":\"" PW "\",\"totp\":123}",
+		strlen("{\"login\":\"th-2fa\",\"password\":\"" PW
+		       "\",\"totp\":123}"));
+	expect_error(&r, 400, "totp");
+	resp_free(&r);
+	/* the next step's code (within the window) logs in, once */
+	totp_code(secret, 30, code);
+	login_totp(&r, "th-2fa", code);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.head, "mrm_session="));
+	resp_free(&r);
+	login_totp(&r, "th-2fa", code);
+	expect_code(&r, 401, "totp_invalid");
+	resp_free(&r);
+	/* the failures were counted by the login limit */
+	assert_true(sql_int("SELECT count(*) FROM login_failure WHERE login ="
+			    " 'th-2fa'") >= 1);
+	assert_int_equal(sqlite3_exec(mrm_store_db(db.st),
+				      "DELETE FROM login_failure", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+}
+
+static unsigned me_status(const char *session)
+{
+	struct as who = {NULL, session, NULL};
+	struct resp r;
+	unsigned status;
+
+	request(&r, &who, "GET", "/api/v1/me", NULL, NULL, 0);
+	status = r.status;
+	resp_free(&r);
+	return status;
+}
+
+static void test_password_and_revocation(void **state)
+{
+	char a[MRM_TOKEN_HEX + 1], b[MRM_TOKEN_HEX + 1],
+		csrf[MRM_TOKEN_HEX + 1];
+	char b_csrf[MRM_TOKEN_HEX + 1], path[64];
+	struct mrm_error err;
+	struct resp r;
+	int64_t id;
+
+	(void)state;
+	assert_int_equal(mrm_user_add(db.st, "MKN-TH", "th-mover", "caseworker",
+				      PW, &err),
+			 0);
+	id = sql_int("SELECT id FROM user WHERE login = 'th-mover'");
+	session_of("th-mover", a, csrf);
+	session_of("th-mover", b, b_csrf);
+	as_session(&r, a, csrf, "PUT", "/api/v1/me/password",
+		   "{\"old_password\":\"wrong\",\"password\":\"" PW_NEW "\"}");
+	expect_error(&r, 403, "old_password");
+	resp_free(&r);
+	as_session(&r, a, csrf, "PUT", "/api/v1/me/password",
+		   "{\"old_password\":\"" PW "\",\"password\":\"short\"}");
+	expect_error(&r, 400, "password");
+	resp_free(&r);
+	as_session(&r, a, csrf, "PUT", "/api/v1/me/password",
+		   "{\"old_password\":\"" PW
+		   "\",\"password\":\"th-mover-th-mover\"}");
+	expect_error(&r, 400, "password");
+	resp_free(&r);
+	assert_int_equal(me_status(b), 200);
+	as_session(&r, a, csrf, "PUT", "/api/v1/me/password",
+		   "{\"old_password\":\"" PW "\",\"password\":\"" PW_NEW "\"}");
+	expect_status(&r, 204);
+	resp_free(&r);
+	/* the other session is revoked, this one goes on */
+	assert_int_equal(me_status(b), 401);
+	assert_int_equal(me_status(a), 200);
+
+	/* log out everywhere */
+	as_session(&r, a, csrf, "DELETE", "/api/v1/me/sessions", NULL);
+	expect_status(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "ended")),
+			 1);
+	assert_non_null(strstr(r.head, "Max-Age=0"));
+	resp_free(&r);
+	assert_int_equal(me_status(a), 401);
+
+	/* an administrator of the organisation revokes; others may not */
+	assert_int_equal(mrm_user_set_password(db.st, id, PW, NULL, &err), 0);
+	session_of("th-mover", a, csrf);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld/revoke",
+		 (long long)id);
+	{
+		json_t *users = get_json(ADMIN, "/api/v1/users"), *u;
+		size_t i;
+		int seen = 0;
+
+		json_array_foreach(json_object_get(users, "items"), i, u)
+			seen |=
+			!strcmp(json_string_value(json_object_get(u, "login")),
+				"th-mover") &&
+			json_integer_value(json_object_get(u, "id")) == id;
+		assert_true(seen);
+		json_decref(users);
+	}
+	as_role(&r, COORD, "POST", path, NULL);
+	expect_error(&r, 403, NULL);
+	resp_free(&r);
+	assert_int_equal(me_status(a), 200);
+	as_role(&r, ADMIN, "POST", "/api/v1/users/99999/revoke", NULL);
+	expect_error(&r, 404, "id");
+	resp_free(&r);
+	as_role(&r, ADMIN, "POST", "/api/v1/users/x1/revoke", NULL);
+	expect_error(&r, 400, "id");
+	resp_free(&r);
+	as_role(&r, ADMIN, "POST", path, NULL);
+	expect_status(&r, 200);
+	resp_free(&r);
+	assert_int_equal(me_status(a), 401);
+
+	/* a session unused for longer than the idle limit */
+	session_of("th-mover", a, csrf);
+	assert_int_equal(me_status(a), 200);
+	assert_int_equal(sqlite3_exec(mrm_store_db(db.st),
+				      "UPDATE session SET seen = seen - 1900",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(me_status(a), 401);
+
+	/* a disabled user's sessions and tokens stop at once */
+	session_of("th-mover", a, csrf);
+	assert_int_equal(mrm_user_disable(db.st, id, 1, &err), 0);
+	assert_int_equal(me_status(a), 401);
+	login(&r, "th-mover", PW);
+	expect_error(&r, 401, NULL);
+	resp_free(&r);
+	assert_int_equal(sqlite3_exec(mrm_store_db(db.st),
+				      "DELETE FROM login_failure", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1689,6 +1956,8 @@ int main(void)
 		cmocka_unit_test(test_identities_hidden),
 		cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_export_matches_cli),
+		cmocka_unit_test(test_two_factor_login),
+		cmocka_unit_test(test_password_and_revocation),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_login_rate_limit),
 	};

@@ -21,10 +21,12 @@
 
 struct mrm_store;
 
-#define MRM_TOKEN_HEX		 64
-#define MRM_SESSION_SECONDS	 (8 * 3600)
-#define MRM_LOGIN_FAILURES_MAX	 5   /* per login and per address ... */
-#define MRM_LOGIN_WINDOW_SECONDS 900 /* ... within this window */
+#define MRM_TOKEN_HEX		  64
+#define MRM_SESSION_SECONDS	  (8 * 3600) /* absolute lifetime, default */
+#define MRM_SESSION_IDLE_SECONDS  (30 * 60)  /* unused this long: ended */
+#define MRM_SESSION_TOUCH_SECONDS 60  /* last use is recorded this often */
+#define MRM_LOGIN_FAILURES_MAX	  5   /* per login and per address ... */
+#define MRM_LOGIN_WINDOW_SECONDS  900 /* ... within this window */
 
 enum mrm_role {
 	MRM_ROLE_ADMIN,
@@ -68,13 +70,39 @@ int mrm_auth_login(struct mrm_store *st, const char *login,
 		   char csrf[MRM_TOKEN_HEX + 1], struct mrm_actor *who,
 		   struct mrm_error *err);
 
+/*
+ * Log in with everything a login may carry: as mrm_auth_login(), and
+ * when the user has two-factor login on (account.h), `totp` must be the
+ * current code of their authenticator app: a missing, wrong or already
+ * used code is MRM_ERR_ACCESS with where "totp" (counted as a failure by
+ * the login limit like a wrong password). A disabled user is
+ * MRM_ERR_ACCESS (after the password is checked). The session lasts
+ * `max_seconds` at most (0: MRM_SESSION_SECONDS).
+ */
+struct mrm_login {
+	const char *login, *password;
+	const char *totp;   /* the 6-digit code, or NULL */
+	const char *client; /* NULL or "" when unknown */
+	int64_t max_seconds;
+};
+int mrm_auth_login_with(struct mrm_store *st, const struct mrm_login *l,
+			char session[MRM_TOKEN_HEX + 1],
+			char csrf[MRM_TOKEN_HEX + 1], struct mrm_actor *who,
+			struct mrm_error *err);
+
 /* The actor of a live session, and its CSRF token (`csrf` may be NULL when
- * not wanted); MRM_ERR_ACCESS when the session is unknown or expired.
- * Compare the CSRF token a request carries with mrm_auth_token_equal().
- * Reads only: a session is not extended by use. */
+ * not wanted); MRM_ERR_ACCESS when the session is unknown, expired, idle
+ * for MRM_SESSION_IDLE_SECONDS or its user disabled. Compare the CSRF
+ * token a request carries with mrm_auth_token_equal(). Each use is
+ * recorded (at most once per MRM_SESSION_TOUCH_SECONDS) and keeps the
+ * session from going idle; it never extends the absolute lifetime. */
 int mrm_auth_session(struct mrm_store *st, const char *session,
 		     struct mrm_actor *who, char csrf[MRM_TOKEN_HEX + 1],
 		     struct mrm_error *err);
+/* The same with an idle limit of `idle_seconds` (0: the default). */
+int mrm_auth_session_idle(struct mrm_store *st, const char *session,
+			  int64_t idle_seconds, struct mrm_actor *who,
+			  char csrf[MRM_TOKEN_HEX + 1], struct mrm_error *err);
 
 /* End a session (unknown sessions are fine). */
 int mrm_auth_logout(struct mrm_store *st, const char *session,
@@ -88,7 +116,8 @@ int mrm_auth_token_create(struct mrm_store *st, const char *login,
 			  const char *name, int days,
 			  char token[MRM_TOKEN_HEX + 1], struct mrm_error *err);
 
-/* The actor of an API token; MRM_ERR_ACCESS when unknown or expired. */
+/* The actor of an API token; MRM_ERR_ACCESS when unknown, expired or its
+ * user disabled. */
 int mrm_auth_bearer(struct mrm_store *st, const char *token,
 		    struct mrm_actor *who, struct mrm_error *err);
 

@@ -57,7 +57,8 @@ int mrm_org_id(struct mrm_store *st, const char *code, int64_t *id,
 
 /*
  * Add a user of organisation `org_code` with `role` (one of mrm_roles) and
- * `password` (at least 10 characters), stored as an Argon2id hash.
+ * `password` (as mrm_password_policy() of account.h allows), stored as an
+ * Argon2id hash.
  */
 int mrm_user_add(struct mrm_store *st, const char *org_code, const char *login,
 		 const char *role, const char *password, struct mrm_error *err);

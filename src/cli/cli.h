@@ -142,6 +142,8 @@ int cli_passphrase(const char *cmd, const char *fd_opt, const char *fd,
 		   int confirm, struct cli_secret *out);
 void cli_secret_wipe(struct cli_secret *s);
 
+int cmd_linkage(int argc, char **argv);
+
 int cmd_help(int argc, char **argv);
 
 #endif

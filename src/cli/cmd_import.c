@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "mrm/import.h"
+#include "mrm/linkage.h"
 #include "mrm/store.h"
 
 #include <stdlib.h>
@@ -122,6 +123,9 @@ int cmd_import(int argc, char **argv)
 		rc = mrm_import_json(st, in, pos[0], &io, &stats, &err);
 	else
 		rc = mrm_import_csv(st, in, pos[0], &io, &stats, &err);
+	/* with a network linkage key (DB.linkage): the new persons' values */
+	if (!rc)
+		rc = mrm_linkage_after_import(st, NULL, &err);
 	if (rc) {
 		rc = cli_error("import", &err);
 		goto out;

@@ -84,6 +84,25 @@ static int check_usage(const char *db, const char *listen, const char *threads,
 	return 0;
 }
 
+/* --session-idle MIN (1-1440) and --session-max HOURS (1-720) */
+static int session_opt(const char *opt, const char *v, long max, long unit,
+		       int64_t *out)
+{
+	char *end;
+	long n;
+
+	if (!v)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (*end || !*v || n < 1 || n > max)
+		return cli_usage("serve",
+				 "--%s must be a whole number from 1 "
+				 "to %ld",
+				 opt, max);
+	*out = (int64_t)n * unit;
+	return 0;
+}
+
 /* Serve until SIGINT or SIGTERM, which every thread but this one blocks. */
 static int serve(struct srv_opts *o, sigset_t *stop)
 {
@@ -112,8 +131,10 @@ static int serve(struct srv_opts *o, sigset_t *stop)
 int cmd_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = NULL, *threads = NULL, *cert = NULL,
-		   *key = NULL, *log = NULL;
+		   *key = NULL, *log = NULL, *idle = NULL, *max = NULL;
 	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
+				       {"session-idle", &idle, NULL, NULL},
+				       {"session-max", &max, NULL, NULL},
 				       {"listen", &listen, NULL, NULL},
 				       {"threads", &threads, NULL, NULL},
 				       {"tls-cert", &cert, NULL, NULL},
@@ -132,6 +153,11 @@ int cmd_serve(int argc, char **argv)
 	rc = cli_parse(cli_find("serve"), argc, argv, opts, pos, 0, &npos);
 	if (!rc)
 		rc = check_usage(db, listen, threads, cert, key, &o.threads);
+	if (!rc)
+		rc = session_opt("session-idle", idle, 1440, 60,
+				 &o.session_idle);
+	if (!rc)
+		rc = session_opt("session-max", max, 720, 3600, &o.session_max);
 	if (!rc && cert)
 		rc = read_pem("--tls-cert", cert, &cert_pem);
 	if (!rc && key)

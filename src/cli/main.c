@@ -25,10 +25,21 @@ const struct cli_cmd cli_commands[] = {
 	 cmd_org},
 	{"user", "add or list users",
 	 "usage: mrm user add --db FILE --org CODE --login LOGIN --role ROLE\n"
-	 "       mrm user list --db FILE [--format table|json|csv]\n\n"
-	 "The password is read from standard input (first line), at least 10\n"
-	 "characters, and stored as an Argon2id hash. ROLE: admin, "
-	 "coordinator,\ncaseworker, researcher or viewer.\n",
+	 "       mrm user list --db FILE [--format table|json|csv]\n"
+	 "       mrm user passwd --db FILE --login LOGIN\n"
+	 "       mrm user totp --db FILE --login LOGIN [--off]\n"
+	 "       mrm user revoke|disable|enable --db FILE --login LOGIN\n\n"
+	 "The password is read from standard input (first line): at least 12\n"
+	 "characters, not containing the login, not a common password; it is\n"
+	 "stored as an Argon2id hash. ROLE: admin, coordinator, caseworker,\n"
+	 "researcher or viewer.\n\n"
+	 "passwd sets a new password (from standard input) and ends all the\n"
+	 "user's sessions. totp turns on two-factor login: it prints a new\n"
+	 "secret and its otpauth:// URI for an authenticator app (TOTP, 6\n"
+	 "digits, 30 s); from then on logging in needs the app's code; --off\n"
+	 "turns it off. revoke ends all the user's sessions (log out\n"
+	 "everywhere). disable stops the user logging in and deletes their\n"
+	 "sessions and API tokens; enable lets them log in again.\n",
 	 cmd_user},
 	{"import", "import CSV or JSON",
 	 "usage: mrm import --db FILE [--org CODE] [--mapping MAP.json|NAME]\n"
@@ -76,6 +87,11 @@ const struct cli_cmd cli_commands[] = {
 	 "120),\ndistinct-persons, detention-days, money-demanded, "
 	 "money-paid,\n"
 	 "deportation-cost, compensation (sums per currency).\n"
+	 "distinct-persons counts persons of different organisations once "
+	 "when\n"
+	 "they share a linkage value (mrm help linkage); without a linkage "
+	 "key\n"
+	 "each person record counts on its own.\n"
 	 "Dimensions: year, quarter, month, country, admin1, act_type, "
 	 "act_group,\nperpetrator_type, sector, nationality, sex, age_band, "
 	 "doc_status, org,\ncorridor, checkpoint, attr.NAME. Up to three, with "
@@ -99,12 +115,15 @@ const struct cli_cmd cli_commands[] = {
 	{"serve", "run the web application",
 	 "usage: mrm serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"
 	 "                 [--tls-cert FILE --tls-key FILE] [--access-log "
-	 "FILE]\n\n"
+	 "FILE]\n"
+	 "                 [--session-idle MIN] [--session-max HOURS]\n\n"
 	 "Serves the browser interface and the JSON API (docs/api.md) until\n"
 	 "SIGINT or SIGTERM; requests in flight finish first.\n"
 	 "A database locked with a passphrase is unlocked once at start: give\n"
 	 "it with --passphrase-fd N or --passphrase-file F, or on the "
-	 "terminal.\n",
+	 "terminal.\n\n"
+	 "A login session ends when unused for --session-idle minutes (30;\n"
+	 "1-1440) and --session-max hours after login (8; 1-720) whatever.\n",
 	 cmd_serve},
 	{"token", "API tokens for scripts",
 	 "usage: mrm token add --db FILE --login LOGIN --name NAME [--days "
@@ -199,6 +218,24 @@ const struct cli_cmd cli_commands[] = {
 	 "still\nhold the keys: destroy them too. Asks to type CODE again "
 	 "unless --yes.\n",
 	 cmd_wipe},
+	{"linkage", "count people across organisations without names",
+	 "usage: mrm linkage init --db FILE\n"
+	 "       mrm linkage import --db FILE --from KEYFILE\n"
+	 "       mrm linkage export --db FILE --out KEYFILE\n"
+	 "       mrm linkage rebuild --db FILE\n\n"
+	 "A network of organisations shares one linkage key (32 random bytes\n"
+	 "in FILE.linkage beside each database, mode 0600). With it, each\n"
+	 "individual person with a name and a birth year gets a keyed hash\n"
+	 "(HMAC-SHA256) of the normalised name, birth year, sex and\n"
+	 "nationality, and the statistics count the persons sharing one once\n"
+	 "in distinct-persons, across organisations. Without a linkage key\n"
+	 "nothing is computed and every person record counts on its own.\n\n"
+	 "init creates the network's key (once, at one organisation); export\n"
+	 "writes it to a file to hand over; import takes it at the others.\n"
+	 "init, import and rebuild compute every person's value; imports do\n"
+	 "it for new persons by themselves. How names are normalised, and the\n"
+	 "false and missed matches: docs/linkage.md.\n",
+	 cmd_linkage},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

@@ -1,6 +1,7 @@
 /* auth.c - see include/mrm/auth.h */
 #include "mrm/auth.h"
 
+#include "mrm/account.h"
 #include "mrm/crypto.h"
 #include "mrm/org.h"
 #include "mrm/store.h"
@@ -118,7 +119,8 @@ static int column_copy(sqlite3_stmt *s, int col, char *out, size_t size)
  * role (the SELECT of ACTOR_COLUMNS). */
 #define ACTOR_COLUMNS "u.id, u.org_id, u.login, o.code, u.role"
 #define ACTOR_JOIN                                                             \
-	" JOIN user u ON u.id = t.user_id JOIN org o ON o.id = u.org_id"
+	" JOIN user u ON u.id = t.user_id AND u.disabled = 0"                  \
+	" JOIN org o ON o.id = u.org_id"
 
 static int actor_from_row(struct mrm_store *st, sqlite3_stmt *s, int col,
 			  struct mrm_actor *who, struct mrm_error *err)
@@ -264,11 +266,12 @@ out:
 /* The actor and password hash of `login`; *found 0 when there is none. */
 static int user_find(struct mrm_store *st, const char *login,
 		     struct mrm_actor *who, char hash[MRM_PWHASH_BYTES],
-		     int *found, struct mrm_error *err)
+		     int *found, int *disabled, struct mrm_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = prepare(st,
-			 "SELECT " ACTOR_COLUMNS ", u.pw_hash FROM user u"
+			 "SELECT " ACTOR_COLUMNS ", u.pw_hash, u.disabled"
+			 " FROM user u"
 			 " JOIN org o ON o.id = u.org_id WHERE u.login = ?",
 			 &s, "users", err);
 
@@ -285,6 +288,7 @@ static int user_find(struct mrm_store *st, const char *login,
 					   "hash; set a new password",
 					   login);
 		*found = !rc;
+		*disabled = sqlite3_column_int(s, 6) != 0;
 		break;
 	case SQLITE_DONE: break;
 	default: rc = mrm_store_fail(st, err, "users");
@@ -295,7 +299,8 @@ static int user_find(struct mrm_store *st, const char *login,
 
 /* Clear the login's failures, forget expired sessions, add a new one. */
 static int session_open(struct mrm_store *st, const struct mrm_actor *who,
-			int64_t now, char session[MRM_TOKEN_HEX + 1],
+			int64_t now, int64_t max_seconds,
+			char session[MRM_TOKEN_HEX + 1],
 			char csrf[MRM_TOKEN_HEX + 1], struct mrm_error *err)
 {
 	unsigned char hash[HASH_BYTES];
@@ -320,7 +325,8 @@ static int session_open(struct mrm_store *st, const struct mrm_actor *who,
 	if (!rc)
 		rc = prepare(st,
 			     "INSERT INTO session(token_hash, user_id, csrf,"
-			     " created, expires) VALUES (?, ?, ?, ?, ?)",
+			     " created, expires, seen) VALUES (?, ?, ?, ?4, ?,"
+			     " ?4)",
 			     &s, "sessions", err);
 	if (rc)
 		goto out;
@@ -331,7 +337,7 @@ static int session_open(struct mrm_store *st, const struct mrm_actor *who,
 	sqlite3_bind_int64(s, 2, who->user_id);
 	sqlite3_bind_text(s, 3, csrf, MRM_TOKEN_HEX, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int64(s, 5, now + MRM_SESSION_SECONDS);
+	sqlite3_bind_int64(s, 5, now + max_seconds);
 	rc = run_done(st, s, "sessions", err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
@@ -344,44 +350,57 @@ out:
 	return rc;
 }
 
-int mrm_auth_login(struct mrm_store *st, const char *login,
-		   const char *password, const char *client,
-		   char session[MRM_TOKEN_HEX + 1],
-		   char csrf[MRM_TOKEN_HEX + 1], struct mrm_actor *who,
-		   struct mrm_error *err)
+int mrm_auth_login_with(struct mrm_store *st, const struct mrm_login *l,
+			char session[MRM_TOKEN_HEX + 1],
+			char csrf[MRM_TOKEN_HEX + 1], struct mrm_actor *who,
+			struct mrm_error *err)
 {
 	char hash[MRM_PWHASH_BYTES] = "";
 	int64_t now = (int64_t)time(NULL);
-	int rc, found = 0, ok;
+	const char *client = l->client ? l->client : "";
+	int rc, found = 0, disabled = 0, ok, totp = 0;
 
 	session[0] = csrf[0] = '\0';
 	memset(who, 0, sizeof(*who));
-	if (!client)
-		client = "";
-	if (!login || !password)
+	if (!l->login || !l->password)
 		return mrm_error_set(err, MRM_ERR_INVALID, "login",
 				     "give a login and a password");
+	if (l->max_seconds < 0)
+		return mrm_error_set(err, MRM_ERR_INVALID, "max_seconds",
+				     "a session cannot last less than nothing");
 	if (strnlen(client, CLIENT_MAX + 1) > CLIENT_MAX)
 		return mrm_error_set(err, MRM_ERR_INVALID, "client",
 				     "the client address is over %d bytes",
 				     CLIENT_MAX);
 	/* No user has a longer login (mrm_user_add): nothing to check, and
 	 * nothing that long is written to the failure table. */
-	if (strnlen(login, LOGIN_MAX + 1) > LOGIN_MAX)
+	if (strnlen(l->login, LOGIN_MAX + 1) > LOGIN_MAX)
 		return mrm_error_set(err, MRM_ERR_ACCESS, NULL, WRONG_LOGIN);
 	rc = dummy_ready(err);
 	if (!rc)
-		rc = login_gate(st, login, client, now, err);
+		rc = login_gate(st, l->login, client, now, err);
 	if (!rc)
-		rc = user_find(st, login, who, hash, &found, err);
+		rc = user_find(st, l->login, who, hash, &found, &disabled, err);
 	if (rc)
 		goto out;
-	ok = mrm_password_verify(found ? hash : dummy_hash, password);
+	ok = mrm_password_verify(found ? hash : dummy_hash, l->password);
 	if (!ok || !found) {
 		rc = mrm_error_set(err, MRM_ERR_ACCESS, NULL, WRONG_LOGIN);
 		goto out;
 	}
-	rc = session_open(st, who, now, session, csrf, err);
+	if (disabled) {
+		rc = mrm_error_set(err, MRM_ERR_ACCESS, NULL,
+				   "this account is disabled; ask an "
+				   "administrator");
+		goto out;
+	}
+	/* the failure counted by login_gate() stays when the code fails */
+	rc = mrm_totp_login(st, who->user_id, l->totp, now, &totp, err);
+	if (!rc)
+		rc = session_open(st, who, now,
+				  l->max_seconds ? l->max_seconds
+						 : MRM_SESSION_SECONDS,
+				  session, csrf, err);
 out:
 	sodium_memzero(hash, sizeof(hash));
 	if (rc)
@@ -389,14 +408,42 @@ out:
 	return rc;
 }
 
+int mrm_auth_login(struct mrm_store *st, const char *login,
+		   const char *password, const char *client,
+		   char session[MRM_TOKEN_HEX + 1],
+		   char csrf[MRM_TOKEN_HEX + 1], struct mrm_actor *who,
+		   struct mrm_error *err)
+{
+	struct mrm_login l = {login, password, NULL, client, 0};
+
+	return mrm_auth_login_with(st, &l, session, csrf, who, err);
+}
+
 /* ---- sessions and API tokens ---- */
+
+/* Record the use of a session. A failure (a busy database) is not the
+ * request's: at worst the session goes idle a minute early. */
+static void session_touch(struct mrm_store *st,
+			  const unsigned char hash[HASH_BYTES], int64_t now)
+{
+	sqlite3_stmt *s = mrm_store_prepare(
+		st, "UPDATE session SET seen = ? WHERE token_hash = ?");
+
+	if (!s)
+		return;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_blob(s, 2, hash, HASH_BYTES, SQLITE_STATIC);
+	sqlite3_step(s);
+	sqlite3_reset(s);
+}
 
 /* The actor of token `token` in `sql` (which selects ACTOR_COLUMNS and one
  * more text column, copied into `extra` when it is not NULL). */
 static int token_actor(struct mrm_store *st, const char *sql, const char *token,
-		       const char *unknown, struct mrm_actor *who,
+		       const char *unknown, int64_t idle, struct mrm_actor *who,
 		       char extra[MRM_TOKEN_HEX + 1], struct mrm_error *err)
 {
+	int64_t now = (int64_t)time(NULL), seen = now;
 	unsigned char hash[HASH_BYTES];
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -411,9 +458,13 @@ static int token_actor(struct mrm_store *st, const char *sql, const char *token,
 	if (!s)
 		return mrm_store_fail(st, err, "sessions");
 	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	sqlite3_bind_int64(s, 2, now);
+	if (idle)
+		sqlite3_bind_int64(s, 3, now - idle);
 	switch (sqlite3_step(s)) {
 	case SQLITE_ROW:
+		if (idle)
+			seen = sqlite3_column_int64(s, 6);
 		rc = actor_from_row(st, s, 0, who, err);
 		if (!rc && extra && column_copy(s, 5, extra, MRM_TOKEN_HEX + 1))
 			rc = mrm_error_set(err, MRM_ERR_DB, mrm_store_path(st),
@@ -430,20 +481,32 @@ static int token_actor(struct mrm_store *st, const char *sql, const char *token,
 		memset(who, 0, sizeof(*who));
 		if (extra)
 			extra[0] = '\0';
+	} else if (now - seen >= MRM_SESSION_TOUCH_SECONDS) {
+		session_touch(st, hash, now);
 	}
 	return rc;
+}
+
+int mrm_auth_session_idle(struct mrm_store *st, const char *session,
+			  int64_t idle_seconds, struct mrm_actor *who,
+			  char csrf[MRM_TOKEN_HEX + 1], struct mrm_error *err)
+{
+	return token_actor(st,
+			   "SELECT " ACTOR_COLUMNS
+			   ", t.csrf, t.seen FROM session t" ACTOR_JOIN
+			   " WHERE t.token_hash = ?1 AND t.expires > ?2"
+			   " AND t.seen > ?3",
+			   session, SESSION_UNKNOWN,
+			   idle_seconds > 0 ? idle_seconds
+					    : MRM_SESSION_IDLE_SECONDS,
+			   who, csrf, err);
 }
 
 int mrm_auth_session(struct mrm_store *st, const char *session,
 		     struct mrm_actor *who, char csrf[MRM_TOKEN_HEX + 1],
 		     struct mrm_error *err)
 {
-	return token_actor(st,
-			   "SELECT " ACTOR_COLUMNS
-			   ", t.csrf FROM session t" ACTOR_JOIN
-			   " WHERE t.token_hash = ? AND "
-			   "t.expires > ?",
-			   session, SESSION_UNKNOWN, who, csrf, err);
+	return mrm_auth_session_idle(st, session, 0, who, csrf, err);
 }
 
 int mrm_auth_bearer(struct mrm_store *st, const char *token,
@@ -454,7 +517,7 @@ int mrm_auth_bearer(struct mrm_store *st, const char *token,
 			   " FROM api_token t" ACTOR_JOIN
 			   " WHERE t.token_hash = ? AND "
 			   "t.expires > ?",
-			   token, TOKEN_UNKNOWN, who, NULL, err);
+			   token, TOKEN_UNKNOWN, 0, who, NULL, err);
 }
 
 int mrm_auth_logout(struct mrm_store *st, const char *session,

@@ -88,10 +88,15 @@ int32_t facts_pack_date(const char *iso, uint8_t *prec)
 
 /* ---- from the tables ---- */
 
+/* The person a victim counts as: the first person (smallest id) with the
+ * same linkage key, from any organisation (linkage.h); NULL without one. */
+#define LINKED_PERSON                                                          \
+	"(SELECT min(q.id) FROM person q WHERE q.linkage_key = p.linkage_key)"
+
 /* Columns: event, person, group, date, end, birth, the FC_COLS codes in
  * order, then the amounts and the kind. */
 static const char facts_sql[] =
-	"SELECT a.event_id, coalesce(a.victim_id, 0),"
+	"SELECT a.event_id, coalesce(" LINKED_PERSON ", a.victim_id, 0),"
 	" coalesce(p.group_size, 0), coalesce(a.start_date, e.start_date),"
 	" a.end_date, p.birth_date, a.type, coalesce(a.country, e.country),"
 	" coalesce(a.admin1, e.admin1),"
@@ -112,7 +117,8 @@ static const char facts_sql[] =
 	" FROM event e JOIN org o ON o.id = e.org_id"
 	" WHERE NOT EXISTS (SELECT 1 FROM act WHERE act.event_id = e.id)"
 	" UNION ALL "
-	"SELECT i.event_id, coalesce(i.victim_id, 0), coalesce(p.group_size, "
+	"SELECT i.event_id, coalesce(" LINKED_PERSON ", i.victim_id, 0),"
+	" coalesce(p.group_size, "
 	"0),"
 	" coalesce(i.start_date, e.start_date), NULL, p.birth_date, NULL,"
 	" e.country, e.admin1, NULL, p.sector, p.nationality, p.sex,"

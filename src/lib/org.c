@@ -1,6 +1,7 @@
 /* org.c - see include/mrm/org.h */
 #include "mrm/org.h"
 
+#include "mrm/account.h"
 #include "mrm/buf.h"
 #include "mrm/crypto.h"
 #include "mrm/store.h"
@@ -14,8 +15,6 @@
 
 const char *const mrm_roles[] = {"admin",      "coordinator", "caseworker",
 				 "researcher", "viewer",      NULL};
-
-#define PASSWORD_MIN 10
 
 static int check_ident(const char *what, const char *s, size_t min, size_t max,
 		       const char *extra, struct mrm_error *err)
@@ -224,10 +223,9 @@ int mrm_user_add(struct mrm_store *st, const char *org_code, const char *login,
 		rc = mrm_org_id(st, org_code, &org_id, err);
 	if (rc)
 		return rc;
-	if (mrm_utf8_length(password, strlen(password)) < PASSWORD_MIN)
-		return mrm_error_set(err, MRM_ERR_INVALID, "password",
-				     "must be at least %d characters",
-				     PASSWORD_MIN);
+	rc = mrm_password_policy(login, password, err);
+	if (rc)
+		return rc;
 	rc = mrm_password_hash(password, hash, err);
 	if (!rc)
 		rc = write_row(st,

@@ -162,6 +162,35 @@ static const char *const schema_policy[] = {
 	NULL,
 };
 
+/* websec: two-factor login, disabled users, idle sessions (account.c,
+ * auth.c), and an index for counting people across organisations by
+ * their linkage key (linkage.c, facts.c). totp_secret is the sealed
+ * 20-byte TOTP secret (associated data "user/ID/totp"), NULL when
+ * two-factor login is off; totp_pending the one being enrolled;
+ * totp_step the last time step whose code was used (never twice). */
+static const char *const schema_websec[] = {
+	"ALTER TABLE user ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE user ADD COLUMN totp_secret BLOB;",
+	"ALTER TABLE user ADD COLUMN totp_pending BLOB;",
+	"ALTER TABLE user ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE session ADD COLUMN seen INTEGER NOT NULL DEFAULT 0;",
+	"UPDATE session SET seen = created;",
+	"CREATE INDEX person_linkage ON person(linkage_key)"
+	" WHERE linkage_key IS NOT NULL;",
+	/* what the value is made of changed: computed again after the next
+	 * import or by mrm linkage rebuild */
+	"CREATE TRIGGER person_linkage_stale AFTER UPDATE OF name, birth_date,"
+	" sex, nationality, unit ON person WHEN new.linkage_key IS NOT NULL"
+	" AND (old.birth_date IS NOT new.birth_date OR old.sex IS NOT new.sex"
+	" OR old.nationality IS NOT new.nationality OR old.unit IS NOT new.unit"
+	/* a new name under the same key version; a value re-sealed under
+	 * another version by mrm key rotate keeps its name */
+	" OR (old.name IS NOT new.name"
+	" AND substr(old.name, 1, 4) IS substr(new.name, 1, 4)))"
+	" BEGIN UPDATE person SET linkage_key = NULL WHERE id = new.id; END;",
+	NULL,
+};
+
 /* keys: a data key per organisation (DEK), kept wrapped by the
  * key-encryption key (src/lib/keyring.c). Every sealed value gets a 4-byte
  * big-endian key version in front; the values sealed before under the one
@@ -196,5 +225,7 @@ static const char *const schema_keys[] = {
 	NULL,
 };
 
+/* New migrations go before schema_keys, which stays last: tests/test_keys.c
+ * makes a database of before it by undoing it alone. */
 static const char *const *const schema_migrations[] = {
-	schema_v1, schema_v2, schema_policy, schema_keys};
+	schema_v1, schema_v2, schema_policy, schema_websec, schema_keys};

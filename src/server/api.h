@@ -25,6 +25,13 @@ int api_org_add(struct srv_req *r);
 int api_users_list(struct srv_req *r);
 int api_user_add(struct srv_req *r);
 
+/* api_account.c */
+int api_me_totp_begin(struct srv_req *r);
+int api_me_totp_confirm(struct srv_req *r);
+int api_me_password(struct srv_req *r);
+int api_me_sessions_delete(struct srv_req *r);
+int api_user_revoke(struct srv_req *r);
+
 int api_vocab_get(struct srv_req *r);
 
 int api_stats(struct srv_req *r);

@@ -2,6 +2,7 @@
 #include "api.h"
 
 #include "mrm/events.h"
+#include "mrm/linkage.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -83,6 +84,8 @@ int api_import(struct srv_req *r)
 	rc = mrm_event_import_csv(r->st, &r->who, fp, UPLOAD_NAME,
 				  mapping && *mapping ? mapping : NULL, &o,
 				  &stats, &err);
+	if (!rc) /* with a network linkage key: the new persons' values */
+		rc = mrm_linkage_after_import(r->st, NULL, &err);
 	if (!rc)
 		srv_json(r, 200,
 			 json_pack("{s:o}", "stats", stats_json(&stats)));

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 
 #define COOKIE_ATTRS "HttpOnly; SameSite=Strict; Path=/"
 
@@ -24,11 +25,13 @@ static const char *string_member(struct srv_req *r, json_t *b, const char *name)
 
 int api_session_create(struct srv_req *r)
 {
-	static const char *const fields[] = {"login", "password", NULL};
+	static const char *const fields[] = {"login", "password", "totp", NULL};
 	char session[MRM_TOKEN_HEX + 1], csrf[MRM_TOKEN_HEX + 1];
 	char cookie[MRM_TOKEN_HEX + 128];
 	json_t *b = srv_body_object(r, fields);
 	const char *login, *password;
+	struct mrm_login l = {0};
+	json_t *totp;
 	struct mrm_actor who;
 	struct mrm_error err;
 	int rc;
@@ -39,9 +42,22 @@ int api_session_create(struct srv_req *r)
 	password = login ? string_member(r, b, "password") : NULL;
 	if (!password)
 		goto out;
-	rc = mrm_auth_login(r->st, login, password, r->client, session, csrf,
-			    &who, &err);
-	if (rc == MRM_ERR_ACCESS)
+	totp = json_object_get(b, "totp");
+	if (totp && !json_is_string(totp)) {
+		srv_error(r, 400, "invalid", "totp",
+			  "is the 6-digit code as a string (\"123456\")");
+		goto out;
+	}
+	l = (struct mrm_login){login, password, json_string_value(totp),
+			       r->client, r->srv->o.session_max};
+	rc = mrm_auth_login_with(r->st, &l, session, csrf, &who, &err);
+	/* two-factor: say whether the code was missing or wrong, so that the
+	 * browser asks for it (only after a right password) */
+	if (rc == MRM_ERR_ACCESS && !strcmp(err.where, "totp"))
+		srv_error(r, 401,
+			  l.totp && *l.totp ? "totp_invalid" : "totp_required",
+			  "totp", "%s", err.msg);
+	else if (rc == MRM_ERR_ACCESS)
 		srv_error(r, 401, "login", NULL, "%s", err.msg);
 	else if (rc == MRM_ERR_LIMIT)
 		srv_error(r, 429, "limit", NULL, "%s", err.msg);
@@ -50,8 +66,9 @@ int api_session_create(struct srv_req *r)
 	if (rc)
 		goto out;
 	snprintf(cookie, sizeof(cookie),
-		 "mrm_session=%s; " COOKIE_ATTRS "; Max-Age=%d%s", session,
-		 MRM_SESSION_SECONDS, r->srv->tls ? "; Secure" : "");
+		 "mrm_session=%s; " COOKIE_ATTRS "; Max-Age=%lld%s", session,
+		 (long long)r->srv->o.session_max,
+		 r->srv->tls ? "; Secure" : "");
 	srv_json(
 		r, 200,
 		json_pack("{s:s, s:o}", "csrf", csrf, "user", user_json(&who)));

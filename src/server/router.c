@@ -31,6 +31,8 @@ static const struct srv_param p_events[] = {
 static const struct srv_param p_event[] = {
 	{"id", "path", SRV_P_REQUIRED | SRV_P_INT, "event id"}, P_END};
 static const struct srv_param p_page[] = {P_CURSOR, P_END};
+static const struct srv_param p_user[] = {
+	{"id", "path", SRV_P_REQUIRED | SRV_P_INT, "user id"}, P_END};
 static const struct srv_param p_vocab[] = {
 	{"scheme", "path", SRV_P_REQUIRED, "vocabulary (act_type, country...)"},
 	{"lang", "query", 0, "label language: en th my km lo vi zh (en)"},
@@ -172,6 +174,22 @@ const struct srv_route srv_routes[] = {
 	{"DELETE", "/api/v1/events/{id}/policies/{key}",
 	 api_event_policy_unlink, 0, "unlink the event from a policy",
 	 p_event_policy, S(200, 400, 401, 403, 404), JSON},
+	{"POST", "/api/v1/me/totp", api_me_totp_begin, SRV_JSON_BODY,
+	 "begin two-factor enrolment (password): a new secret and its "
+	 "otpauth URI",
+	 p_none, S(200, 400, 401, 403, 413, 415), JSON},
+	{"POST", "/api/v1/me/totp/confirm", api_me_totp_confirm, SRV_JSON_BODY,
+	 "confirm two-factor enrolment with a code of the new secret", p_none,
+	 S(200, 400, 401, 403, 413, 415), JSON},
+	{"PUT", "/api/v1/me/password", api_me_password, SRV_JSON_BODY,
+	 "change the password (old_password, password); other sessions end",
+	 p_none, S(204, 400, 401, 403, 413, 415), NULL},
+	{"DELETE", "/api/v1/me/sessions", api_me_sessions_delete, 0,
+	 "log out everywhere: end all the user's sessions", p_none,
+	 S(200, 401, 403), JSON},
+	{"POST", "/api/v1/users/{id}/revoke", api_user_revoke, 0,
+	 "end all sessions of a user of the administrator's organisation",
+	 p_user, S(200, 400, 401, 403, 404), JSON},
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);

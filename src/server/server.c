@@ -21,8 +21,8 @@
 
 #define CSP                                                                    \
 	"default-src 'self'; script-src 'self'; style-src 'self'; "            \
-	"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "    \
-	"base-uri 'none'; form-action 'self'"
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; "        \
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 #define LOG_PATH_MAX 256
 
 /* ---- addresses ---- */
@@ -214,7 +214,9 @@ static int authenticate(struct srv_req *r)
 			return 0;
 		rc = mrm_auth_bearer(r->st, authz + 7, &r->who, &err);
 	} else if (cookie && strlen(cookie) == MRM_TOKEN_HEX) {
-		rc = mrm_auth_session(r->st, cookie, &r->who, r->csrf, &err);
+		rc = mrm_auth_session_idle(r->st, cookie,
+					   r->srv->o.session_idle, &r->who,
+					   r->csrf, &err);
 		if (!rc) {
 			r->via_cookie = 1;
 			memcpy(r->session, cookie, sizeof(r->session));
@@ -377,6 +379,9 @@ static void add_security_headers(struct srv_req *r)
 	srv_header(r, "Content-Security-Policy", r->csp ? r->csp : CSP);
 	srv_header(r, "X-Content-Type-Options", "nosniff");
 	srv_header(r, "Referrer-Policy", "no-referrer");
+	/* for browsers without frame-ancestors; a report is framed by the
+	 * interface itself (its own CSP says frame-ancestors 'self') */
+	srv_header(r, "X-Frame-Options", r->csp ? "SAMEORIGIN" : "DENY");
 	if (api || !MHD_get_response_header(r->resp, "Cache-Control"))
 		srv_header(r, "Cache-Control", api ? "no-store" : "no-cache");
 	if (r->srv->tls)
@@ -513,6 +518,10 @@ static int check_opts(struct srv_opts *o, struct mrm_error *err)
 		o->import_max = SRV_IMPORT_MAX;
 	if (!o->drain_seconds)
 		o->drain_seconds = SRV_DRAIN_SECONDS;
+	if (o->session_idle <= 0)
+		o->session_idle = MRM_SESSION_IDLE_SECONDS;
+	if (o->session_max <= 0)
+		o->session_max = MRM_SESSION_SECONDS;
 	if (!o->db)
 		return mrm_error_set(err, MRM_ERR_INVALID, "--db",
 				     "the database to serve is required");

@@ -47,6 +47,9 @@ struct srv_opts {
 	/* the key-encryption key, unlocked at start (a passphrase); NULL:
 	 * the key file DB.key. Borrowed until srv_stop(). */
 	const struct mrm_key *kek;
+	/* sessions end when unused this long, and this long after login
+	 * whatever; 0: MRM_SESSION_IDLE_SECONDS, MRM_SESSION_SECONDS */
+	int64_t session_idle, session_max;
 };
 
 #define SRV_LISTEN_DEFAULT "127.0.0.1:8080"

@@ -2,10 +2,12 @@
 // playwright-core. run.sh starts `mrm serve` and passes:
 //   MRM_URL (http://127.0.0.1:PORT), MRM_SHOTS (a directory for screenshots),
 //   users alice (caseworker, MKN-TH) and bob (caseworker, MKN-MM) with
-//   password MRM_PASSWORD.
+//   password MRM_PASSWORD; carol (viewer, MKN-TH) also needs the TOTP code
+//   of base32 secret MRM_TOTP_SECRET.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 
 const url = process.env.MRM_URL;
 const shots = process.env.MRM_SHOTS;
@@ -36,6 +38,29 @@ async function login(page, user) {
 	await page.waitForSelector('[data-nav="dashboard"]', { state: 'visible' });
 }
 
+// RFC 6238 with node's crypto: HMAC-SHA1, 30 s steps, 6 digits.
+function totp(secret, at) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+	const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
+	const mac = createHmac('sha1', key).update(msg).digest();
+	const off = mac[19] & 15;
+	return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// Every page must run under the Content-Security-Policy without a
+// violation (an inline script, style or handler would be one).
+function watchCsp(page) {
+	page.on('console', (m) => {
+		if (/Content Security Policy|Refused to/i.test(m.text()))
+			failures.push(`CSP violation: ${m.text()}`);
+	});
+	page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+}
+
 async function figure(page, name) {
 	const el = page.locator(`[data-figure="${name}"]`);
 	await el.waitFor({ state: 'visible' });
@@ -62,7 +87,11 @@ async function search(page, word) {
 
 try {
 	const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-	page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+	watchCsp(page);
+	const home = await page.request.get(url + '/');
+	assert.match(home.headers()['content-security-policy'] || '', /script-src 'self'/,
+		'the page is served with the Content-Security-Policy');
+	assert.equal(home.headers()['x-frame-options'], 'DENY');
 
 	await login(page, 'alice');
 	const before = await figure(page, 'total-persons');
@@ -121,6 +150,7 @@ try {
 
 	// Another organisation's user cannot see it.
 	const other = await browser.newPage({ viewport: { width: 360, height: 740 } });
+	watchCsp(other);
 	await login(other, 'bob');
 	const theirs = await search(other, 'แรงงาน');
 	assert.equal(await theirs.count(), 0, 'bob (another organisation) does not see the event');
@@ -128,6 +158,22 @@ try {
 	const r = await other.request.get(url + '/api/v1/search?q=' + encodeURIComponent('แม่สอด'));
 	const body = await r.json();
 	assert.equal((body.items || body).length, 0, 'the API does not show it to bob either');
+
+	// Two-factor login: the code field appears once the password is right.
+	const third = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+	watchCsp(third);
+	await third.goto(url + '/');
+	await third.waitForSelector('#login', { state: 'visible' });
+	assert.ok(!(await third.isVisible('#login-totp')), 'no code field before it is needed');
+	await third.fill('#login-user', 'carol');
+	await third.fill('#login-password', password);
+	await third.click('#login-submit');
+	await third.waitForSelector('#login-totp', { state: 'visible' });
+	await shot(third, 'login-totp');
+	await third.fill('#login-totp', totp(process.env.MRM_TOTP_SECRET, Date.now()));
+	await third.click('#login-submit');
+	await third.waitForSelector('[data-nav="dashboard"]', { state: 'visible' });
+	await shot(third, 'login-totp-done');
 } catch (e) {
 	failures.push(e.stack || String(e));
 } finally {

@@ -22,6 +22,9 @@ PASSWORD='correct horse battery'
 "$MRM" org add --db "$dir/t.db" --code MKN-MM --name "Test Myanmar" --country MM >/dev/null
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login alice --role caseworker >/dev/null
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-MM --login bob --role caseworker >/dev/null
+# carol logs in with two factors: the secret is the first line of totp
+echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login carol --role viewer >/dev/null
+totp_secret=$("$MRM" user totp --db "$dir/t.db" --login carol 2>/dev/null | head -n 1)
 
 # a free port: let the server pick one and tell us
 "$MRM" serve --db "$dir/t.db" --listen 127.0.0.1:0 2>"$dir/serve.log" &
@@ -34,7 +37,7 @@ while ! grep -q "listening on" "$dir/serve.log" 2>/dev/null; do
 done
 port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' "$dir/serve.log" | head -n 1)
 
-MRM_URL="http://127.0.0.1:$port" MRM_PASSWORD="$PASSWORD" \
+MRM_URL="http://127.0.0.1:$port" MRM_PASSWORD="$PASSWORD" MRM_TOTP_SECRET="$totp_secret" \
 MRM_SHOTS="${MRM_ARTEFACTS:-$dir/shots}" node "$here/e2e.mjs"
 
 kill -TERM "$pid"

@@ -52,7 +52,7 @@ expect_exit 1 mrm user add --db a.db --org MAP --login carol --role boss <pw
 contains err '"boss"'
 contains err "caseworker"
 expect_exit 1 mrm user add --db a.db --org MAP --login carol --role admin <short
-contains err "10 characters"
+contains err "12 characters"
 expect_exit 1 mrm user add --db a.db --org NOPE --login carol --role admin <pw
 contains err '"NOPE"'
 contains err "MAP"

@@ -107,10 +107,12 @@ export async function api(method, path, opts) {
   return data;
 }
 
-export async function login(name, password) {
-  const data = await api('POST', '/session', {
-    body: { login: name, password: password }, noAuthRedirect: true
-  });
+// `totp`: the 6-digit code of an authenticator app, when the server asked
+// for one (error code totp_required); omitted otherwise.
+export async function login(name, password, totp) {
+  const body = { login: name, password: password };
+  if (totp) body.totp = totp;
+  const data = await api('POST', '/session', { body: body, noAuthRedirect: true });
   remember(data && data.csrf, data && data.user);
   return user;
 }

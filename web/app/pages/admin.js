@@ -15,7 +15,7 @@ export function render(main, ctx) {
   const uLogin = h('input', { type: 'text', id: 'user-login', name: 'login', required: true, maxlength: '64',
     autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
   const uPass = h('input', { type: 'password', id: 'user-password', name: 'password', required: true,
-    minlength: '10', autocomplete: 'new-password' });
+    minlength: '12', autocomplete: 'new-password' });
   const uRole = select({ id: 'user-role', name: 'role' }, ROLES.map(function (r) { return { value: r, label: t('role_' + r) }; }));
   uRole.value = 'caseworker';
   const uOrg = h('select', { id: 'user-org', name: 'org', required: true });
@@ -124,7 +124,7 @@ export function render(main, ctx) {
     const login = uLogin.value.trim();
     submit(userForm, uSubmit, '/users', { login: login, role: uRole.value, password: uPass.value, org: uOrg.value }, [
       [uLogin, !/^[A-Za-z0-9_.@-]{3,64}$/.test(login), t('loginInvalid')],
-      [uPass, uPass.value.length < 10, t('passwordShort')],
+      [uPass, uPass.value.length < 12, t('passwordShort')],
       [uOrg, !uOrg.value, t('chooseOrg')]
     ], function () {
       uLogin.value = '';
