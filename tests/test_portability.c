@@ -37,8 +37,8 @@ static int run(const char *const *specs, int birth, const char *claim,
 	return rc ? rc : mrm_port_compute(&in, r, err);
 }
 
-static const struct mrm_port_country *
-country(const struct mrm_port_result *r, const char *cc)
+static const struct mrm_port_country *country(const struct mrm_port_result *r,
+					      const char *cc)
 {
 	for (size_t i = 0; i < r->ncountries; i++)
 		if (!strcmp(r->countries[i].country, cc))
@@ -115,9 +115,9 @@ static void test_iza_two_countries_pro_rata(void **state)
 static void test_iza_direct_method_arithmetic(void **state)
 {
 	int64_t a = mrm_port_ratio(80000, 18 * 200, 10000);
-	int64_t b = mrm_port_ratio(mrm_port_ratio(100000, 5000, 10000), 24,
-				   30) +
-		    mrm_port_ratio(100000, 24 * 100, 10000);
+	int64_t b =
+		mrm_port_ratio(mrm_port_ratio(100000, 5000, 10000), 24, 30) +
+		mrm_port_ratio(100000, 24 * 100, 10000);
 
 	(void)state;
 	assert_int_equal(a, 28800);
@@ -442,8 +442,9 @@ static void test_json_shape(void **state)
 	assert_int_equal(json_integer_value(json_object_get(
 				 json_object_get(c, "pro_rata"), "amount")),
 			 412500);
-	assert_true(json_is_false(json_object_get(
-		json_object_get(j, "switches"), "thai_lump_sum_after_leaving")));
+	assert_true(
+		json_is_false(json_object_get(json_object_get(j, "switches"),
+					      "thai_lump_sum_after_leaving")));
 	assert_non_null(json_object_get(
 		json_array_get(json_object_get(c, "references"), 0), "source"));
 	json_decref(j);
