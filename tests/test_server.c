@@ -1674,20 +1674,20 @@ static void test_portability_routes(void **state)
 		"{\"thai_lump_sum_after_leaving\":true}}");
 	expect_status(&r, 200);
 	c = json_array_get(json_object_get(r.json, "countries"), 0);
-	assert_int_equal(json_integer_value(dig(c, "independent", "amount",
-						NULL)),
-			 412500);
-	assert_string_equal(json_string_value(dig(c, "pro_rata", "type",
-						  NULL)),
+	assert_int_equal(
+		json_integer_value(dig(c, "independent", "amount", NULL)),
+		412500);
+	assert_string_equal(json_string_value(dig(c, "pro_rata", "type", NULL)),
 			    "pension");
-	assert_true(json_is_true(dig(r.json, "switches",
-				     "thai_lump_sum_after_leaving", NULL)));
+	assert_true(json_is_true(
+		dig(r.json, "switches", "thai_lump_sum_after_leaving", NULL)));
 	resp_free(&r);
-	bad_json(VIEW, "/api/v1/portability",
-		 "{\"periods\":[{\"country\":\"TH\",\"from\":\"2010-01\","
-		 "\"to\":\"2012-01\",\"wage\":\"15000\"},{\"country\":\"TH\","
-		 "\"from\":\"2011-01\",\"to\":\"2013-01\",\"wage\":\"15000\"}]}",
-		 400, "period");
+	bad_json(
+		VIEW, "/api/v1/portability",
+		"{\"periods\":[{\"country\":\"TH\",\"from\":\"2010-01\","
+		"\"to\":\"2012-01\",\"wage\":\"15000\"},{\"country\":\"TH\","
+		"\"from\":\"2011-01\",\"to\":\"2013-01\",\"wage\":\"15000\"}]}",
+		400, "period");
 	bad_json(VIEW, "/api/v1/portability",
 		 "{\"periods\":[{\"country\":\"XX\",\"from\":\"2010-01\","
 		 "\"to\":\"2012-01\",\"wage\":\"15000\"}]}",

@@ -119,16 +119,19 @@ const struct cli_cmd cli_commands[] = {
 	 "backup is verified first: a truncated, altered or wrong-key backup\n"
 	 "leaves no file behind. Exit: 0 restored, 1 not restored.\n",
 	 cmd_restore},
-	{"portability", "old-age benefits across borders, with and without "
-			"an agreement",
+	{"portability",
+	 "old-age benefits across borders, with and without "
+	 "an agreement",
 	 "usage: mrm portability --period COUNTRY:FROM:TO:MONTHLY_WAGE"
 	 "[:CURRENCY[:SCHEME]] ...\n"
 	 "                       [--birth-year Y] [--claim-date YYYY-MM-DD]\n"
 	 "                       [--switch NAME=on|off] [--format table|json]"
 	 "\n\n"
 	 "A work history, one --period per job (FROM and TO are YYYY-MM,\n"
-	 "inclusive; the wage is a monthly amount such as 15000 or 15000.50 in\n"
-	 "the country's currency). For each country: the old-age benefit under\n"
+	 "inclusive; the wage is a monthly amount such as 15000 or 15000.50 "
+	 "in\n"
+	 "the country's currency). For each country: the old-age benefit "
+	 "under\n"
 	 "its own rules alone, the pro-rata benefit under a totalisation\n"
 	 "agreement modelled on EU Regulation 883/2004 Art. 52, the higher of\n"
 	 "the two, and what is lost without an agreement, each with the rule\n"
@@ -145,7 +148,8 @@ const struct cli_cmd cli_commands[] = {
 	 cmd_portability},
 	{"welfare", "social security by country and branch, with sources",
 	 "usage: mrm welfare [--format table|csv|html]\n\n"
-	 "The comparative welfare table: for each country and branch (old age,\n"
+	 "The comparative welfare table: for each country and branch (old "
+	 "age,\n"
 	 "invalidity, survivors, sickness, maternity, employment injury,\n"
 	 "unemployment, family, health care) the contribution rates, whether\n"
 	 "migrants are covered and whether benefits can be taken abroad, each\n"
