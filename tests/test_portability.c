@@ -273,7 +273,7 @@ static void test_thai_under_12_months_and_switch(void **state)
 }
 
 /*
- * 10 years in Myanmar, then 15 in Thailand at 12,000: 300 months in all.
+ * 15 years in Thailand at 12,000, then 10 in Myanmar: 300 months in all.
  * Thailand alone: 180 months, 20% x 12,000 = 2,400.00. Theoretical on 300
  * months: 20% + 10 x 1.5% = 35% x 12,000 = 4,200.00; pro-rata x 180/300 =
  * 2,520.00. The agreement pays 2,520.00: 120.00 a month lost without.
@@ -281,8 +281,8 @@ static void test_thai_under_12_months_and_switch(void **state)
  */
 static void test_totalisation_thailand_myanmar(void **state)
 {
-	const char *h[] = {"MM:2000-01:2009-12:300000",
-			   "TH:2010-01:2024-12:12000", NULL};
+	const char *h[] = {"TH:2000-01:2014-12:12000",
+			   "MM:2015-01:2024-12:300000", NULL};
 	struct mrm_port_result *r;
 	struct mrm_error err;
 	const struct mrm_port_country *th, *mm;
@@ -314,8 +314,8 @@ static void test_totalisation_thailand_myanmar(void **state)
  */
 static void test_totalisation_turns_grant_into_pension(void **state)
 {
-	const char *h[] = {"TH:2010-01:2019-12:15000",
-			   "MM:2000-01:2009-12:300000", NULL};
+	const char *h[] = {"TH:2000-01:2009-12:15000",
+			   "MM:2013-01:2022-12:300000", NULL};
 	struct mrm_port_result *r;
 	struct mrm_error err;
 	const struct mrm_port_country *th;
@@ -334,34 +334,59 @@ static void test_totalisation_turns_grant_into_pension(void **state)
 
 /*
  * Art. 57 with real data: 6 Thai months among 186: the theoretical
- * pension (20% x 15,000 = 3,000.00) x 6/186 is not paid; the grant
- * (2,700.00) stays. A month worked in both countries counts once.
+ * pension (20% x 15,000 = 3,000.00; under the 2027 ceiling of 17,500)
+ * x 6/186 is not paid; the grant (3% x 15,000 x 6 = 2,700.00) stays.
+ * A month worked in both countries counts once. Myanmar's rows start in
+ * 2012, so its periods do too.
  */
 static void test_art57_thailand_and_overlap(void **state)
 {
-	const char *h[] = {"MM:2009-01:2023-12:300000",
-			   "TH:2023-07:2024-06:15000", NULL};
+	const char *h[] = {"MM:2012-01:2026-12:300000",
+			   "TH:2026-07:2027-06:15000", NULL};
 	struct mrm_port_result *r;
 	struct mrm_error err;
 	const struct mrm_port_country *th;
 
 	(void)state;
-	assert_int_equal(run(h, 1965, "2025-06-01", 0, &r, &err), 0);
-	/* 180 + 12 months, 6 of them (2023-07..12) in both */
+	assert_int_equal(run(h, 1965, "2028-01-01", 0, &r, &err), 0);
+	/* 180 + 12 months, 6 of them (2026-07..12) in both */
 	assert_int_equal(r->all_months, 186);
 	assert_int_equal(r->overlap_months, 6);
 	th = country(r, "TH");
 	assert_int_equal(th->own_months, 12);
 	free(r);
 
-	const char *h2[] = {"MM:2009-01:2023-12:300000",
-			    "TH:2024-01:2024-06:15000", NULL};
-	assert_int_equal(run(h2, 1965, "2025-06-01", 0, &r, &err), 0);
+	const char *h2[] = {"MM:2012-01:2026-12:300000",
+			    "TH:2027-01:2027-06:15000", NULL};
+	assert_int_equal(run(h2, 1965, "2028-01-01", 0, &r, &err), 0);
 	th = country(r, "TH");
 	assert_string_equal(th->prorata.status, "not_paid");
 	assert_int_equal(th->prorata.amount, 0);
 	assert_int_equal(th->agreement.kind, MRM_PORT_LUMP_SUM);
 	assert_int_equal(th->agreement.amount, 270000);
+	free(r);
+}
+
+/*
+ * 16 years in Myanmar alone (from 2012, where its rows start): a pension right
+ * (192 >= 180) whose amount the data cannot compute; nothing shown as lost, and
+ * the estimate flagged.
+ */
+static void test_uncomputed_country(void **state)
+{
+	const char *h[] = {"MM:2012-01:2027-12:300000", NULL};
+	struct mrm_port_result *r;
+	struct mrm_error err;
+	const struct mrm_port_country *mm;
+
+	(void)state;
+	assert_int_equal(run(h, 1960, "2028-06-01", 0, &r, &err), 0);
+	mm = country(r, "MM");
+	assert_int_equal(mm->independent.kind, MRM_PORT_PENSION);
+	assert_false(mm->independent.known);
+	assert_int_equal(mm->pension_lost, 0);
+	assert_non_null(strstr(mm->loss, "cannot be computed"));
+	assert_true(mm->refs[0].estimate);
 	free(r);
 }
 
@@ -391,6 +416,7 @@ static void test_errors(void **state)
 	const char *month[] = {"TH:2010-13:2011-01:15000", NULL};
 	const char *wage[] = {"TH:2010-01:2011-01:15000.505", NULL};
 	const char *vn[] = {"VN:2010-01:2020-01:5000000", NULL};
+	const char *kh[] = {"KH:2015-01:2023-12:2000000", NULL};
 
 	(void)state;
 	expect_error(overlap, "2025-01-01", "period 1", "overlap");
@@ -402,6 +428,9 @@ static void test_errors(void **state)
 	expect_error(wage, "2025-01-01", "15000.505", "2 decimals");
 	/* Vietnam's rows start on 2025-07-01: none in force in 2020 */
 	expect_error(vn, "2020-01-01", "no VN old-age rule", "2025-07-01");
+	/* Cambodia's pension contributions start in October 2022 */
+	expect_error(kh, "2025-01-01", "KH NSSF-pension contribution rule",
+		     "2022-10-01 to 2027-09-30");
 }
 
 static void test_switch_and_spec_errors(void **state)
@@ -500,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_totalisation_thailand_myanmar),
 		cmocka_unit_test(test_totalisation_turns_grant_into_pension),
 		cmocka_unit_test(test_art57_thailand_and_overlap),
+		cmocka_unit_test(test_uncomputed_country),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_switch_and_spec_errors),
 		cmocka_unit_test(test_json_shape),

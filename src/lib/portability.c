@@ -509,8 +509,8 @@ static void add_ref(struct mrm_port_country *k, const struct ss_table *t,
 	snprintf(f->source, sizeof(f->source), "%s", ss_get(t, row, "source"));
 	f->estimate = ss_int(t, row, "estimate", 0) != 0;
 	if (f->estimate && !strstr(k->uncertain, ss_get(t, row, "note")))
-		SAY(k->uncertain, "%s%s %s: %s.", *k->uncertain ? " " : "",
-		    k->country, what, ss_get(t, row, "note"));
+		SAY(k->uncertain, "%s%s: %s.", *k->uncertain ? " " : "", what,
+		    ss_get(t, row, "note"));
 }
 
 static void add_benefit_ref(struct mrm_port_country *k,
@@ -621,7 +621,7 @@ static int month_cmp(const void *a, const void *b)
 	return (x < y) - (x > y); /* newest first */
 }
 
-/* The old-age row of `contributor` in force in month m, or -1. */
+/* The old-age row of `contributor` (NULL: any) in force in month m, or -1. */
 static long old_age_row(struct calc *c, const struct mrm_port_country *k,
 			const char *contributor, int m)
 {
@@ -632,7 +632,8 @@ static long old_age_row(struct calc *c, const struct mrm_port_country *k,
 		if (!strcmp(ss_get(s, i, "country"), k->country) &&
 		    !strcmp(ss_get(s, i, "scheme"), k->scheme) &&
 		    !strcmp(ss_get(s, i, "branch"), "old_age") &&
-		    !strcmp(ss_get(s, i, "contributor"), contributor) &&
+		    (!contributor ||
+		     !strcmp(ss_get(s, i, "contributor"), contributor)) &&
 		    ss_in_force(s, i, day))
 			return (long)i;
 	return -1;
@@ -647,8 +648,7 @@ static int no_rate(struct calc *c, const struct mrm_port_country *k, int m)
 	for (size_t i = 0; i < s->nrows; i++)
 		if (!strcmp(ss_get(s, i, "country"), k->country) &&
 		    !strcmp(ss_get(s, i, "scheme"), k->scheme) &&
-		    !strcmp(ss_get(s, i, "branch"), "old_age") &&
-		    !strcmp(ss_get(s, i, "contributor"), "employee")) {
+		    !strcmp(ss_get(s, i, "branch"), "old_age")) {
 			ss_period_text(s, i, p, sizeof(p));
 			if (!strstr(have, p))
 				SAY(have, "%s%s", *have ? "; " : "", p);
@@ -803,14 +803,22 @@ static void pension_text(struct mrm_port_benefit *p, const char *what,
 		 amt);
 }
 
-static void loss_text(struct mrm_port_country *k)
+static void loss_text(struct mrm_port_country *k, int took_prorata)
 {
 	const struct mrm_port_benefit *w = &k->agreement, *o = &k->independent;
 	char a[40], b[40];
 
 	k->pension_lost = 0;
-	if (w->kind == o->kind && w->known && o->known &&
-	    w->amount == o->amount) {
+	if (!took_prorata && !w->known && w->kind != MRM_PORT_NONE) {
+		snprintf(
+			k->loss, sizeof(k->loss),
+			"None found: the country's own rules already give this "
+			"benefit; whether the pro-rata amount would be higher "
+			"cannot be computed from the data.");
+		return;
+	}
+	if (!took_prorata || (w->kind == o->kind && w->known && o->known &&
+			      w->amount == o->amount)) {
 		snprintf(k->loss, sizeof(k->loss),
 			 "Nothing: the country's own rules give as much.");
 		return;
@@ -857,7 +865,7 @@ static void agree(struct mrm_port_country *k)
 	else if (take_p)
 		SAY(k->agreement.rule,
 		    " Higher than the benefit under the country's own rules.");
-	loss_text(k);
+	loss_text(k, take_p);
 }
 
 /* Thailand: the formula of social-security-benefit.csv, all of it. */
@@ -1019,6 +1027,27 @@ static void conditions(struct calc *c, struct mrm_port_country *k, long prow,
 	agree(k);
 }
 
+/* Every month of the country's periods has an old-age row in force. */
+static int covered(struct calc *c, struct mrm_port_country *k)
+{
+	for (size_t i = 0; i < c->in->nperiods; i++) {
+		const struct per *p = &c->per[i];
+		char name[200];
+
+		if (strcmp(p->country, k->country))
+			continue;
+		for (int m = p->from; m <= p->to; m++) {
+			if (old_age_row(c, k, NULL, m) >= 0)
+				continue;
+			no_rate(c, k, m);
+			period_name(&c->in->periods[i], i, name, sizeof(name));
+			mrm_error_prefix(c->err, "%s", name);
+			return MRM_ERR_INVALID;
+		}
+	}
+	return 0;
+}
+
 static int country(struct calc *c, struct mrm_port_country *k)
 {
 	long prow = benefit_row(c, k, "pension", NULL);
@@ -1031,6 +1060,8 @@ static int country(struct calc *c, struct mrm_port_country *k)
 	    !strcmp(ss_get(&c->benefit, (size_t)prow, "wage_basis"),
 		    "last_months_average"))
 		return computed(c, k, prow);
+	if (covered(c, k))
+		return MRM_ERR_INVALID;
 	conditions(c, k, prow, lrow);
 	return 0;
 }

@@ -23,10 +23,10 @@ expect_exit 0 mrm portability --period TH:2005-01:2024-12:15000 \
 contains out '4125.00 THB/m  payable'
 contains out 'social-security-benefit.csv:2'
 
-# Myanmar 10 years then Thailand 15 at 12,000: alone 2,400.00; theoretical
+# Thailand 15 years at 12,000 then Myanmar 10: alone 2,400.00; theoretical
 # on 300 months 35% x 12,000 = 4,200.00; x 180/300 = 2,520.00; 120.00 lost
-expect_exit 0 mrm portability --period MM:2000-01:2009-12:300000 \
-	--period TH:2010-01:2024-12:12000 --birth-year 1975 \
+expect_exit 0 mrm portability --period TH:2000-01:2014-12:12000 \
+	--period MM:2015-01:2024-12:300000 --birth-year 1975 \
 	--claim-date 2025-06-01 --format json
 contains out '"all_months":300'
 contains out '"amount":252000'
@@ -57,6 +57,9 @@ expect_exit 1 mrm portability --period TH:2010-01:2011-01:100:USD
 contains err 'give the wage in THB'
 expect_exit 1 mrm portability --period TH:1985-01:1985-12:15000
 contains err 'no TH SSA-s33 contribution rule is in force in 1985-01'
+expect_exit 1 mrm portability --period KH:2015-01:2023-12:2000000
+contains err 'period 1 (KH:2015-01:2023-12:2000000): no KH NSSF-pension'
+contains err 'in force 2022-10-01 to 2027-09-30'
 expect_exit 1 mrm portability --period TH:2010-01:2011-01:100 \
 	--switch nope=on
 contains err 'no switch "nope"'
