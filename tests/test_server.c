@@ -979,6 +979,8 @@ static const char *const documented[][2] = {
 	{"PUT", "/api/v1/me/password"},
 	{"DELETE", "/api/v1/me/sessions"},
 	{"POST", "/api/v1/users/{id}/revoke"},
+	{"POST", "/api/v1/portability"},
+	{"GET", "/api/v1/welfare"},
 };
 
 static void lower(char *out, const char *in)
@@ -1935,6 +1937,55 @@ static void test_password_and_revocation(void **state)
 			 SQLITE_OK);
 }
 
+/* ---- portability and the welfare table (any logged-in role) ---- */
+
+static void test_portability_routes(void **state)
+{
+	struct resp r;
+	json_t *c, *w;
+
+	(void)state;
+	/* 20 years at 15,000 THB: 27.5% of 15,000 = 4,125.00 a month */
+	as_role(&r, VIEW, "POST", "/api/v1/portability",
+		"{\"periods\":[{\"country\":\"TH\",\"from\":\"2005-01\","
+		"\"to\":\"2024-12\",\"wage\":15000}],\"birth_year\":1965,"
+		"\"claim_date\":\"2025-06-01\",\"switches\":"
+		"{\"thai_lump_sum_after_leaving\":true}}");
+	expect_status(&r, 200);
+	c = json_array_get(json_object_get(r.json, "countries"), 0);
+	assert_int_equal(
+		json_integer_value(dig(c, "independent", "amount", NULL)),
+		412500);
+	assert_string_equal(json_string_value(dig(c, "pro_rata", "type", NULL)),
+			    "pension");
+	assert_true(json_is_true(
+		dig(r.json, "switches", "thai_lump_sum_after_leaving", NULL)));
+	resp_free(&r);
+	bad_json(
+		VIEW, "/api/v1/portability",
+		"{\"periods\":[{\"country\":\"TH\",\"from\":\"2010-01\","
+		"\"to\":\"2012-01\",\"wage\":\"15000\"},{\"country\":\"TH\","
+		"\"from\":\"2011-01\",\"to\":\"2013-01\",\"wage\":\"15000\"}]}",
+		400, "period");
+	bad_json(VIEW, "/api/v1/portability",
+		 "{\"periods\":[{\"country\":\"XX\",\"from\":\"2010-01\","
+		 "\"to\":\"2012-01\",\"wage\":\"15000\"}]}",
+		 400, "country");
+	bad_json(VIEW, "/api/v1/portability", "{\"periods\":[]}", 400,
+		 "periods");
+	bad_json(VIEW, "/api/v1/portability",
+		 "{\"periods\":[{\"country\":\"TH\",\"from\":\"2010-01\","
+		 "\"to\":\"2012-01\",\"wage\":1}],\"switches\":{\"x\":true}}",
+		 400, "switches");
+	w = get_json(VIEW, "/api/v1/welfare");
+	assert_int_equal(json_array_size(json_object_get(w, "cells")), 54);
+	c = json_array_get(json_object_get(w, "cells"), 0);
+	assert_string_equal(json_string_value(json_object_get(c, "source")),
+			    "Social Security Act B.E. 2533 (1990) s.33; Thai "
+			    "Ministry of Labour, 23 May 2024");
+	json_decref(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1960,6 +2011,7 @@ int main(void)
 		cmocka_unit_test(test_password_and_revocation),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_login_rate_limit),
+		cmocka_unit_test(test_portability_routes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

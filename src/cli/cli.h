@@ -143,6 +143,8 @@ int cli_passphrase(const char *cmd, const char *fd_opt, const char *fd,
 void cli_secret_wipe(struct cli_secret *s);
 
 int cmd_linkage(int argc, char **argv);
+int cmd_portability(int argc, char **argv);
+int cmd_welfare(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);
 

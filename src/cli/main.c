@@ -236,6 +236,44 @@ const struct cli_cmd cli_commands[] = {
 	 "it for new persons by themselves. How names are normalised, and the\n"
 	 "false and missed matches: docs/linkage.md.\n",
 	 cmd_linkage},
+	{"portability",
+	 "old-age benefits across borders, with and without "
+	 "an agreement",
+	 "usage: mrm portability --period COUNTRY:FROM:TO:MONTHLY_WAGE"
+	 "[:CURRENCY[:SCHEME]] ...\n"
+	 "                       [--birth-year Y] [--claim-date YYYY-MM-DD]\n"
+	 "                       [--switch NAME=on|off] [--format table|json]"
+	 "\n\n"
+	 "A work history, one --period per job (FROM and TO are YYYY-MM,\n"
+	 "inclusive; the wage is a monthly amount such as 15000 or 15000.50 "
+	 "in\n"
+	 "the country's currency). For each country: the old-age benefit "
+	 "under\n"
+	 "its own rules alone, the pro-rata benefit under a totalisation\n"
+	 "agreement modelled on EU Regulation 883/2004 Art. 52, the higher of\n"
+	 "the two, and what is lost without an agreement, each with the rule\n"
+	 "and the reference rows (source, dates) it rests on. Thailand is\n"
+	 "computed in full; Cambodia, Myanmar, Vietnam and China only as far\n"
+	 "as their conditions are known. No database is needed.\n"
+	 "Switches (rules whose status is uncertain):\n"
+	 "  thai_lump_sum_after_leaving  the old-age grant is paid on leaving\n"
+	 "                               Thailand before 55 (default off)\n"
+	 "Example: mrm portability --period TH:2005-01:2024-12:15000 "
+	 "--birth-year 1970\n"
+	 "         --claim-date 2025-06-01\n"
+	 "See docs/portability.md.\n",
+	 cmd_portability},
+	{"welfare", "social security by country and branch, with sources",
+	 "usage: mrm welfare [--format table|csv|html]\n\n"
+	 "The comparative welfare table: for each country and branch (old "
+	 "age,\n"
+	 "invalidity, survivors, sickness, maternity, employment injury,\n"
+	 "unemployment, family, health care) the contribution rates, whether\n"
+	 "migrants are covered and whether benefits can be taken abroad, each\n"
+	 "cell with its source and dates. What the sources do not say reads\n"
+	 "\"unknown\". html writes a self-contained page. No database is "
+	 "needed.\n",
+	 cmd_welfare},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

@@ -150,6 +150,13 @@ const struct srv_route srv_routes[] = {
 	{"GET", "/api/v1/export", api_export, 0,
 	 "export the organisation's records (no row cap)", p_export,
 	 S(200, 400, 401, 403), "application/json, text/csv"},
+	{"POST", "/api/v1/portability", api_portability, SRV_JSON_BODY,
+	 "old-age benefits across borders: {periods: [{country, from, to, "
+	 "wage, currency?, scheme?}], birth_year?, claim_date?, switches?}",
+	 p_none, S(200, 400, 401, 403, 413, 415), JSON},
+	{"GET", "/api/v1/welfare", api_welfare, 0,
+	 "social security by country and branch, each cell with its source",
+	 p_none, S(200, 401), JSON},
 	{"GET", "/api/v1/openapi.json", api_openapi, SRV_PUBLIC,
 	 "this description", p_none, S(200), JSON},
 	{"GET", "/api/v1/policies", api_policies_list, 0,

@@ -174,6 +174,26 @@ try {
 	await third.click('#login-submit');
 	await third.waitForSelector('[data-nav="dashboard"]', { state: 'visible' });
 	await shot(third, 'login-totp-done');
+	// Portability: 20 years at 15,000 THB give 4,125.00 THB a month, shown
+	// with the rule's source; the welfare table shows sources per cell.
+	await other.goto(url + '/#/portability');
+	await other.waitForSelector('#port-form', { state: 'visible' });
+	const period = other.locator('#periods fieldset').first();
+	await period.locator('select').selectOption('TH');
+	await period.locator('input[name=from]').fill('2005-01');
+	await period.locator('input[name=to]').fill('2024-12');
+	await period.locator('input[name=wage]').fill('15000');
+	await other.fill('#port-birth', '1965');
+	await other.fill('#port-claim', '2025-06-01');
+	await other.click('#port-submit');
+	await other.waitForSelector('#res-TH', { state: 'visible' });
+	const res = await other.locator('#port-result').textContent();
+	assert.ok(res.includes('4125.00 THB a month'), 'the Thai pension is 4,125.00 THB a month');
+	assert.ok(res.includes('Social Security Act B.E. 2533'), 'the rule names its source');
+	await other.waitForSelector('#welfare-table table', { state: 'visible' });
+	const wf = await other.locator('#welfare-table').textContent();
+	assert.ok(wf.includes('Thai Ministry of Labour, 23 May 2024'), 'the welfare table shows sources');
+	await shot(other, 'portability-phone');
 } catch (e) {
 	failures.push(e.stack || String(e));
 } finally {

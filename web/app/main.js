@@ -19,7 +19,8 @@ const pages = {
   import: function () { return import('./pages/import.js'); },
   reports: function () { return import('./pages/reports.js'); },
   admin: function () { return import('./pages/admin.js'); },
-  policies: function () { return import('./pages/policies.js'); }
+  policies: function () { return import('./pages/policies.js'); },
+  portability: function () { return import('./pages/portability.js'); }
 };
 
 const ROUTES = [
@@ -32,7 +33,8 @@ const ROUTES = [
   { name: 'reports', re: /^\/reports$/, page: pages.reports, need: 'public', nav: 'reports' },
   { name: 'admin', re: /^\/admin$/, page: pages.admin, need: 'admin', nav: 'admin' },
   { name: 'policies', re: /^\/policies$/, page: pages.policies, need: 'public', nav: 'policies' },
-  { name: 'policy', re: /^\/policies\/([a-z0-9-]+)$/, page: pages.policies, need: 'public', nav: 'policies' }
+  { name: 'policy', re: /^\/policies\/([a-z0-9-]+)$/, page: pages.policies, need: 'public', nav: 'policies' },
+  { name: 'portability', re: /^\/portability$/, page: pages.portability, need: 'public', nav: 'portability' }
 ];
 
 let seq = 0;
@@ -73,7 +75,8 @@ function updateNav(active) {
   nav.hidden = !user;
   if (!user) return;
   const need = { dashboard: 'public', events: 'records', 'new-event': 'records',
-    import: 'records', reports: 'public', admin: 'admin', policies: 'public' };
+    import: 'records', reports: 'public', admin: 'admin', policies: 'public',
+    portability: 'public' };
   $all('[data-nav]').forEach(function (a) {
     const name = a.getAttribute('data-nav');
     a.parentNode.hidden = !can(need[name]);

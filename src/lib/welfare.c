@@ -1,0 +1,390 @@
+/* welfare.c - see include/mrm/welfare.h */
+#include "mrm/welfare.h"
+
+#include "mrm/csv.h"
+#include "mrm/svg.h"
+
+#include "socsec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const mrm_welfare_branches[MRM_WELFARE_NBRANCHES] = {
+	"old_age",	"invalidity", "survivors",
+	"sickness",	"maternity",  "employment_injury",
+	"unemployment", "family",     "health_care"};
+const char *const mrm_welfare_countries[MRM_WELFARE_NCOUNTRIES] = {
+	"TH", "MM", "KH", "LA", "VN", "CN"};
+
+static const char *const branch_label[MRM_WELFARE_NBRANCHES] = {
+	"Old age",	"Invalidity",	     "Survivors",
+	"Sickness",	"Maternity",	     "Employment injury",
+	"Unemployment", "Family allowances", "Health care"};
+static const char *const who[3] = {"employee", "employer", "government"};
+
+static int index_of(const char *const *list, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return i;
+	return -1;
+}
+
+static int yes_no(const char *s)
+{
+	static const char *const v[] = {"yes", "no", "partial", "unknown"};
+
+	return index_of(v, 4, s) >= 0;
+}
+
+static int fill(struct mrm_welfare *w, const struct ss_table *t, size_t i,
+		struct mrm_error *err)
+{
+	int c = index_of(mrm_welfare_countries, MRM_WELFARE_NCOUNTRIES,
+			 ss_get(t, i, "country"));
+	int b = index_of(mrm_welfare_branches, MRM_WELFARE_NBRANCHES,
+			 ss_get(t, i, "branch"));
+	static const char *const rates[3] = {
+		"rate_employee_bp", "rate_employer_bp", "rate_government_bp"};
+	struct mrm_welfare_cell *x;
+
+	if (c < 0 || b < 0)
+		return mrm_error_set(
+			err, MRM_ERR_INVALID, NULL, "%s:%zu: unknown %s \"%s\"",
+			t->path, t->line[i], c < 0 ? "country" : "branch",
+			ss_get(t, i, c < 0 ? "country" : "branch"));
+	x = &w->cell[c][b];
+	if (x->known)
+		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
+				     "%s:%zu: a second row for %s %s", t->path,
+				     t->line[i], mrm_welfare_countries[c],
+				     mrm_welfare_branches[b]);
+	if (!yes_no(ss_get(t, i, "migrants_covered")) ||
+	    !yes_no(ss_get(t, i, "exportable")))
+		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
+				     "%s:%zu: migrants_covered and exportable "
+				     "must be yes, no, partial or unknown",
+				     t->path, t->line[i]);
+	x->known = 1;
+	x->line = t->line[i];
+	for (int k = 0; k < 3; k++) {
+		x->rate_bp[k] = ss_int(t, i, rates[k], -1);
+		if (*ss_get(t, i, rates[k]) && x->rate_bp[k] < 0)
+			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
+					     "%s:%zu: %s is not a number of "
+					     "basis points",
+					     t->path, t->line[i], rates[k]);
+	}
+	snprintf(x->scheme, sizeof(x->scheme), "%s", ss_get(t, i, "scheme"));
+	snprintf(x->migrants, sizeof(x->migrants), "%s",
+		 ss_get(t, i, "migrants_covered"));
+	snprintf(x->exportable, sizeof(x->exportable), "%s",
+		 ss_get(t, i, "exportable"));
+	snprintf(x->effective_from, sizeof(x->effective_from), "%s",
+		 ss_get(t, i, "effective_from"));
+	snprintf(x->effective_to, sizeof(x->effective_to), "%s",
+		 ss_get(t, i, "effective_to"));
+	snprintf(x->source, sizeof(x->source), "%s", ss_get(t, i, "source"));
+	snprintf(x->note, sizeof(x->note), "%s", ss_get(t, i, "note"));
+	x->estimate = ss_int(t, i, "estimate", 0) != 0;
+	return 0;
+}
+
+int mrm_welfare_load(struct mrm_welfare **out, struct mrm_error *err)
+{
+	static const char *const cols[] = {"country",
+					   "branch",
+					   "scheme",
+					   "rate_employee_bp",
+					   "rate_employer_bp",
+					   "rate_government_bp",
+					   "migrants_covered",
+					   "exportable",
+					   "effective_from",
+					   "effective_to",
+					   "source",
+					   "estimate",
+					   "note",
+					   NULL};
+	struct mrm_welfare *w = calloc(1, sizeof(*w));
+	struct ss_table t;
+	int rc;
+
+	*out = NULL;
+	if (!w)
+		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
+	rc = ss_table_load(&t, SS_BRANCH, cols, err);
+	for (size_t i = 0; !rc && i < t.nrows; i++)
+		rc = fill(w, &t, i, err);
+	ss_table_release(&t);
+	if (rc) {
+		free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+void mrm_welfare_rate_text(int64_t bp, char out[32])
+{
+	if (bp < 0)
+		snprintf(out, 32, "%s", "");
+	else
+		snprintf(out, 32, "%lld.%02lld", (long long)(bp / 100),
+			 (long long)(bp % 100));
+}
+
+int mrm_welfare_csv(const struct mrm_welfare *w, struct mrm_buf *out)
+{
+	static const char *const head[] = {"country",
+					   "branch",
+					   "scheme",
+					   "employee_pct",
+					   "employer_pct",
+					   "government_pct",
+					   "migrants_covered",
+					   "exportable",
+					   "effective_from",
+					   "effective_to",
+					   "source",
+					   "estimate",
+					   "note"};
+	int rc = mrm_csv_put_record(out, head, 13);
+
+	for (int c = 0; !rc && c < MRM_WELFARE_NCOUNTRIES; c++)
+		for (int b = 0; !rc && b < MRM_WELFARE_NBRANCHES; b++) {
+			const struct mrm_welfare_cell *x = &w->cell[c][b];
+			char r[3][32];
+			const char *f[13];
+
+			for (int k = 0; k < 3; k++)
+				mrm_welfare_rate_text(x->rate_bp[k], r[k]);
+			f[0] = mrm_welfare_countries[c];
+			f[1] = mrm_welfare_branches[b];
+			f[2] = x->scheme;
+			f[3] = x->known ? r[0] : "";
+			f[4] = x->known ? r[1] : "";
+			f[5] = x->known ? r[2] : "";
+			f[6] = x->known ? x->migrants : "unknown";
+			f[7] = x->known ? x->exportable : "unknown";
+			f[8] = x->effective_from;
+			f[9] = x->effective_to;
+			f[10] = x->known ? x->source : "no source found";
+			f[11] = x->known ? (x->estimate ? "1" : "0") : "";
+			f[12] = x->note;
+			rc = mrm_csv_put_record(out, f, 13);
+		}
+	return rc;
+}
+
+/* ---- HTML ---- */
+
+struct html {
+	struct mrm_buf *b;
+	int rc;
+};
+
+static void put(struct html *h, const char *s)
+{
+	if (!h->rc)
+		h->rc = mrm_buf_adds(h->b, s);
+}
+
+static void esc(struct html *h, const char *s)
+{
+	if (!h->rc)
+		h->rc = mrm_svg_escape(h->b, s);
+}
+
+static void put_num(struct html *h, const char *fmt, long long v)
+{
+	if (!h->rc)
+		h->rc = mrm_buf_addf(h->b, fmt, v);
+}
+
+static void cell_html(struct html *h, const struct mrm_welfare_cell *x,
+		      int note)
+{
+	int any = 0;
+
+	put(h, "<td>");
+	if (!x->known) {
+		put(h, "<span class=\"unknown\">unknown</span></td>");
+		return;
+	}
+	for (int k = 0; k < 3; k++) {
+		char r[32];
+
+		if (x->rate_bp[k] < 0)
+			continue;
+		mrm_welfare_rate_text(x->rate_bp[k], r);
+		put(h, any ? ", " : "Rate: ");
+		esc(h, who[k]);
+		put(h, " ");
+		esc(h, r);
+		put(h, "%");
+		any = 1;
+	}
+	put(h, any ? "<br>" : "Rate: unknown<br>");
+	put(h, "Migrants covered: ");
+	esc(h, x->migrants);
+	put(h, "<br>Exportable: ");
+	esc(h, x->exportable);
+	put_num(h, " <sup><a href=\"#welfare-n%lld\">", note);
+	put_num(h, "[%lld]</a></sup>", note);
+	if (x->estimate)
+		put(h, " <em>estimate</em>");
+	put(h, "</td>");
+}
+
+static void notes_html(struct html *h, const struct mrm_welfare *w)
+{
+	int n = 0;
+
+	put(h, "<ol class=\"note-s\">\n");
+	for (int c = 0; c < MRM_WELFARE_NCOUNTRIES; c++)
+		for (int b = 0; b < MRM_WELFARE_NBRANCHES; b++) {
+			const struct mrm_welfare_cell *x = &w->cell[c][b];
+
+			if (!x->known)
+				continue;
+			put_num(h, "<li id=\"welfare-n%lld\">", ++n);
+			esc(h, mrm_welfare_countries[c]);
+			put(h, ", ");
+			esc(h, branch_label[b]);
+			put(h, " (");
+			esc(h, x->scheme);
+			put(h, "): ");
+			esc(h, x->source);
+			put(h, "; in force from ");
+			esc(h, x->effective_from);
+			if (*x->effective_to) {
+				put(h, " to ");
+				esc(h, x->effective_to);
+			}
+			put(h, x->estimate ? "; estimate (VERIFY). " : ". ");
+			esc(h, x->note);
+			put(h, "</li>\n");
+		}
+	put(h, "</ol>\n");
+}
+
+int mrm_welfare_html_section(const struct mrm_welfare *w, struct mrm_buf *out)
+{
+	struct html h = {out, 0};
+	int n = 0;
+
+	put(&h, "<section class=\"welfare\" id=\"welfare\">\n<h2>Social "
+		"security for migrant workers, by country and branch</h2>\n"
+		"<p class=\"note\">Rates are contributions in per cent of "
+		"the wage. &ldquo;Unknown&rdquo; means the sources consulted "
+		"say nothing: it is not a no. Each known cell names its "
+		"source and dates in the numbered notes.</p>\n"
+		"<table class=\"data\">\n<thead><tr><th scope=\"col\">"
+		"Branch</th>");
+	for (int c = 0; c < MRM_WELFARE_NCOUNTRIES; c++) {
+		put(&h, "<th scope=\"col\">");
+		esc(&h, mrm_welfare_countries[c]);
+		put(&h, "</th>");
+	}
+	put(&h, "</tr></thead>\n<tbody>\n");
+	for (int b = 0; b < MRM_WELFARE_NBRANCHES; b++) {
+		put(&h, "<tr><th scope=\"row\">");
+		esc(&h, branch_label[b]);
+		put(&h, "</th>");
+		for (int c = 0; c < MRM_WELFARE_NCOUNTRIES; c++) {
+			const struct mrm_welfare_cell *x = &w->cell[c][b];
+
+			/* notes are numbered country by country, branch by
+			 * branch: count the known cells before this one */
+			n = 0;
+			for (int i = 0; i <= c; i++)
+				for (int j = 0; j < MRM_WELFARE_NBRANCHES &&
+						(i < c || j <= b);
+				     j++)
+					n += w->cell[i][j].known;
+			cell_html(&h, x, n);
+		}
+		put(&h, "</tr>\n");
+	}
+	put(&h, "</tbody>\n</table>\n");
+	notes_html(&h, w);
+	put(&h, "</section>\n");
+	return h.rc;
+}
+
+int mrm_welfare_html_page(const struct mrm_welfare *w, struct mrm_buf *out)
+{
+	int rc = mrm_buf_adds(
+		out,
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+		"charset=\"utf-8\">\n<meta name=\"generator\" "
+		"content=\"Migrant Rights Monitor (mrm)\">\n<title>Social "
+		"security for migrant workers</title>\n<style>\n"
+		"body{font-family:\"Noto Sans\",Tahoma,\"DejaVu Sans\",Arial,"
+		"sans-serif;margin:2em auto;max-width:72em;padding:0 1.5em;"
+		"line-height:1.5;color:#111;background:#fff}\n"
+		"table.data{border-collapse:collapse;font-size:.9em}\n"
+		"table.data th,table.data td{border:1px solid #bbb;"
+		"padding:.25em .5em;text-align:left;vertical-align:top}\n"
+		"table.data thead th{background:#eef2f6}\n"
+		".unknown{color:#666;font-style:italic}\n"
+		".note{background:#f3f6f9;border-left:4px solid #0072b2;"
+		"padding:.6em 1em}\n.note-s{font-size:.88em;color:#333}\n"
+		"</style>\n</head>\n<body>\n");
+
+	if (!rc)
+		rc = mrm_welfare_html_section(w, out);
+	if (!rc)
+		rc = mrm_buf_adds(out, "</body>\n</html>\n");
+	return rc;
+}
+
+json_t *mrm_welfare_json(const struct mrm_welfare *w)
+{
+	json_t *br = json_array(), *co = json_array(), *cells = json_array();
+
+	for (int b = 0; br && b < MRM_WELFARE_NBRANCHES; b++)
+		json_array_append_new(br, json_pack("{s:s, s:s}", "code",
+						    mrm_welfare_branches[b],
+						    "label", branch_label[b]));
+	for (int c = 0; co && c < MRM_WELFARE_NCOUNTRIES; c++)
+		json_array_append_new(co,
+				      json_string(mrm_welfare_countries[c]));
+	for (int c = 0; cells && c < MRM_WELFARE_NCOUNTRIES; c++)
+		for (int b = 0; b < MRM_WELFARE_NBRANCHES; b++) {
+			const struct mrm_welfare_cell *x = &w->cell[c][b];
+			json_t *r = json_object();
+
+			for (int k = 0; r && k < 3; k++)
+				json_object_set_new(
+					r, who[k],
+					x->known && x->rate_bp[k] >= 0
+						? json_integer(x->rate_bp[k])
+						: json_null());
+			json_array_append_new(
+				cells,
+				json_pack("{s:s, s:s, s:b, s:s?, s:o, s:s, s:s,"
+					  " s:s?, s:s?, s:s?, s:b, s:s?}",
+					  "country", mrm_welfare_countries[c],
+					  "branch", mrm_welfare_branches[b],
+					  "known", x->known, "scheme",
+					  x->known ? x->scheme : NULL,
+					  "rate_bp", r, "migrants_covered",
+					  x->known ? x->migrants : "unknown",
+					  "exportable",
+					  x->known ? x->exportable : "unknown",
+					  "effective_from",
+					  *x->effective_from ? x->effective_from
+							     : NULL,
+					  "effective_to",
+					  *x->effective_to ? x->effective_to
+							   : NULL,
+					  "source", x->known ? x->source : NULL,
+					  "estimate", x->estimate, "note",
+					  *x->note ? x->note : NULL));
+		}
+	return json_pack("{s:o, s:o, s:o}", "branches", br, "countries", co,
+			 "cells", cells);
+}
