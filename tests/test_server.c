@@ -957,6 +957,8 @@ static const char *const documented[][2] = {
 	{"POST", "/api/v1/import"},
 	{"GET", "/api/v1/export"},
 	{"GET", "/api/v1/openapi.json"},
+	{"GET", "/api/v1/ref"},
+	{"GET", "/api/v1/ref/{table}"},
 };
 
 static void lower(char *out, const char *in)
@@ -1024,6 +1026,9 @@ static void test_openapi_complete(void **state)
 				 (long long)own_event);
 		if (strstr(real, "{scheme}"))
 			snprintf(real, sizeof(real), "/api/v1/vocab/sex");
+		if (strstr(real, "{table}"))
+			snprintf(real, sizeof(real),
+				 "/api/v1/ref/minimum-wage");
 		if (strstr(real, "{template}"))
 			snprintf(real, sizeof(real),
 				 "/api/v1/reports/add-monitoring");
@@ -1656,6 +1661,35 @@ static void test_login_rate_limit(void **state)
 	resp_free(&r);
 }
 
+/* The reference tables: any role reads them, every row with its source. */
+static void test_ref_routes(void **state)
+{
+	json_t *v, *row;
+	size_t i;
+
+	(void)state;
+	v = get_json(VIEW, "/api/v1/ref");
+	assert_true(json_array_size(json_object_get(v, "tables")) >= 4);
+	json_decref(v);
+	v = get_json(VIEW, "/api/v1/ref/minimum-wage?country=TH&on=2025-07-01");
+	assert_true(json_array_size(json_object_get(v, "rows")) > 10);
+	json_array_foreach(json_object_get(v, "rows"), i, row)
+	{
+		assert_string_equal(
+			json_string_value(json_object_get(row, "country")),
+			"TH");
+		assert_true(*json_string_value(json_object_get(row, "source")));
+		/* Bangkok's 372 ended on 30 June */
+		assert_string_not_equal(
+			json_string_value(json_object_get(row, "key")),
+			"TH-10-2025");
+	}
+	json_decref(v);
+	bad_get(VIEW, "/api/v1/ref/no-such-table", 404, "table");
+	bad_get(VIEW, "/api/v1/ref/minimum-wage?country=XX", 400, "country");
+	bad_get(VIEW, "/api/v1/ref/minimum-wage?on=2025-13", 400, "on");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1677,6 +1711,7 @@ int main(void)
 		cmocka_unit_test(test_identities_hidden),
 		cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_export_matches_cli),
+		cmocka_unit_test(test_ref_routes),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_login_rate_limit),
 	};

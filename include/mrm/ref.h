@@ -98,6 +98,16 @@ int mrm_ref_row_country(const struct mrm_ref_table *t, size_t row,
 json_t *mrm_ref_rows_json(const struct mrm_ref_table *t, const char *country,
 			  const char *on, struct mrm_error *err);
 
+/*
+ * The tables as a JSON array: name, file, rows, estimates (rows flagged),
+ * first and latest effective_from, columns. NULL when out of memory.
+ */
+json_t *mrm_ref_tables_json(const struct mrm_ref *ref);
+
+/* 0 when `cc` is a country code of the shipped vocabulary, else
+ * MRM_ERR_INVALID saying so. */
+int mrm_ref_check_country(const char *cc, struct mrm_error *err);
+
 /* One reference figure, as a lookup returns it. */
 struct mrm_ref_figure {
 	const struct mrm_ref_table *table;

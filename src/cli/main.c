@@ -119,6 +119,20 @@ const struct cli_cmd cli_commands[] = {
 	 "backup is verified first: a truncated, altered or wrong-key backup\n"
 	 "leaves no file behind. Exit: 0 restored, 1 not restored.\n",
 	 cmd_restore},
+	{"ref", "reference data: minimum and living wages, fee caps, rates",
+	 "usage: mrm ref list [--format table|json|csv]\n"
+	 "       mrm ref show TABLE [--country CC] [--on DATE]\n"
+	 "                      [--format table|json|csv]\n\n"
+	 "The reference tables compiled into mrm (data/reference/*.csv):\n"
+	 "minimum-wage, living-wage, recruitment-fee-cap, exchange-rate and\n"
+	 "any other table shipped there. Every row carries its source, the\n"
+	 "dates it is in force (effective_from, effective_to) and estimate 1\n"
+	 "when the figure is flagged VERIFY or derived. Amounts are in minor\n"
+	 "units of the row's currency (THB 400.00 is 40000).\n"
+	 "--country keeps the rows about country CC (ISO 3166-1); --on keeps\n"
+	 "the rows in force on DATE (YYYY, YYYY-MM or YYYY-MM-DD, its first\n"
+	 "day). What is not encoded, and why: docs/reference.md.\n",
+	 cmd_ref},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

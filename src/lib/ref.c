@@ -566,7 +566,7 @@ static void span(struct mrm_buf *b, const struct mrm_ref_table *t,
 		mrm_buf_addf(b, "figures exist from %s to %s", first, last);
 }
 
-static int check_country(const char *cc, struct mrm_error *err)
+int mrm_ref_check_country(const char *cc, struct mrm_error *err)
 {
 	if (!cc || !*cc)
 		return mrm_error_set(err, MRM_ERR_INVALID, "country",
@@ -623,7 +623,7 @@ int mrm_ref_min_wage(const struct mrm_ref *ref, const struct mrm_wage_query *q,
 
 	if (!t)
 		return MRM_ERR_NOTFOUND;
-	if (check_country(q->country, err))
+	if (mrm_ref_check_country(q->country, err))
 		return MRM_ERR_INVALID;
 	if (q->admin1 && *q->admin1 &&
 	    (!vocab_has("admin1", q->admin1) ||
@@ -767,7 +767,7 @@ int mrm_ref_living_wage(const struct mrm_ref *ref, const char *country,
 
 	if (!t)
 		return MRM_ERR_NOTFOUND;
-	if (check_country(country, err))
+	if (mrm_ref_check_country(country, err))
 		return MRM_ERR_INVALID;
 	snprintf(subject, sizeof(subject), "%s%s%s%s%s%s", country,
 		 area && *area ? " (" : "", area && *area ? area : "",
@@ -805,8 +805,8 @@ int mrm_ref_fee_cap(const struct mrm_ref *ref, const char *origin,
 
 	if (!t)
 		return MRM_ERR_NOTFOUND;
-	if (check_country(destination, err) ||
-	    (origin && *origin && check_country(origin, err)))
+	if (mrm_ref_check_country(destination, err) ||
+	    (origin && *origin && mrm_ref_check_country(origin, err)))
 		return MRM_ERR_INVALID;
 	snprintf(subject, sizeof(subject), "%s to %s",
 		 origin && *origin ? origin : "any country", destination);
@@ -892,4 +892,41 @@ int mrm_ref_convert(int64_t amount, const char *from,
 				     "rate %s is %s/%s, not for %s", r->key,
 				     r->currency, r->quote, from);
 	return 0;
+}
+
+json_t *mrm_ref_tables_json(const struct mrm_ref *ref)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < ref->ntables; i++) {
+		const struct mrm_ref_table *t = &ref->tables[i];
+		json_t *cols = json_array(), *o;
+		const char *first = NULL, *latest = NULL;
+		long lo = 0, hi = 0, d;
+		size_t est = 0;
+
+		for (size_t c = 0; cols && c < t->ncols; c++)
+			json_array_append_new(cols, json_string(t->cols[c]));
+		for (size_t r = 0; r < t->nrows; r++) {
+			const char *f = mrm_ref_cell(t, r, "effective_from");
+
+			est += *mrm_ref_cell(t, r, "estimate") == '1';
+			if (mrm_ref_date(f, 0, &d, NULL))
+				continue;
+			if (!first || d < lo)
+				first = f, lo = d;
+			if (!latest || d > hi)
+				latest = f, hi = d;
+		}
+		o = json_pack("{s:s, s:s, s:I, s:I, s:s?, s:s?, s:o?}", "name",
+			      t->name, "file", t->path, "rows",
+			      (json_int_t)t->nrows, "estimates",
+			      (json_int_t)est, "first", first, "latest",
+			      latest, "columns", cols);
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	return arr;
 }

@@ -36,6 +36,9 @@ int api_export(struct srv_req *r);
 
 int api_openapi(struct srv_req *r);
 
+int api_ref_list(struct srv_req *r);
+int api_ref_get(struct srv_req *r);
+
 /* The pagination of a list: "limit" (1-500, default 50) and "cursor";
  * -1 when it answered 400. */
 int api_page(struct srv_req *r, unsigned *limit, int64_t *cursor);

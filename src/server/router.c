@@ -69,6 +69,11 @@ static const struct srv_param p_export[] = {
 	{"what", "query", 0,
 	 "CSV: acts (default), events, persons, organisations"},
 	P_END};
+static const struct srv_param p_ref[] = {
+	{"table", "path", SRV_P_REQUIRED, "minimum-wage, living-wage, ..."},
+	{"country", "query", 0, "ISO 3166-1 code: rows about that country"},
+	{"on", "query", 0, "rows in force on this date (any precision)"},
+	P_END};
 
 #define S(...)                                                                 \
 	(const unsigned[])                                                     \
@@ -128,6 +133,12 @@ const struct srv_route srv_routes[] = {
 	 S(200, 400, 401, 403), "application/json, text/csv"},
 	{"GET", "/api/v1/openapi.json", api_openapi, SRV_PUBLIC,
 	 "this description", p_none, S(200), JSON},
+	{"GET", "/api/v1/ref", api_ref_list, 0,
+	 "reference tables (wages, fee caps, rates) with their date spans",
+	 p_none, S(200, 401), JSON},
+	{"GET", "/api/v1/ref/{table}", api_ref_get, 0,
+	 "rows of a reference table, each with source and dates", p_ref,
+	 S(200, 400, 401, 404), JSON},
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);

@@ -18,7 +18,8 @@ const pages = {
   form: function () { return import('./pages/event-form.js'); },
   import: function () { return import('./pages/import.js'); },
   reports: function () { return import('./pages/reports.js'); },
-  admin: function () { return import('./pages/admin.js'); }
+  admin: function () { return import('./pages/admin.js'); },
+  reference: function () { return import('./pages/reference.js'); }
 };
 
 const ROUTES = [
@@ -29,7 +30,8 @@ const ROUTES = [
   { name: 'new-event', re: /^\/new-event$/, page: pages.form, need: 'records', nav: 'new-event' },
   { name: 'import', re: /^\/import$/, page: pages.import, need: 'records', nav: 'import' },
   { name: 'reports', re: /^\/reports$/, page: pages.reports, need: 'public', nav: 'reports' },
-  { name: 'admin', re: /^\/admin$/, page: pages.admin, need: 'admin', nav: 'admin' }
+  { name: 'admin', re: /^\/admin$/, page: pages.admin, need: 'admin', nav: 'admin' },
+  { name: 'reference', re: /^\/reference$/, page: pages.reference, need: 'public', nav: 'reference' }
 ];
 
 let seq = 0;
@@ -70,7 +72,7 @@ function updateNav(active) {
   nav.hidden = !user;
   if (!user) return;
   const need = { dashboard: 'public', events: 'records', 'new-event': 'records',
-    import: 'records', reports: 'public', admin: 'admin' };
+    import: 'records', reports: 'public', admin: 'admin', reference: 'public' };
   $all('[data-nav]').forEach(function (a) {
     const name = a.getAttribute('data-nav');
     a.parentNode.hidden = !can(need[name]);
