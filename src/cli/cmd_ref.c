@@ -8,8 +8,8 @@
 #include <string.h>
 
 static const struct cli_column list_columns[] = {
-	{"table", 20},	{"rows", 5},   {"estimates", 9},
-	{"first", 10},	{"latest", 10}, {"file", 0}};
+	{"table", 20}, {"rows", 5},    {"estimates", 9},
+	{"first", 10}, {"latest", 10}, {"file", 0}};
 static const int list_table[] = {0, 1, 2, 3, 4, 5, -1};
 
 static int list(const struct mrm_ref *ref, enum cli_format fmt,
@@ -21,8 +21,7 @@ static int list(const struct mrm_ref *ref, enum cli_format fmt,
 	int rc = 0;
 
 	if (!arr)
-		return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
-				     "out of memory");
+		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	if (fmt == CLI_JSON) {
 		json_dumpf(arr, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		putchar('\n');
@@ -39,7 +38,8 @@ static int list(const struct mrm_ref *ref, enum cli_format fmt,
 		const char *v[6];
 
 		snprintf(n, sizeof(n), "%lld",
-			 (long long)json_integer_value(json_object_get(t, "rows")));
+			 (long long)json_integer_value(
+				 json_object_get(t, "rows")));
 		snprintf(e, sizeof(e), "%lld",
 			 (long long)json_integer_value(
 				 json_object_get(t, "estimates")));

@@ -137,4 +137,27 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
-static const char *const *const schema_migrations[] = {schema_v1, schema_v2};
+/* 3: wage records and recruitment costs of an event's victims
+ * (src/lib/labour.c); money in minor units of `currency`. */
+static const char *const schema_wages[] = {
+	"CREATE TABLE wage_record(id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	" victim_id INTEGER REFERENCES person(id), employer TEXT,"
+	" country TEXT NOT NULL, admin1 TEXT, area TEXT, sector TEXT,"
+	" period_start TEXT NOT NULL, period_end TEXT NOT NULL,"
+	" days_worked INTEGER, hours_worked INTEGER,"
+	" amount_paid INTEGER NOT NULL, deductions INTEGER,"
+	" currency TEXT NOT NULL);",
+	"CREATE INDEX wage_record_event ON wage_record(event_id);",
+	"CREATE TABLE recruitment_cost(id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	" victim_id INTEGER REFERENCES person(id), paid_to TEXT,"
+	" amount INTEGER NOT NULL, currency TEXT NOT NULL, date TEXT,"
+	" origin TEXT, destination TEXT, channel TEXT,"
+	" monthly_earnings INTEGER, earnings_currency TEXT);",
+	"CREATE INDEX recruitment_cost_event ON recruitment_cost(event_id);",
+	NULL,
+};
+
+static const char *const *const schema_migrations[] = {schema_v1, schema_v2,
+						       schema_wages};
