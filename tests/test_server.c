@@ -959,6 +959,8 @@ static const char *const documented[][2] = {
 	{"GET", "/api/v1/openapi.json"},
 	{"GET", "/api/v1/ref"},
 	{"GET", "/api/v1/ref/{table}"},
+	{"GET", "/api/v1/wages"},
+	{"GET", "/api/v1/recruitment"},
 };
 
 static void lower(char *out, const char *in)
@@ -1688,6 +1690,17 @@ static void test_ref_routes(void **state)
 	bad_get(VIEW, "/api/v1/ref/no-such-table", 404, "table");
 	bad_get(VIEW, "/api/v1/ref/minimum-wage?country=XX", 400, "country");
 	bad_get(VIEW, "/api/v1/ref/minimum-wage?on=2025-13", 400, "on");
+	/* wage records: records readers only */
+	v = get_json(CASE, "/api/v1/wages");
+	assert_true(json_is_array(json_object_get(v, "items")));
+	json_decref(v);
+	v = get_json(COORD, "/api/v1/recruitment");
+	assert_true(json_is_array(json_object_get(v, "items")));
+	json_decref(v);
+	bad_get(RES, "/api/v1/wages", 403, NULL);
+	bad_get(VIEW, "/api/v1/recruitment", 403, NULL);
+	bad_get(CASE, "/api/v1/wages?event=abc", 400, "event");
+	bad_get(CASE, "/api/v1/wages?event=99999999", 404, "event");
 }
 
 int main(void)

@@ -53,14 +53,16 @@ struct mrm_recruitment_cost {
 };
 
 /*
- * Call `cb` for each wage record (of event `event_id`, or all when 0), in
- * id order; the record is valid during the call only. A non-zero return
- * of `cb` stops the walk and is returned.
+ * Call `cb` for each wage record (of event `event_id`, or all when 0; of
+ * events of organisation `org_id`, or all when 0), in id order; the
+ * record is valid during the call only. A non-zero return of `cb` stops
+ * the walk and is returned. MRM_ERR_NOTFOUND for an event that does not
+ * exist.
  */
-int mrm_wages_each(struct mrm_store *st, int64_t event_id,
+int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 		   int (*cb)(void *ctx, const struct mrm_wage_record *w),
 		   void *ctx, struct mrm_error *err);
-int mrm_recruitment_each(struct mrm_store *st, int64_t event_id,
+int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 			 int (*cb)(void *ctx,
 				   const struct mrm_recruitment_cost *c),
 			 void *ctx, struct mrm_error *err);
@@ -125,6 +127,14 @@ struct mrm_burden {
 int mrm_burden_compute(struct mrm_store *st, const struct mrm_ref *ref,
 		       const struct mrm_recruitment_cost *c,
 		       struct mrm_burden *out, struct mrm_error *err);
+
+/* A wage record with its calculation, and a cost with its burden, as
+ * JSON: every figure used with its provenance (docs/wages.md). NULL when
+ * out of memory. */
+json_t *mrm_wage_json(const struct mrm_wage_record *w,
+		      const struct mrm_wage_calc *c);
+json_t *mrm_burden_json(const struct mrm_recruitment_cost *c,
+			const struct mrm_burden *b);
 
 /* A figure's provenance as JSON: key, amount, currency, unit,
  * effective_from, effective_to, source, source_url, estimate, note. */

@@ -115,6 +115,8 @@ int cmd_info(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_ref(int argc, char **argv);
+int cmd_wages(int argc, char **argv);
+int cmd_recruitment(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);
 

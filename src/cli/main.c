@@ -71,7 +71,11 @@ const struct cli_cmd cli_commands[] = {
 	 "Measures: events, acts, persons (people: a group of 120 counts "
 	 "120),\ndistinct-persons, detention-days, money-demanded, "
 	 "money-paid,\n"
-	 "deportation-cost, compensation (sums per currency).\n"
+	 "deportation-cost, compensation (sums per currency),\n"
+	 "wages-owed (per currency; by corridor, sector, admin1, country,\n"
+	 "nationality, year), recruitment-burden (percent of a month's\n"
+	 "earnings: count, mean, median; by corridor, nationality, country,\n"
+	 "year); see docs/wages.md.\n"
 	 "Dimensions: year, quarter, month, country, admin1, act_type, "
 	 "act_group,\nperpetrator_type, sector, nationality, sex, age_band, "
 	 "doc_status, org,\ncorridor, checkpoint, attr.NAME. Up to three, with "
@@ -133,6 +137,26 @@ const struct cli_cmd cli_commands[] = {
 	 "the rows in force on DATE (YYYY, YYYY-MM or YYYY-MM-DD, its first\n"
 	 "day). What is not encoded, and why: docs/reference.md.\n",
 	 cmd_ref},
+	{"wages", "wage records with the wages owed and the living-wage gap",
+	 "usage: mrm wages --db FILE [--event ID] [--format table|json|csv]\n\n"
+	 "Each wage record with the legal minimum in force at its place,\n"
+	 "sector and period start (reference table minimum-wage), the legal\n"
+	 "pay for the period, what is owed (legal - paid, at least 0), the\n"
+	 "shortfall per day worked and the gap to the living-wage benchmark;\n"
+	 "every figure with its source and the date it took effect. A record\n"
+	 "with no minimum in force says why. The rules: docs/wages.md.\n",
+	 cmd_wages},
+	{"recruitment", "recruitment costs with their burden (SDG 10.7.1)",
+	 "usage: mrm recruitment --db FILE [--event ID] [--format "
+	 "table|json|csv]\n\n"
+	 "Each recruitment cost with its burden: the cost over the worker's\n"
+	 "monthly earnings at destination (recorded on the cost, else from\n"
+	 "the worker's wage records), in percent, and the legal fee cap of\n"
+	 "the corridor with its source and date. Currencies are converted\n"
+	 "only with a market rate of the reference data, else the burden is\n"
+	 "left out with the reason. Mean and median by corridor:\n"
+	 "mrm stats --measure recruitment-burden --by corridor.\n",
+	 cmd_recruitment},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

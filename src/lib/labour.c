@@ -484,7 +484,29 @@ static int64_t num(sqlite3_stmt *s, int col)
 		       : sqlite3_column_int64(s, col);
 }
 
-int mrm_wages_each(struct mrm_store *st, int64_t event_id,
+/* MRM_ERR_NOTFOUND unless event `id` exists (0: no event asked for). */
+static int event_exists(struct mrm_store *st, int64_t id, struct mrm_error *err)
+{
+	sqlite3_stmt *s;
+	int step;
+
+	if (!id)
+		return 0;
+	s = mrm_store_prepare(st, "SELECT 1 FROM event WHERE id = ?");
+	if (!s)
+		return mrm_store_fail(st, err, "events");
+	sqlite3_bind_int64(s, 1, id);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step == SQLITE_ROW)
+		return 0;
+	return step == SQLITE_DONE
+		       ? mrm_error_set(err, MRM_ERR_NOTFOUND, "--event",
+				       "no event %lld", (long long)id)
+		       : mrm_store_fail(st, err, "events");
+}
+
+int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 		   int (*cb)(void *ctx, const struct mrm_wage_record *w),
 		   void *ctx, struct mrm_error *err)
 {
@@ -495,12 +517,16 @@ int mrm_wages_each(struct mrm_store *st, int64_t event_id,
 		    " w.hours_worked, w.amount_paid, w.deductions, w.currency"
 		    " FROM wage_record w JOIN event e ON e.id = w.event_id"
 		    " LEFT JOIN person p ON p.id = w.victim_id"
-		    " WHERE ?1 = 0 OR w.event_id = ?1 ORDER BY w.id");
-	int rc = 0, step;
+		    " WHERE (?1 = 0 OR w.event_id = ?1)"
+		    " AND (?2 = 0 OR e.org_id = ?2) ORDER BY w.id");
+	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
 
+	if (rc)
+		return rc;
 	if (!s)
 		return mrm_store_fail(st, err, "wage records");
 	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, org_id);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_wage_record w = {
 			sqlite3_column_int64(s, 0),
@@ -530,7 +556,7 @@ int mrm_wages_each(struct mrm_store *st, int64_t event_id,
 	return rc;
 }
 
-int mrm_recruitment_each(struct mrm_store *st, int64_t event_id,
+int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 			 int (*cb)(void *ctx,
 				   const struct mrm_recruitment_cost *c),
 			 void *ctx, struct mrm_error *err)
@@ -542,12 +568,16 @@ int mrm_recruitment_each(struct mrm_store *st, int64_t event_id,
 		    " r.monthly_earnings, r.earnings_currency"
 		    " FROM recruitment_cost r JOIN event e ON e.id = r.event_id"
 		    " LEFT JOIN person p ON p.id = r.victim_id"
-		    " WHERE ?1 = 0 OR r.event_id = ?1 ORDER BY r.id");
-	int rc = 0, step;
+		    " WHERE (?1 = 0 OR r.event_id = ?1)"
+		    " AND (?2 = 0 OR e.org_id = ?2) ORDER BY r.id");
+	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
 
+	if (rc)
+		return rc;
 	if (!s)
 		return mrm_store_fail(st, err, "recruitment costs");
 	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, org_id);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_recruitment_cost c = {
 			sqlite3_column_int64(s, 0),

@@ -693,9 +693,9 @@ typedef int (*ref_match)(const struct mrm_ref_table *t, size_t row,
 			 const void *ctx);
 
 static int lookup(const struct mrm_ref_table *t, ref_match match,
-		  const void *ctx, const char *what, const char *subject,
-		  const char *date, const char *cc, struct mrm_ref_figure *out,
-		  struct mrm_error *err)
+		  ref_match exist, const void *ctx, const char *what,
+		  const char *subject, const char *date, const char *cc,
+		  struct mrm_ref_figure *out, struct mrm_error *err)
 {
 	size_t *near = calloc(t->nrows + 1, sizeof(*near));
 	size_t *ctry = calloc(t->nrows + 1, sizeof(*ctry));
@@ -715,7 +715,8 @@ static int lookup(const struct mrm_ref_table *t, ref_match match,
 	for (size_t r = 0; r < t->nrows; r++) {
 		int s = match(t, r, ctx);
 
-		if (!cc || mrm_ref_row_country(t, r, cc))
+		if (exist ? exist(t, r, ctx)
+			  : !cc || mrm_ref_row_country(t, r, cc))
 			ctry[nc++] = r;
 		if (!s)
 			continue;
@@ -774,8 +775,8 @@ int mrm_ref_living_wage(const struct mrm_ref *ref, const char *country,
 		 area && *area ? ")" : "",
 		 benchmark && *benchmark ? ", benchmark " : "",
 		 benchmark ? benchmark : "");
-	return lookup(t, lw_match, &c, "living-wage benchmark", subject, date,
-		      country, out, err);
+	return lookup(t, lw_match, NULL, &c, "living-wage benchmark", subject,
+		      date, country, out, err);
 }
 
 struct cap_ctx {
@@ -810,8 +811,8 @@ int mrm_ref_fee_cap(const struct mrm_ref *ref, const char *origin,
 		return MRM_ERR_INVALID;
 	snprintf(subject, sizeof(subject), "%s to %s",
 		 origin && *origin ? origin : "any country", destination);
-	return lookup(t, cap_match, &c, "recruitment fee cap", subject, date,
-		      destination, out, err);
+	return lookup(t, cap_match, NULL, &c, "recruitment fee cap", subject,
+		      date, destination, out, err);
 }
 
 struct rate_ctx {
@@ -828,6 +829,12 @@ static int rate_match(const struct mrm_ref_table *t, size_t r, const void *v)
 		return 0;
 	return (!strcmp(b, c->from) && !strcmp(q, c->to)) ||
 	       (!strcmp(b, c->to) && !strcmp(q, c->from));
+}
+
+static int market(const struct mrm_ref_table *t, size_t r, const void *v)
+{
+	(void)v;
+	return !strcmp(mrm_ref_cell(t, r, "kind"), "market");
 }
 
 int mrm_ref_rate(const struct mrm_ref *ref, const char *from, const char *to,
@@ -850,8 +857,8 @@ int mrm_ref_rate(const struct mrm_ref *ref, const char *from, const char *to,
 				     "unknown currency \"%s\" (ISO 4217)",
 				     to ? to : "");
 	snprintf(subject, sizeof(subject), "%s/%s (market rate)", from, to);
-	rc = lookup(t, rate_match, &c, "exchange rate", subject, date, NULL,
-		    out, err);
+	rc = lookup(t, rate_match, market, &c, "exchange rate", subject, date,
+		    NULL, out, err);
 	if (rc)
 		return rc;
 	out->amount =
@@ -921,8 +928,8 @@ json_t *mrm_ref_tables_json(const struct mrm_ref *ref)
 		o = json_pack("{s:s, s:s, s:I, s:I, s:s?, s:s?, s:o?}", "name",
 			      t->name, "file", t->path, "rows",
 			      (json_int_t)t->nrows, "estimates",
-			      (json_int_t)est, "first", first, "latest",
-			      latest, "columns", cols);
+			      (json_int_t)est, "first", first, "latest", latest,
+			      "columns", cols);
 		if (!o || json_array_append_new(arr, o)) {
 			json_decref(arr);
 			arr = NULL;

@@ -38,6 +38,8 @@ int api_openapi(struct srv_req *r);
 
 int api_ref_list(struct srv_req *r);
 int api_ref_get(struct srv_req *r);
+int api_wages_list(struct srv_req *r);
+int api_recruitment_list(struct srv_req *r);
 
 /* The pagination of a list: "limit" (1-500, default 50) and "cursor";
  * -1 when it answered 400. */

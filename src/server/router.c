@@ -74,6 +74,10 @@ static const struct srv_param p_ref[] = {
 	{"country", "query", 0, "ISO 3166-1 code: rows about that country"},
 	{"on", "query", 0, "rows in force on this date (any precision)"},
 	P_END};
+static const struct srv_param p_labour[] = {
+	{"event", "query", SRV_P_INT,
+	 "an event id (absent: the organisation's)"},
+	P_END};
 
 #define S(...)                                                                 \
 	(const unsigned[])                                                     \
@@ -139,6 +143,12 @@ const struct srv_route srv_routes[] = {
 	{"GET", "/api/v1/ref/{table}", api_ref_get, 0,
 	 "rows of a reference table, each with source and dates", p_ref,
 	 S(200, 400, 401, 404), JSON},
+	{"GET", "/api/v1/wages", api_wages_list, 0,
+	 "wage records with minimum, wages owed and living-wage gap", p_labour,
+	 S(200, 400, 401, 403, 404), JSON},
+	{"GET", "/api/v1/recruitment", api_recruitment_list, 0,
+	 "recruitment costs with their burden and the legal cap", p_labour,
+	 S(200, 400, 401, 403, 404), JSON},
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
