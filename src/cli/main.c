@@ -149,7 +149,8 @@ const struct cli_cmd cli_commands[] = {
 	{"recruitment", "recruitment costs with their burden (SDG 10.7.1)",
 	 "usage: mrm recruitment --db FILE [--event ID] [--format "
 	 "table|json|csv]\n\n"
-	 "Each recruitment cost with its burden: the cost over the worker's\n"
+	 "Each recruitment cost with its burden (SDG indicator 10.7.1): the\n"
+	 "cost over the worker's\n"
 	 "monthly earnings at destination (recorded on the cost, else from\n"
 	 "the worker's wage records), in percent, and the legal fee cap of\n"
 	 "the corridor with its source and date. Currencies are converted\n"

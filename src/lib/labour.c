@@ -142,6 +142,9 @@ static int read_object(const struct labour_table *t, json_t *o,
 		if (f->type == MRM_F_MONEY) {
 			int c = field_of(t, f->aux);
 
+			/* earnings without their own currency: the cost's */
+			if (lv->off[c] == (size_t)-1)
+				c = field_of(t, "currency");
 			cur = lv->off[c] != (size_t)-1
 				      ? lv->arena.ptr + lv->off[c]
 				      : NULL;
@@ -432,6 +435,12 @@ int labour_export(struct mrm_store *st, int64_t event_id, json_t *ev,
 								s, col)));
 				else if (fd->type == MRM_F_MONEY) {
 					int c = field_of(lt, fd->aux) + 1;
+
+					/* earnings in the cost's currency */
+					if (sqlite3_column_type(s, c) ==
+					    SQLITE_NULL)
+						c = field_of(lt, "currency") +
+						    1;
 
 					mrm_money_format(
 						sqlite3_column_int64(s, col),
