@@ -150,13 +150,12 @@ const struct cli_cmd cli_commands[] = {
 	 "usage: mrm recruitment --db FILE [--event ID] [--format "
 	 "table|json|csv]\n\n"
 	 "Each recruitment cost with its burden (SDG indicator 10.7.1): the\n"
-	 "cost over the worker's\n"
-	 "monthly earnings at destination (recorded on the cost, else from\n"
-	 "the worker's wage records), in percent, and the legal fee cap of\n"
-	 "the corridor with its source and date. Currencies are converted\n"
-	 "only with a market rate of the reference data, else the burden is\n"
-	 "left out with the reason. Mean and median by corridor:\n"
-	 "mrm stats --measure recruitment-burden --by corridor.\n",
+	 "cost over the worker's monthly earnings at destination (recorded\n"
+	 "on the cost, else from the worker's wage records), in percent, and\n"
+	 "the legal fee cap of the corridor with its source and date.\n"
+	 "Currencies are converted only with a market rate of the reference\n"
+	 "data, else the burden is left out with the reason. Mean and median\n"
+	 "by corridor: mrm stats --measure recruitment-burden --by corridor.\n",
 	 cmd_recruitment},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
