@@ -828,6 +828,8 @@ static void test_migrates_from_v1(void **state)
 			     " ALTER TABLE user DROP COLUMN totp_step;"
 			     " DROP INDEX person_linkage;"
 			     " DROP TRIGGER person_linkage_stale;"
+			     " DROP TABLE wage_record;"
+			     " DROP TABLE recruitment_cost;"
 			     " PRAGMA user_version = 1;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);

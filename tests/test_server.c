@@ -981,6 +981,10 @@ static const char *const documented[][2] = {
 	{"POST", "/api/v1/users/{id}/revoke"},
 	{"POST", "/api/v1/portability"},
 	{"GET", "/api/v1/welfare"},
+	{"GET", "/api/v1/ref"},
+	{"GET", "/api/v1/ref/{table}"},
+	{"GET", "/api/v1/wages"},
+	{"GET", "/api/v1/recruitment"},
 };
 
 static void lower(char *out, const char *in)
@@ -1065,6 +1069,9 @@ static void test_openapi_complete(void **state)
 		}
 		if (strstr(real, "{scheme}"))
 			snprintf(real, sizeof(real), "/api/v1/vocab/sex");
+		if (strstr(real, "{table}"))
+			snprintf(real, sizeof(real),
+				 "/api/v1/ref/minimum-wage");
 		if (strstr(real, "{template}"))
 			snprintf(real, sizeof(real),
 				 "/api/v1/reports/add-monitoring");
@@ -1986,6 +1993,46 @@ static void test_portability_routes(void **state)
 	json_decref(w);
 }
 
+/* The reference tables: any role reads them, every row with its source. */
+static void test_ref_routes(void **state)
+{
+	json_t *v, *row;
+	size_t i;
+
+	(void)state;
+	v = get_json(VIEW, "/api/v1/ref");
+	assert_true(json_array_size(json_object_get(v, "tables")) >= 4);
+	json_decref(v);
+	v = get_json(VIEW, "/api/v1/ref/minimum-wage?country=TH&on=2025-07-01");
+	assert_true(json_array_size(json_object_get(v, "rows")) > 10);
+	json_array_foreach(json_object_get(v, "rows"), i, row)
+	{
+		assert_string_equal(
+			json_string_value(json_object_get(row, "country")),
+			"TH");
+		assert_true(*json_string_value(json_object_get(row, "source")));
+		/* Bangkok's 372 ended on 30 June */
+		assert_string_not_equal(
+			json_string_value(json_object_get(row, "key")),
+			"TH-10-2025");
+	}
+	json_decref(v);
+	bad_get(VIEW, "/api/v1/ref/no-such-table", 404, "table");
+	bad_get(VIEW, "/api/v1/ref/minimum-wage?country=XX", 400, "country");
+	bad_get(VIEW, "/api/v1/ref/minimum-wage?on=2025-13", 400, "on");
+	/* wage records: records readers only */
+	v = get_json(CASE, "/api/v1/wages");
+	assert_true(json_is_array(json_object_get(v, "items")));
+	json_decref(v);
+	v = get_json(COORD, "/api/v1/recruitment");
+	assert_true(json_is_array(json_object_get(v, "items")));
+	json_decref(v);
+	bad_get(RES, "/api/v1/wages", 403, NULL);
+	bad_get(VIEW, "/api/v1/recruitment", 403, NULL);
+	bad_get(CASE, "/api/v1/wages?event=abc", 400, "event");
+	bad_get(CASE, "/api/v1/wages?event=99999999", 404, "event");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2009,6 +2056,7 @@ int main(void)
 		cmocka_unit_test(test_export_matches_cli),
 		cmocka_unit_test(test_two_factor_login),
 		cmocka_unit_test(test_password_and_revocation),
+		cmocka_unit_test(test_ref_routes),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_login_rate_limit),
 		cmocka_unit_test(test_portability_routes),

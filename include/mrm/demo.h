@@ -69,4 +69,20 @@ int mrm_demo_write_csv(FILE *out, unsigned long events, uint64_t seed,
 		       void (*progress)(void *ctx, unsigned long done),
 		       void *ctx, struct mrm_error *err);
 
+struct mrm_store;
+
+/*
+ * Add synthetic wage records and recruitment costs (docs/wages.md) to the
+ * demo events of `st` that have a labour act (wage theft, unlawful
+ * deductions, forced labour, debt bondage, recruitment fee abuse) and
+ * none yet: one wage record for the month of the event, paid in the
+ * country's currency, often under the legal minimum; for about half of
+ * the migrants in Thailand a recruitment cost paid to a broker or agency
+ * three months earlier. Deterministic for a given database and `seed`.
+ * The counts added go to *wages_out and *costs_out (may be NULL).
+ */
+int mrm_demo_add_labour(struct mrm_store *st, uint64_t seed,
+			unsigned long *wages_out, unsigned long *costs_out,
+			struct mrm_error *err);
+
 #endif

@@ -26,7 +26,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 /* Current schema version; older databases are migrated on open. */
-#define MRM_SCHEMA_VERSION 5
+#define MRM_SCHEMA_VERSION 6
 
 /*
  * Create a new database at `path` and its key file `path`.key (mode 0600),

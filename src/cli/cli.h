@@ -145,6 +145,9 @@ void cli_secret_wipe(struct cli_secret *s);
 int cmd_linkage(int argc, char **argv);
 int cmd_portability(int argc, char **argv);
 int cmd_welfare(int argc, char **argv);
+int cmd_ref(int argc, char **argv);
+int cmd_wages(int argc, char **argv);
+int cmd_recruitment(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);
 

@@ -30,7 +30,7 @@ static int to_db(const char *db, unsigned long events, uint64_t seed)
 	struct mrm_import_stats stats;
 	struct mrm_store *st;
 	struct mrm_error err;
-	unsigned long acts = 0;
+	unsigned long acts = 0, wages = 0, costs = 0;
 	FILE *tmp = NULL;
 	int rc = cli_open("demo-data", db, &st);
 
@@ -48,15 +48,19 @@ static int to_db(const char *db, unsigned long events, uint64_t seed)
 				   "cannot rewind the temporary file");
 	if (!rc)
 		rc = mrm_import_csv(st, tmp, "demo-data", &io, &stats, &err);
+	if (!rc)
+		rc = mrm_demo_add_labour(st, seed, &wages, &costs, &err);
 	if (tmp)
 		fclose(tmp);
 	mrm_store_close(st);
 	if (rc)
 		return cli_error("demo-data", &err);
 	printf("Added SYNTHETIC demo data (no real person): %llu events, %llu "
-	       "acts, %llu persons (seed %llu).\n",
+	       "acts, %llu persons, %lu wage records, %lu recruitment costs "
+	       "(seed %llu).\n",
 	       (unsigned long long)stats.events, (unsigned long long)stats.acts,
-	       (unsigned long long)stats.persons, (unsigned long long)seed);
+	       (unsigned long long)stats.persons, wages, costs,
+	       (unsigned long long)seed);
 	return CLI_OK;
 }
 

@@ -33,8 +33,9 @@ static void print_table(struct mrm_store *st, const struct mrm_stats_result *r,
 	if (r->money)
 		cli_pad(stdout, "currency", 9, 0);
 	if (r->days)
-		printf("%8s %10s %8s %8s %8s\n", "count", "days", "mean",
-		       "median", "p90");
+		printf("%8s %10s %8s %8s %8s\n", "count",
+		       strcmp(r->measure, "detention-days") ? "sum" : "days",
+		       "mean", "median", "p90");
 	else
 		printf("%12s\n", r->measure);
 	for (size_t i = 0; i < r->ncells; i++) {

@@ -86,7 +86,11 @@ const struct cli_cmd cli_commands[] = {
 	 "Measures: events, acts, persons (people: a group of 120 counts "
 	 "120),\ndistinct-persons, detention-days, money-demanded, "
 	 "money-paid,\n"
-	 "deportation-cost, compensation (sums per currency).\n"
+	 "deportation-cost, compensation (sums per currency),\n"
+	 "wages-owed (per currency; by corridor, sector, admin1, country,\n"
+	 "nationality, year), recruitment-burden (percent of a month's\n"
+	 "earnings: count, mean, median; by corridor, nationality, country,\n"
+	 "year); see docs/wages.md.\n"
 	 "distinct-persons counts persons of different organisations once "
 	 "when\n"
 	 "they share a linkage value (mrm help linkage); without a linkage "
@@ -274,6 +278,40 @@ const struct cli_cmd cli_commands[] = {
 	 "\"unknown\". html writes a self-contained page. No database is "
 	 "needed.\n",
 	 cmd_welfare},
+	{"ref", "reference data: minimum and living wages, fee caps, rates",
+	 "usage: mrm ref list [--format table|json|csv]\n"
+	 "       mrm ref show TABLE [--country CC] [--on DATE]\n"
+	 "                      [--format table|json|csv]\n\n"
+	 "The reference tables compiled into mrm (data/reference/*.csv):\n"
+	 "minimum-wage, living-wage, recruitment-fee-cap, exchange-rate and\n"
+	 "any other table shipped there. Every row carries its source, the\n"
+	 "dates it is in force (effective_from, effective_to) and estimate 1\n"
+	 "when the figure is flagged VERIFY or derived. Amounts are in minor\n"
+	 "units of the row's currency (THB 400.00 is 40000).\n"
+	 "--country keeps the rows about country CC (ISO 3166-1); --on keeps\n"
+	 "the rows in force on DATE (YYYY, YYYY-MM or YYYY-MM-DD, its first\n"
+	 "day). What is not encoded, and why: docs/reference.md.\n",
+	 cmd_ref},
+	{"wages", "wage records with the wages owed and the living-wage gap",
+	 "usage: mrm wages --db FILE [--event ID] [--format table|json|csv]\n\n"
+	 "Each wage record with the legal minimum in force at its place,\n"
+	 "sector and period start (reference table minimum-wage), the legal\n"
+	 "pay for the period, what is owed (legal - paid, at least 0), the\n"
+	 "shortfall per day worked and the gap to the living-wage benchmark;\n"
+	 "every figure with its source and the date it took effect. A record\n"
+	 "with no minimum in force says why. The rules: docs/wages.md.\n",
+	 cmd_wages},
+	{"recruitment", "recruitment costs with their burden (SDG 10.7.1)",
+	 "usage: mrm recruitment --db FILE [--event ID] [--format "
+	 "table|json|csv]\n\n"
+	 "Each recruitment cost with its burden (SDG indicator 10.7.1): the\n"
+	 "cost over the worker's monthly earnings at destination (recorded\n"
+	 "on the cost, else from the worker's wage records), in percent, and\n"
+	 "the legal fee cap of the corridor with its source and date.\n"
+	 "Currencies are converted only with a market rate of the reference\n"
+	 "data, else the burden is left out with the reason. Mean and median\n"
+	 "by corridor: mrm stats --measure recruitment-burden --by corridor.\n",
+	 cmd_recruitment},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

@@ -1,6 +1,8 @@
 /* export.c - see include/mrm/export.h */
 #include "mrm/export.h"
 
+#include "labour.h"
+
 #include "mrm/buf.h"
 #include "mrm/crypto.h"
 #include "mrm/csv.h"
@@ -377,6 +379,8 @@ static int event_row(struct exporter *x, sqlite3_stmt *s, json_t *ev, int next,
 		rc = put_list(ev, "interventions", interventions, err);
 		interventions = NULL;
 	}
+	if (!rc)
+		rc = labour_export(x->st, id, ev, err);
 	json_decref(acts);
 	json_decref(sources);
 	json_decref(interventions);

@@ -3,6 +3,7 @@
 
 #include "import_internal.h"
 #include "mrm/keyring.h"
+#include "labour.h"
 #include "mapping.h"
 #include "mrm/csv.h"
 #include "mrm/store.h"
@@ -320,6 +321,16 @@ static int lookup_key(struct importer *im, const struct mrm_hmap *map,
 	return rc;
 }
 
+int importer_find_person(struct importer *im, const char *key, int64_t *id,
+			 struct mrm_error *err)
+{
+	char scoped[700];
+	int rc = lookup_key(im, &im->persons, im->find_person, key, scoped,
+			    sizeof(scoped), id, err);
+
+	return rc < 0 ? rc : rc > 0;
+}
+
 /* The victim of an act: an existing person by key, or a new one. */
 static int write_victim(struct importer *im, struct rec_part *p, int64_t act_id,
 			int64_t *id, struct mrm_error *err)
@@ -625,6 +636,9 @@ int importer_write_row(struct importer *im, struct mrm_error *err)
 	if (!rc)
 		rc = write_extra(im, MRM_ENT_INTERVENTION,
 				 &im->row.interventions, event_id, victim, err);
+	if (!rc && im->labour)
+		rc = importer_labour_write(im, im->labour, event_id, victim,
+					   err);
 	return rc;
 }
 

@@ -50,6 +50,7 @@ struct importer {
 	struct mrm_mapping *map;    /* CSV driver only */
 	struct mrm_mapping *native; /* CSV driver only */
 	char path[64];		    /* JSON driver only */
+	struct json_t *labour;	    /* JSON driver: the event, for labour.c */
 };
 
 /*
@@ -78,5 +79,11 @@ int importer_write_row(struct importer *im, struct mrm_error *err);
 int importer_finish(struct importer *im, const char *name,
 		    struct mrm_error *err);
 void importer_release(struct importer *im);
+
+/* The id of the person with `key` in the row's organisation (written by
+ * this import or already in the database): 1 found, 0 not, negative on a
+ * database failure (err filled). */
+int importer_find_person(struct importer *im, const char *key, int64_t *id,
+			 struct mrm_error *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include "mrm/import.h"
 
 #include "import_internal.h"
+#include "labour.h"
 #include "mrm/export.h"
 #include "mrm/store.h"
 #include "mrm/utf8.h"
@@ -203,8 +204,14 @@ static int put_attrs(struct importer *im, json_t *ev, const char *path,
 static int put_event(struct importer *im, json_t *ev, const char *path,
 		     struct mrm_error *err)
 {
-	static const char *const nested[] = {"id",	"attrs",	 "acts",
-					     "sources", "interventions", NULL};
+	static const char *const nested[] = {"id",
+					     "attrs",
+					     "acts",
+					     "sources",
+					     "interventions",
+					     "wages",
+					     "recruitment_costs",
+					     NULL};
 	json_t *act;
 	size_t i;
 	int rc = put_object(im, ev, MRM_ENT_EVENT, &im->row.event, path, nested,
@@ -341,6 +348,9 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 		rc = put_event(&im, ev, im.path, err);
 		if (!rc)
 			rc = importer_check_row(&im, &im.row, err);
+		if (!rc)
+			rc = importer_labour_check(&im, ev, im.path, err);
+		im.labour = ev;
 		if (rc)
 			break;
 		if (im.row_problems)

@@ -191,6 +191,28 @@ static const char *const schema_websec[] = {
 	NULL,
 };
 
+/* wages: wage records and recruitment costs of an event's victims
+ * (src/lib/labour.c); money in minor units of `currency`. */
+static const char *const schema_wages[] = {
+	"CREATE TABLE wage_record(id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	" victim_id INTEGER REFERENCES person(id), employer TEXT,"
+	" country TEXT NOT NULL, admin1 TEXT, area TEXT, sector TEXT,"
+	" period_start TEXT NOT NULL, period_end TEXT NOT NULL,"
+	" days_worked INTEGER, hours_worked INTEGER,"
+	" amount_paid INTEGER NOT NULL, deductions INTEGER,"
+	" currency TEXT NOT NULL);",
+	"CREATE INDEX wage_record_event ON wage_record(event_id);",
+	"CREATE TABLE recruitment_cost(id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	" victim_id INTEGER REFERENCES person(id), paid_to TEXT,"
+	" amount INTEGER NOT NULL, currency TEXT NOT NULL, date TEXT,"
+	" origin TEXT, destination TEXT, channel TEXT,"
+	" monthly_earnings INTEGER, earnings_currency TEXT);",
+	"CREATE INDEX recruitment_cost_event ON recruitment_cost(event_id);",
+	NULL,
+};
+
 /* keys: a data key per organisation (DEK), kept wrapped by the
  * key-encryption key (src/lib/keyring.c). Every sealed value gets a 4-byte
  * big-endian key version in front; the values sealed before under the one
@@ -228,4 +250,5 @@ static const char *const schema_keys[] = {
 /* New migrations go before schema_keys, which stays last: tests/test_keys.c
  * makes a database of before it by undoing it alone. */
 static const char *const *const schema_migrations[] = {
-	schema_v1, schema_v2, schema_policy, schema_websec, schema_keys};
+	schema_v1,     schema_v2,    schema_policy,
+	schema_websec, schema_wages, schema_keys};

@@ -732,10 +732,13 @@ static int aggregate(struct squery *q, struct mrm_error *err)
 int mrm_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
 		  struct mrm_stats_result **out, struct mrm_error *err)
 {
-	struct squery *q = calloc(1, sizeof(*q));
+	struct squery *q;
 	int rc;
 
 	*out = NULL;
+	if (labour_stats_measure(in->measure))
+		return labour_stats_run(st, in, out, err);
+	q = calloc(1, sizeof(*q));
 	if (!q)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	q->st = st;

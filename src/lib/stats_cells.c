@@ -485,3 +485,15 @@ json_t *mrm_stats_json(const struct mrm_stats_result *r)
 		json_object_set_new(o, "threshold", json_integer(r->k));
 	return o;
 }
+
+int result_adopt(struct mrm_stats_result *r, char **dict, size_t n)
+{
+	struct result_priv *priv = calloc(1, sizeof(*priv));
+
+	if (!priv)
+		return MRM_ERR_NOMEM;
+	priv->dict = dict;
+	priv->ndict = n;
+	r->priv = priv;
+	return 0;
+}

@@ -89,6 +89,17 @@ void stats_sort_cells(struct mrm_stats_result *r);
 /* Primary and secondary suppression (disclosure.c). */
 int disclosure_apply(struct mrm_stats_result *r, struct mrm_error *err);
 
+/* A result built elsewhere (labour_stats.c) takes over `dict` (n
+ * malloc'd strings, the array malloc'd too), which its cells' keys point
+ * into; mrm_stats_result_free() frees them. 0 or MRM_ERR_NOMEM. */
+int result_adopt(struct mrm_stats_result *r, char **dict, size_t n);
+
+/* The measures of wage records and recruitment costs (labour_stats.c):
+ * 1 when `measure` is one of them. */
+int labour_stats_measure(const char *measure);
+int labour_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
+		     struct mrm_stats_result **out, struct mrm_error *err);
+
 /* Measures that stats_cells.c needs to tell apart. */
 enum { SM_EVENTS = 0, SM_ACTS, SM_PERSONS, SM_DISTINCT, SM_DAYS };
 

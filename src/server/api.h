@@ -52,6 +52,10 @@ int api_event_policy_link(struct srv_req *r);
 int api_event_policy_unlink(struct srv_req *r);
 int api_portability(struct srv_req *r);
 int api_welfare(struct srv_req *r);
+int api_ref_list(struct srv_req *r);
+int api_ref_get(struct srv_req *r);
+int api_wages_list(struct srv_req *r);
+int api_recruitment_list(struct srv_req *r);
 
 /* The pagination of a list: "limit" (1-500, default 50) and "cursor";
  * -1 when it answered 400. */

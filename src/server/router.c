@@ -71,6 +71,15 @@ static const struct srv_param p_export[] = {
 	{"what", "query", 0,
 	 "CSV: acts (default), events, persons, organisations"},
 	P_END};
+static const struct srv_param p_ref[] = {
+	{"table", "path", SRV_P_REQUIRED, "minimum-wage, living-wage, ..."},
+	{"country", "query", 0, "ISO 3166-1 code: rows about that country"},
+	{"on", "query", 0, "rows in force on this date (any precision)"},
+	P_END};
+static const struct srv_param p_labour[] = {
+	{"event", "query", SRV_P_INT,
+	 "an event id (absent: the organisation's)"},
+	P_END};
 
 static const struct srv_param p_policies[] = {
 	{"country", "query", 0,
@@ -197,6 +206,18 @@ const struct srv_route srv_routes[] = {
 	{"POST", "/api/v1/users/{id}/revoke", api_user_revoke, 0,
 	 "end all sessions of a user of the administrator's organisation",
 	 p_user, S(200, 400, 401, 403, 404), JSON},
+	{"GET", "/api/v1/ref", api_ref_list, 0,
+	 "reference tables (wages, fee caps, rates) with their date spans",
+	 p_none, S(200, 401), JSON},
+	{"GET", "/api/v1/ref/{table}", api_ref_get, 0,
+	 "rows of a reference table, each with source and dates", p_ref,
+	 S(200, 400, 401, 404), JSON},
+	{"GET", "/api/v1/wages", api_wages_list, 0,
+	 "wage records with minimum, wages owed and living-wage gap", p_labour,
+	 S(200, 400, 401, 403, 404), JSON},
+	{"GET", "/api/v1/recruitment", api_recruitment_list, 0,
+	 "recruitment costs with their burden and the legal cap", p_labour,
+	 S(200, 400, 401, 403, 404), JSON},
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);

@@ -135,6 +135,19 @@ try {
 	assert.ok(after >= before + 12, `dashboard counts the 12 people (before ${before}, after ${after})`);
 	await shot(page, 'dashboard-after');
 
+	// Reference data: every figure with its source and dates.
+	await page.click('[data-nav="reference"]');
+	await page.waitForSelector('#ref-rows table', { timeout: 10000 });
+	await page.fill('#ref-country', 'TH');
+	await page.fill('#ref-on', '2025-07-01');
+	await page.click('#ref-show');
+	await page.waitForFunction(() => (document.querySelector('#ref-rows')?.textContent || '')
+		.includes('Royal Gazette, 17 Jun 2025'), null, { timeout: 10000 });
+	const refText = await page.locator('#ref-rows').textContent();
+	assert.ok(refText.includes('400.00 THB'), 'the reference page shows amounts');
+	assert.ok(refText.includes('2025-07-01'), 'the reference page shows the dates');
+	await shot(page, 'reference');
+
 	// Thai and Burmese interface.
 	await page.selectOption('#lang', 'th');
 	await page.waitForTimeout(300);

@@ -348,7 +348,22 @@ const en = {
   impactChange: 'Change',
   impactCaption: 'Around {at}: before {before}, after {after}',
   impactTotal: 'Total',
-  impactUnplaced: 'Dated too coarsely to place on either side: {acts} acts, {persons} persons.'
+  impactUnplaced: 'Dated too coarsely to place on either side: {acts} acts, {persons} persons.',
+  navReference: 'Reference data',
+  refTitle: 'Reference data',
+  refLead: 'Legal minimum wages, living-wage benchmarks, recruitment fee caps and exchange rates. Every figure shows its source and the dates it is in force. What is not encoded, and why: docs/reference.md.',
+  refTable: 'Table',
+  refCountry: 'Country',
+  refCountryHint: 'Optional: ISO code (TH, MM, KH, LA, VN, CN)',
+  refOn: 'In force on',
+  refShow: 'Show',
+  refAbout: '{rows} rows ({estimates} flagged as estimates), in force from {first}, latest change {latest}.',
+  refCount: '{n} rows',
+  refInForce: 'In force',
+  refOpenEnded: 'still in force',
+  refSource: 'Source',
+  refEstimate: 'estimate',
+  refEstimateHint: 'Flagged VERIFY in the sources, or derived: check before relying on it.'
 };
 
 const th = {
@@ -666,7 +681,17 @@ const th = {
   orgAdded: 'เพิ่มองค์กร {code} แล้ว',
   none: 'ยังไม่มี',
   region: 'ภูมิภาคลุ่มน้ำโขง',
-  otherCountries: 'ประเทศอื่น ๆ'
+  otherCountries: 'ประเทศอื่น ๆ',
+  navReference: 'ข้อมูลอ้างอิง',
+  refTitle: 'ข้อมูลอ้างอิง',
+  refTable: 'ตาราง',
+  refCountry: 'ประเทศ',
+  refOn: 'มีผลบังคับใช้ ณ วันที่',
+  refShow: 'แสดง',
+  refInForce: 'มีผลบังคับใช้',
+  refOpenEnded: 'ยังมีผลบังคับใช้',
+  refSource: 'แหล่งที่มา',
+  refEstimate: 'ค่าประมาณ',
 };
 
 const my = {
@@ -984,7 +1009,13 @@ const my = {
   orgAdded: 'အဖွဲ့အစည်း {code} ကို ထည့်ပြီးပါပြီ။',
   none: 'မရှိသေးပါ။',
   region: 'မဲခေါင်ဒေသ',
-  otherCountries: 'အခြား နိုင်ငံများ'
+  otherCountries: 'အခြား နိုင်ငံများ',
+  navReference: 'ကိုးကားရန် အချက်အလက်',
+  refTitle: 'ကိုးကားရန် အချက်အလက်',
+  refTable: 'ဇယား',
+  refCountry: 'နိုင်ငံ',
+  refShow: 'ပြရန်',
+  refSource: 'ရင်းမြစ်',
 };
 
 const MESSAGES = { en: en, th: th, my: my };

@@ -20,7 +20,8 @@ const pages = {
   reports: function () { return import('./pages/reports.js'); },
   admin: function () { return import('./pages/admin.js'); },
   policies: function () { return import('./pages/policies.js'); },
-  portability: function () { return import('./pages/portability.js'); }
+  portability: function () { return import('./pages/portability.js'); },
+  reference: function () { return import('./pages/reference.js'); }
 };
 
 const ROUTES = [
@@ -34,7 +35,8 @@ const ROUTES = [
   { name: 'admin', re: /^\/admin$/, page: pages.admin, need: 'admin', nav: 'admin' },
   { name: 'policies', re: /^\/policies$/, page: pages.policies, need: 'public', nav: 'policies' },
   { name: 'policy', re: /^\/policies\/([a-z0-9-]+)$/, page: pages.policies, need: 'public', nav: 'policies' },
-  { name: 'portability', re: /^\/portability$/, page: pages.portability, need: 'public', nav: 'portability' }
+  { name: 'portability', re: /^\/portability$/, page: pages.portability, need: 'public', nav: 'portability' },
+  { name: 'reference', re: /^\/reference$/, page: pages.reference, need: 'public', nav: 'reference' }
 ];
 
 let seq = 0;
@@ -76,7 +78,7 @@ function updateNav(active) {
   if (!user) return;
   const need = { dashboard: 'public', events: 'records', 'new-event': 'records',
     import: 'records', reports: 'public', admin: 'admin', policies: 'public',
-    portability: 'public' };
+    portability: 'public', reference: 'public' };
   $all('[data-nav]').forEach(function (a) {
     const name = a.getAttribute('data-nav');
     a.parentNode.hidden = !can(need[name]);
