@@ -818,6 +818,7 @@ static void test_migrates_from_v1(void **state)
 		sqlite3_exec(h,
 			     "DROP TABLE session; DROP TABLE login_failure;"
 			     " DROP TABLE api_token; DROP TABLE event_share;"
+			     " DROP TABLE audit;"
 			     " PRAGMA user_version = 1;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);

@@ -29,7 +29,8 @@ struct importer {
 	int nlead[MRM_ENT_COUNT];
 	struct sqlite3_stmt *ins_attr, *find_event, *find_person;
 	int64_t next_event, next_act, next_person;
-	int64_t first_event; /* the first id this import gives */
+	int64_t first_event;		 /* the first id this import gives */
+	int64_t first_act, first_person; /* ... of acts and persons */
 
 	struct mrm_hmap orgs;	 /* code -> id */
 	struct mrm_hmap events;	 /* "org\x1fkey" -> id, -1 when pre-existing */
@@ -79,5 +80,14 @@ int importer_write_row(struct importer *im, struct mrm_error *err);
 int importer_finish(struct importer *im, const char *name,
 		    struct mrm_error *err);
 void importer_release(struct importer *im);
+
+/*
+ * Append the import's audit entries (import_audit.c), in its transaction,
+ * just before it commits: a "create" entry for each event and person it
+ * added (with the hash of the stored row) and one "import" entry for the
+ * batch, whose hash covers every row the import wrote, in every table.
+ */
+int importer_audit(struct importer *im, const char *name,
+		   struct mrm_error *err);
 
 #endif

@@ -137,4 +137,23 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
-static const char *const *const schema_migrations[] = {schema_v1, schema_v2};
+/* audit: the tamper-evident log (src/lib/audit.c, docs/audit.md), one
+ * hash-chained entry per write, export and decryption. Append-only: the
+ * triggers refuse changes and deletions (mrm audit verify detects those
+ * made around them). */
+static const char *const schema_audit[] = {
+	"CREATE TABLE audit(seq INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+	" user_id INTEGER, actor TEXT NOT NULL, action TEXT NOT NULL,"
+	" tbl TEXT, record INTEGER, detail TEXT, old_hash BLOB,"
+	" new_hash BLOB, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);",
+	"CREATE INDEX audit_record ON audit(tbl, record);",
+	"CREATE INDEX audit_actor ON audit(actor);",
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	NULL,
+};
+
+static const char *const *const schema_migrations[] = {schema_v1, schema_v2,
+						       schema_audit};
