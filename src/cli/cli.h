@@ -114,6 +114,7 @@ int cmd_token(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);
 
