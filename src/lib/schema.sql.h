@@ -147,7 +147,6 @@ static const char *const schema_audit[] = {
 	" tbl TEXT, record INTEGER, detail TEXT, old_hash BLOB,"
 	" new_hash BLOB, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);",
 	"CREATE INDEX audit_record ON audit(tbl, record);",
-	"CREATE INDEX audit_actor ON audit(actor);",
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
 	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
