@@ -830,6 +830,7 @@ static void test_migrates_from_v1(void **state)
 			     " DROP TRIGGER person_linkage_stale;"
 			     " DROP TABLE wage_record;"
 			     " DROP TABLE recruitment_cost;"
+			     " DROP TABLE audit;"
 			     " PRAGMA user_version = 1;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);

@@ -26,7 +26,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 /* Current schema version; older databases are migrated on open. */
-#define MRM_SCHEMA_VERSION 6
+#define MRM_SCHEMA_VERSION 7
 
 /*
  * Create a new database at `path` and its key file `path`.key (mode 0600),
@@ -89,6 +89,16 @@ const struct mrm_vocab *mrm_store_vocab(const struct mrm_store *st);
  * organisation's data key. (The backup key is derived from it.)
  */
 const struct mrm_key *mrm_store_key(const struct mrm_store *st);
+/*
+ * Who writes through this handle, for the audit log (audit.h): a user id
+ * (0: none) and a login, copied (up to 127 bytes). A NULL `actor` is the
+ * default, "cli:<unix user>", which a new handle starts with. The server
+ * sets the user of each request on its worker's handle.
+ */
+void mrm_store_set_actor(struct mrm_store *st, int64_t user_id,
+			 const char *actor);
+/* The actor set above; *user_id (may be NULL) gets its user id. */
+const char *mrm_store_actor(const struct mrm_store *st, int64_t *user_id);
 /* The path the store was opened with. */
 const char *mrm_store_path(const struct mrm_store *st);
 

@@ -148,6 +148,7 @@ int cmd_welfare(int argc, char **argv);
 int cmd_ref(int argc, char **argv);
 int cmd_wages(int argc, char **argv);
 int cmd_recruitment(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);
 

@@ -1,6 +1,7 @@
 /* cmd_show.c - mrm show */
 #include "cli.h"
 
+#include "mrm/audit.h"
 #include "mrm/export.h"
 #include "mrm/fields.h"
 #include "mrm/store.h"
@@ -105,6 +106,14 @@ int cmd_show(int argc, char **argv)
 	if ((rc = cli_open("show", db, &st)))
 		return rc;
 	rc = mrm_event_json(st, id, &ev, &err);
+	if (!rc) /* sensitive fields in clear: recorded before shown */
+		rc = mrm_audit_note(
+			st,
+			&(struct mrm_audit_entry){.action = "decrypt",
+						  .table = "event",
+						  .record = id,
+						  .detail = "mrm show"},
+			&err);
 	mrm_store_close(st);
 	if (rc)
 		return cli_error("show", &err);

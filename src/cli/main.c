@@ -312,6 +312,27 @@ const struct cli_cmd cli_commands[] = {
 	 "data, else the burden is left out with the reason. Mean and median\n"
 	 "by corridor: mrm stats --measure recruitment-burden --by corridor.\n",
 	 cmd_recruitment},
+	{"audit", "verify and read the tamper-evident audit log",
+	 "usage: mrm audit verify --db FILE [--expect-head SEQ:HEX]\n"
+	 "       mrm audit head --db FILE\n"
+	 "       mrm audit log --db FILE [--since DATE] [--until DATE]\n"
+	 "                 [--user LOGIN] [--table T] [--record ID]\n"
+	 "                 [--action A] [--limit N|all]\n"
+	 "                 [--format table|json|csv]\n\n"
+	 "Every write, export and decryption of sensitive fields is an "
+	 "entry\n"
+	 "in a BLAKE2b hash chain (docs/audit.md).\n\n"
+	 "verify  walks the chain and names the first edited, deleted,\n"
+	 "        inserted or reordered entry (exit 1). With --expect-head,\n"
+	 "        the chain must still hold a head you noted earlier.\n"
+	 "head    prints the last entry as SEQ:HEX: write it down or send it\n"
+	 "        elsewhere, so that a rewrite of the whole log shows later.\n"
+	 "log     lists entries, newest first (default the last 100).\n"
+	 "        DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC, inclusive.\n"
+	 "        --user: a login, or cli:NAME for the command line.\n"
+	 "        --action: init, create, import, login, logout, share,\n"
+	 "        export, decrypt, backup, restore.\n",
+	 cmd_audit},
 	{"help", "help on a command", "usage: mrm help [COMMAND]\n", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

@@ -2,6 +2,7 @@
 #include "mrm/auth.h"
 
 #include "mrm/account.h"
+#include "mrm/audit.h"
 #include "mrm/crypto.h"
 #include "mrm/org.h"
 #include "mrm/store.h"
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #define HASH_BYTES	crypto_generichash_BYTES /* BLAKE2b-256 */
+#define AUDIT_SESSION	"SELECT * FROM session WHERE token_hash = ?"
 #define TOKEN_BYTES	32
 #define LOGIN_MAX	64
 #define CLIENT_MAX	64
@@ -248,6 +250,12 @@ static int login_gate(struct mrm_store *st, const char *login,
 	sqlite3_bind_text(s, 2, client, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now);
 	rc = run_done(st, s, "login failures", err);
+	if (!rc) /* the login as typed is hashed, never kept: it may be a
+		    password typed into the wrong box */
+		rc = mrm_audit_created(
+			st, "login_failure",
+			sqlite3_last_insert_rowid(mrm_store_db(st)),
+			"login attempt", err);
 	if (!rc)
 		rc = prepare(st, "DELETE FROM login_failure WHERE at <= ?", &s,
 			     "login failures", err);
@@ -339,6 +347,15 @@ static int session_open(struct mrm_store *st, const struct mrm_actor *who,
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, now + max_seconds);
 	rc = run_done(st, s, "sessions", err);
+	if (!rc)
+		rc = mrm_audit_rows(
+			st,
+			&(struct mrm_audit_entry){.action = "login",
+						  .table = "session",
+						  .record = who->user_id,
+						  .user_id = who->user_id,
+						  .actor = who->login},
+			AUDIT_SESSION, hash, sizeof(hash), 0, 1, err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 out:
@@ -531,6 +548,12 @@ int mrm_auth_logout(struct mrm_store *st, const char *session,
 		return 0; /* never given out, so nothing to end */
 	rc = mrm_store_begin(st, err);
 	if (!rc)
+		rc = mrm_audit_rows(
+			st,
+			&(struct mrm_audit_entry){.action = "logout",
+						  .table = "session"},
+			AUDIT_SESSION, hash, sizeof(hash), 0, 0, err);
+	if (!rc)
 		rc = prepare(st, "DELETE FROM session WHERE token_hash = ?", &s,
 			     "sessions", err);
 	if (!rc) {
@@ -608,6 +631,15 @@ int mrm_auth_token_create(struct mrm_store *st, const char *login,
 				   "no user \"%s\"; see the users with: mrm "
 				   "user list",
 				   login);
+	if (!rc)
+		rc = mrm_audit_rows(
+			st,
+			&(struct mrm_audit_entry){.action = "create",
+						  .table = "api_token",
+						  .detail = login},
+			"SELECT * FROM api_token WHERE token_hash "
+			"= ?",
+			hash, sizeof(hash), 0, 1, err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 out:
@@ -828,6 +860,16 @@ int mrm_access_share(struct mrm_store *st, const struct mrm_actor *who,
 		sqlite3_bind_int64(s, 2, with);
 		rc = run_done(st, s, "shared events", err);
 	}
+	if (!rc)
+		rc = mrm_audit_rows(
+			st,
+			&(struct mrm_audit_entry){.action = "share",
+						  .table = "event",
+						  .record = event_id,
+						  .detail = org_code},
+			"SELECT * FROM event_share WHERE event_id "
+			"= ? ORDER BY org_id",
+			NULL, 0, event_id, 1, err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc)

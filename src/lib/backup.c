@@ -3,6 +3,7 @@
 
 #include "mrm/backup.h"
 
+#include "mrm/audit.h"
 #include "mrm/crypto.h"
 #include "mrm/store.h"
 
@@ -259,7 +260,12 @@ int mrm_backup_create(struct mrm_store *st, const char *out,
 				   "a file (choose a new name)");
 		goto out;
 	}
-	rc = private_temp(out, ".plain", &plain, err);
+	rc = mrm_audit_note(
+		st,
+		&(struct mrm_audit_entry){.action = "backup", .detail = out},
+		err);
+	if (!rc)
+		rc = private_temp(out, ".plain", &plain, err);
 	if (!rc)
 		rc = copy_db(st, plain, err);
 	if (!rc)
@@ -500,6 +506,12 @@ int mrm_backup_restore(const char *key_path, const char *from,
 	placed = !rc;
 	if (!rc)
 		rc = mrm_store_open(&st, db_path, err);
+	if (!rc)
+		rc = mrm_audit_note(
+			st,
+			&(struct mrm_audit_entry){.action = "restore",
+						  .detail = from},
+			err);
 	if (rc && placed)
 		mrm_error_prefix(err, "the restored database does not open");
 	mrm_store_close(st);

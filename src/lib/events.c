@@ -2,6 +2,7 @@
 #include "mrm/events.h"
 
 #include "mapping.h"
+#include "mrm/audit.h"
 #include "mrm/crypto.h"
 #include "mrm/csv.h"
 #include "mrm/embedded.h"
@@ -470,6 +471,29 @@ static int shape_event(json_t *ev, int identities)
 	return bad;
 }
 
+/* One "decrypt" entry per record of `table` in ids[0..n), in a transaction
+ * of their own: `who` was given their sensitive fields in clear. */
+static int audit_decrypt(struct mrm_store *st, const struct mrm_actor *who,
+			 const char *table, const int64_t *ids, size_t n,
+			 struct mrm_error *err)
+{
+	struct mrm_audit_entry e = {.action = "decrypt",
+				    .table = table,
+				    .user_id = who->user_id,
+				    .actor = who->login};
+	int rc = n ? mrm_store_begin(st, err) : 0;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		e.record = ids[i];
+		rc = mrm_audit_append(st, &e, err);
+	}
+	if (!rc && n)
+		rc = mrm_store_commit(st, err);
+	if (rc)
+		mrm_store_rollback(st);
+	return rc;
+}
+
 int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
 			   int64_t id, json_t **out, struct mrm_error *err)
 {
@@ -497,8 +521,12 @@ int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
 	if (ident < 0)
 		return ident;
 	rc = mrm_event_json(st, id, &ev, err);
-	if (rc)
+	if (!rc && ident)
+		rc = audit_decrypt(st, who, "event", &id, 1, err);
+	if (rc) {
+		json_decref(ev);
 		return rc;
+	}
 	if (shape_event(ev, ident) || !(shaped = with_precisions(ev)))
 		rc = no_memory(err);
 	json_decref(ev);
@@ -804,9 +832,24 @@ static int person_field(struct mrm_store *st, sqlite3_stmt *s, int col,
 	return json_object_set_new(o, key, v) ? no_memory(err) : 0;
 }
 
+/* Does the person row of `s` (fields from column `col`) hold a sensitive
+ * value? */
+static int has_secret(sqlite3_stmt *s, int col)
+{
+	for (size_t i = 0; i < mrm_field_count; i++) {
+		if (mrm_fields[i].ent != MRM_ENT_VICTIM)
+			continue;
+		if (mrm_fields[i].type == MRM_F_SECRET &&
+		    sqlite3_column_type(s, col) != SQLITE_NULL)
+			return 1;
+		col++;
+	}
+	return 0;
+}
+
 static int person_json(struct mrm_store *st, const struct mrm_actor *who,
 		       sqlite3_stmt *s, json_t **out, struct mrm_buf *plain,
-		       struct mrm_error *err)
+		       struct mrm_buf *shown, struct mrm_error *err)
 {
 	int64_t id = sqlite3_column_int64(s, 0),
 		org = sqlite3_column_int64(s, 1);
@@ -819,6 +862,9 @@ static int person_json(struct mrm_store *st, const struct mrm_actor *who,
 		if (mrm_fields[i].ent == MRM_ENT_VICTIM)
 			rc = person_field(st, s, col++, &mrm_fields[i], id, org,
 					  ident, o, plain, err);
+	if (!rc && ident > 0 && has_secret(s, 3) &&
+	    mrm_buf_add(shown, &id, sizeof(id)))
+		rc = no_memory(err);
 	if (rc) {
 		json_decref(o);
 		o = NULL;
@@ -830,7 +876,8 @@ static int person_json(struct mrm_store *st, const struct mrm_actor *who,
 static int person_rows(struct mrm_store *st, const struct mrm_actor *who,
 		       sqlite3_stmt *s, unsigned limit,
 		       int (*cb)(void *ctx, json_t *person), void *ctx,
-		       int64_t *next, struct mrm_error *err)
+		       int64_t *next, struct mrm_buf *shown,
+		       struct mrm_error *err)
 {
 	struct mrm_buf plain = MRM_BUF_INIT(64u << 20);
 	struct pager p = {.limit = limit};
@@ -851,7 +898,7 @@ static int person_rows(struct mrm_store *st, const struct mrm_actor *who,
 		if (take == 2)
 			break;
 		if (take)
-			rc = person_json(st, who, s, &o, &plain, err);
+			rc = person_json(st, who, s, &o, &plain, shown, err);
 		if (!rc && o)
 			rc = cb(ctx, o);
 		json_decref(o);
@@ -868,6 +915,7 @@ int mrm_person_list(struct mrm_store *st, const struct mrm_actor *who,
 		    int64_t *next, struct mrm_error *err)
 {
 	struct mrm_buf sql = MRM_BUF_INIT(8192);
+	struct mrm_buf shown = MRM_BUF_INIT(MRM_LIST_LIMIT_MAX * 8 + 64);
 	sqlite3_stmt *s = NULL;
 	int rc = check_limit(limit, err);
 
@@ -886,9 +934,14 @@ int mrm_person_list(struct mrm_store *st, const struct mrm_actor *who,
 		goto out;
 	}
 	sqlite3_bind_int64(s, 1, before > 0 ? before : INT64_MAX);
-	rc = person_rows(st, who, s, limit, cb, ctx, next, err);
+	rc = person_rows(st, who, s, limit, cb, ctx, next, &shown, err);
 out:
 	sqlite3_finalize(s);
+	if (!rc) /* after the statement ends: the entries need a write */
+		rc = audit_decrypt(st, who, "person",
+				   (const int64_t *)shown.ptr,
+				   shown.len / sizeof(int64_t), err);
+	mrm_buf_release(&shown);
 	mrm_buf_release(&sql);
 	return rc;
 }

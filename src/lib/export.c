@@ -2,7 +2,7 @@
 #include "mrm/export.h"
 
 #include "labour.h"
-
+#include "mrm/audit.h"
 #include "mrm/buf.h"
 #include "mrm/crypto.h"
 #include "mrm/csv.h"
@@ -713,6 +713,29 @@ static int attr_names(struct mrm_store *st, int64_t org, json_t **out,
 	return rc;
 }
 
+static const char *x_what(int csv, const char *what)
+{
+	return !csv ? "" : what ? what : "acts";
+}
+
+/* The export's audit entry, committed before anything is taken out. */
+static int audit_export(struct mrm_store *st, const struct mrm_actor *who,
+			const char *format, const char *what,
+			struct mrm_error *err)
+{
+	char detail[64];
+
+	snprintf(detail, sizeof(detail), "%s%s%s", format, *what ? " " : "",
+		 what);
+	return mrm_audit_note(
+		st,
+		&(struct mrm_audit_entry){.action = "export",
+					  .detail = detail,
+					  .user_id = who ? who->user_id : 0,
+					  .actor = who ? who->login : NULL},
+		err);
+}
+
 int mrm_export_stream_begin(struct mrm_export_stream **out,
 			    struct mrm_store *st, const struct mrm_actor *who,
 			    const char *format, const char *what,
@@ -739,6 +762,9 @@ int mrm_export_stream_begin(struct mrm_export_stream **out,
 	ok = may_export(st, who, who ? who->org_id : 0, 0, err);
 	if (ok <= 0)
 		return ok < 0 ? ok : MRM_ERR_ACCESS;
+	rc = audit_export(st, who, format, x_what(csv, what), err);
+	if (rc)
+		return rc;
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return no_memory(err);
@@ -748,7 +774,7 @@ int mrm_export_stream_begin(struct mrm_export_stream **out,
 		x->who = *who;
 	x->csv = csv;
 	x->first = 1;
-	x->what = !csv ? "" : what ? what : "acts";
+	x->what = x_what(csv, what);
 	/* one snapshot for the whole export */
 	rc = sqlite3_exec(mrm_store_db(st), "BEGIN", NULL, NULL, NULL)
 		     ? mrm_store_fail(st, err, "export")

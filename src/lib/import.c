@@ -176,6 +176,8 @@ int importer_begin(struct importer *im, struct mrm_store *st,
 	if (!rc)
 		rc = next_id(im, "person", &im->next_person, err);
 	im->first_event = im->next_event;
+	im->first_act = im->next_act;
+	im->first_person = im->next_person;
 	return rc;
 }
 
@@ -688,6 +690,8 @@ int importer_finish(struct importer *im, const char *name,
 						    : "");
 	} else {
 		rc = index_new_events(im, err);
+		if (!rc)
+			rc = importer_audit(im, name, err);
 		if (!rc)
 			rc = mrm_store_touch(im->st, err);
 		if (!rc)

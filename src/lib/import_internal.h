@@ -28,7 +28,8 @@ struct importer {
 	int nlead[MRM_ENT_COUNT];
 	struct sqlite3_stmt *ins_attr, *find_event, *find_person;
 	int64_t next_event, next_act, next_person;
-	int64_t first_event; /* the first id this import gives */
+	int64_t first_event;		 /* the first id this import gives */
+	int64_t first_act, first_person; /* ... of acts and persons */
 
 	struct mrm_hmap orgs;	 /* code -> id */
 	struct mrm_hmap events;	 /* "org\x1fkey" -> id, -1 when pre-existing */
@@ -85,5 +86,14 @@ void importer_release(struct importer *im);
  * database failure (err filled). */
 int importer_find_person(struct importer *im, const char *key, int64_t *id,
 			 struct mrm_error *err);
+
+/*
+ * Append the import's audit entries (import_audit.c), in its transaction,
+ * just before it commits: a "create" entry for each event and person it
+ * added (with the hash of the stored row) and one "import" entry for the
+ * batch, whose hash covers every row the import wrote, in every table.
+ */
+int importer_audit(struct importer *im, const char *name,
+		   struct mrm_error *err);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "import_internal.h"
 #include "labour.h"
+#include "mrm/audit.h"
 #include "mrm/export.h"
 #include "mrm/store.h"
 #include "mrm/utf8.h"
@@ -274,6 +275,10 @@ static int add_org(struct importer *im, sqlite3_stmt *s, json_t *o, size_t i,
 			      sqlite3_last_insert_rowid(im->db)))
 		rc = mrm_error_set(err, MRM_ERR_NOMEM, im->name,
 				   "out of memory");
+	else if (sqlite3_changes(im->db))
+		rc = mrm_audit_created(im->st, "org",
+				       sqlite3_last_insert_rowid(im->db),
+				       im->name, err);
 	sqlite3_reset(s);
 	return rc;
 }

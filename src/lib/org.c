@@ -2,6 +2,7 @@
 #include "mrm/org.h"
 
 #include "mrm/account.h"
+#include "mrm/audit.h"
 #include "mrm/buf.h"
 #include "mrm/crypto.h"
 #include "mrm/store.h"
@@ -49,8 +50,9 @@ static int check_text(const char *what, const char *s, size_t max,
 	return 0;
 }
 
-/* Run a one-row write statement with text parameters, in a transaction. */
-static int write_row(struct mrm_store *st, const char *sql,
+/* Run a one-row insert into `table` with text parameters, in a
+ * transaction, with its audit entry. */
+static int write_row(struct mrm_store *st, const char *table, const char *sql,
 		     const char *const *params, int n, const char *what,
 		     struct mrm_error *err)
 {
@@ -78,6 +80,9 @@ static int write_row(struct mrm_store *st, const char *sql,
 		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, what,
 				   "nothing written");
 	else
+		rc = mrm_audit_created(st, table, sqlite3_last_insert_rowid(db),
+				       params[0], err);
+	if (!rc)
 		rc = mrm_store_commit(st, err);
 out:
 	sqlite3_finalize(s);
@@ -120,7 +125,7 @@ int mrm_org_add(struct mrm_store *st, const char *code, const char *name,
 
 	if (rc)
 		return rc;
-	return write_row(st,
+	return write_row(st, "org",
 			 "INSERT INTO org(code, name, country) VALUES (?,?,?)",
 			 params, 3, "organisation", err);
 }
@@ -228,7 +233,7 @@ int mrm_user_add(struct mrm_store *st, const char *org_code, const char *login,
 		return rc;
 	rc = mrm_password_hash(password, hash, err);
 	if (!rc)
-		rc = write_row(st,
+		rc = write_row(st, "user",
 			       "INSERT INTO user(login, org_id, role, pw_hash) "
 			       "SELECT ?, id, ?3, ?4 FROM org WHERE code=?2",
 			       params, 4, "user", err);

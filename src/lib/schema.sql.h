@@ -213,6 +213,23 @@ static const char *const schema_wages[] = {
 	NULL,
 };
 
+/* audit: the tamper-evident log (src/lib/audit.c, docs/audit.md), one
+ * hash-chained entry per write, export and decryption. Append-only: the
+ * triggers refuse changes and deletions (mrm audit verify detects those
+ * made around them). */
+static const char *const schema_audit[] = {
+	"CREATE TABLE audit(seq INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+	" user_id INTEGER, actor TEXT NOT NULL, action TEXT NOT NULL,"
+	" tbl TEXT, record INTEGER, detail TEXT, old_hash BLOB,"
+	" new_hash BLOB, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);",
+	"CREATE INDEX audit_record ON audit(tbl, record);",
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	NULL,
+};
+
 /* keys: a data key per organisation (DEK), kept wrapped by the
  * key-encryption key (src/lib/keyring.c). Every sealed value gets a 4-byte
  * big-endian key version in front; the values sealed before under the one
@@ -250,5 +267,5 @@ static const char *const schema_keys[] = {
 /* New migrations go before schema_keys, which stays last: tests/test_keys.c
  * makes a database of before it by undoing it alone. */
 static const char *const *const schema_migrations[] = {
-	schema_v1,     schema_v2,    schema_policy,
-	schema_websec, schema_wages, schema_keys};
+	schema_v1,    schema_v2,    schema_policy, schema_websec,
+	schema_wages, schema_audit, schema_keys};

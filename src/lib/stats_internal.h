@@ -52,7 +52,7 @@ struct squery {
 	struct sdim filters[MRM_STATS_WHERE_MAX];
 	size_t nfilters;
 	int32_t from, to, as_of;
-	int whole; /* the query's `whole` */
+	int whole;	  /* the query's `whole` */
 	uint32_t unknown; /* code of the term "unknown", if the data has it */
 	int nomem;
 

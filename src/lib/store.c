@@ -3,10 +3,12 @@
 
 #include "keyring_internal.h"
 #include "mrm/policy.h"
+#include "mrm/audit.h"
 #include "mrm/vocab.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,8 @@ struct mrm_store {
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE];
 	size_t ncache;
+	char actor[128]; /* for the audit log */
+	int64_t actor_id;
 };
 
 int mrm_store_fail(struct mrm_store *st, struct mrm_error *err,
@@ -118,6 +122,8 @@ static struct mrm_store *store_new(const char *path)
 		free(st);
 		st = NULL;
 	}
+	if (st)
+		mrm_store_set_actor(st, 0, NULL);
 	return st;
 }
 
@@ -195,6 +201,12 @@ int mrm_store_create_kek(const char *path, const struct mrm_kek_spec *kek,
 		rc = mrm_vocab_install(st->db, err);
 	if (!rc)
 		rc = mrm_policy_install(st->db, err);
+	if (!rc)
+		rc = mrm_audit_append(
+			st,
+			&(struct mrm_audit_entry){.action = "init",
+						  .detail = "database created"},
+			err);
 	if (!rc)
 		rc = exec(st, "COMMIT", err);
 out:
@@ -408,6 +420,30 @@ const struct mrm_vocab *mrm_store_vocab(const struct mrm_store *st)
 const struct mrm_key *mrm_store_key(const struct mrm_store *st)
 {
 	return &st->key;
+}
+
+void mrm_store_set_actor(struct mrm_store *st, int64_t user_id,
+			 const char *actor)
+{
+	struct passwd *pw;
+
+	st->actor_id = actor ? user_id : 0;
+	if (actor) {
+		snprintf(st->actor, sizeof(st->actor), "%s", actor);
+	} else if ((pw = getpwuid(geteuid())) && pw->pw_name) {
+		snprintf(st->actor, sizeof(st->actor), "cli:%.120s",
+			 pw->pw_name);
+	} else {
+		snprintf(st->actor, sizeof(st->actor), "cli:uid%lu",
+			 (unsigned long)geteuid());
+	}
+}
+
+const char *mrm_store_actor(const struct mrm_store *st, int64_t *user_id)
+{
+	if (user_id)
+		*user_id = st->actor_id;
+	return st->actor;
 }
 
 const char *mrm_store_path(const struct mrm_store *st)

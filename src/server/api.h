@@ -19,6 +19,8 @@ int api_search(struct srv_req *r);
 
 int api_persons_list(struct srv_req *r);
 
+int api_audit_list(struct srv_req *r);
+
 int api_orgs_list(struct srv_req *r);
 int api_org_add(struct srv_req *r);
 

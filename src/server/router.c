@@ -33,6 +33,15 @@ static const struct srv_param p_event[] = {
 static const struct srv_param p_page[] = {P_CURSOR, P_END};
 static const struct srv_param p_user[] = {
 	{"id", "path", SRV_P_REQUIRED | SRV_P_INT, "user id"}, P_END};
+static const struct srv_param p_audit[] = {
+	{"since", "query", 0, "from this UTC date or date-time (inclusive)"},
+	{"until", "query", 0, "to this UTC date or date-time (inclusive)"},
+	{"user", "query", 0, "the actor: a login, or cli:NAME"},
+	{"table", "query", 0, "the record's table (event, person, ...)"},
+	{"record", "query", SRV_P_INT, "the record's id"},
+	{"action", "query", 0, "create, import, export, decrypt, login, ..."},
+	P_CURSOR,
+	P_END};
 static const struct srv_param p_vocab[] = {
 	{"scheme", "path", SRV_P_REQUIRED, "vocabulary (act_type, country...)"},
 	{"lang", "query", 0, "label language: en th my km lo vi zh (en)"},
@@ -166,6 +175,9 @@ const struct srv_route srv_routes[] = {
 	{"GET", "/api/v1/welfare", api_welfare, 0,
 	 "social security by country and branch, each cell with its source",
 	 p_none, S(200, 401), JSON},
+	{"GET", "/api/v1/audit", api_audit_list, 0,
+	 "the audit log, newest first (administrators)", p_audit,
+	 S(200, 400, 401, 403), JSON},
 	{"GET", "/api/v1/openapi.json", api_openapi, SRV_PUBLIC,
 	 "this description", p_none, S(200), JSON},
 	{"GET", "/api/v1/policies", api_policies_list, 0,

@@ -307,6 +307,9 @@ static int dispatch(struct srv_req *r)
 		return srv_fail(r, &err);
 	if (authenticate(r))
 		return 0;
+	/* whoever asks is who the audit log names for what follows */
+	mrm_store_set_actor(r->st, r->authed ? r->who.user_id : 0,
+			    r->authed ? r->who.login : "web:anonymous");
 	if (!r->authed && !(r->route->flags & SRV_PUBLIC))
 		return srv_error(r, 401, "login", NULL,
 				 "log in first (POST /api/v1/session) or send "

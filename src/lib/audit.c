@@ -1,0 +1,721 @@
+/* audit.c - see include/mrm/audit.h and docs/audit.md */
+#include "mrm/audit.h"
+
+#include "mrm/buf.h"
+#include "mrm/store.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define SERIAL_VERSION 1
+
+/* Value tags of the canonical serialisation (docs/audit.md). */
+enum { TAG_NULL = 0, TAG_INT = 1, TAG_TEXT = 2, TAG_BLOB = 3, TAG_REAL = 4 };
+
+#define ENTRY_COLUMNS                                                          \
+	"seq, at, user_id, actor, action, tbl, record, detail, old_hash,"      \
+	" new_hash, prev_hash, hash"
+
+/* ---- the canonical serialisation ---- */
+
+static void put_be(crypto_generichash_state *h, uint64_t v, int bytes)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < bytes; i++)
+		b[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+	crypto_generichash_update(h, b, (unsigned long long)bytes);
+}
+
+static void put_tag(crypto_generichash_state *h, int tag)
+{
+	unsigned char t = (unsigned char)tag;
+
+	crypto_generichash_update(h, &t, 1);
+}
+
+static void put_int(crypto_generichash_state *h, int64_t v)
+{
+	put_tag(h, TAG_INT);
+	put_be(h, (uint64_t)v, 8);
+}
+
+/* An integer where 0 stands for NULL. */
+static void put_opt_int(crypto_generichash_state *h, int64_t v)
+{
+	if (v)
+		put_int(h, v);
+	else
+		put_tag(h, TAG_NULL);
+}
+
+static void put_bytes(crypto_generichash_state *h, int tag, const void *p,
+		      size_t n)
+{
+	if (!p) {
+		put_tag(h, TAG_NULL);
+		return;
+	}
+	put_tag(h, tag);
+	put_be(h, (uint64_t)n, 4);
+	crypto_generichash_update(h, p, (unsigned long long)n);
+}
+
+static void put_text(crypto_generichash_state *h, const char *s)
+{
+	put_bytes(h, TAG_TEXT, s, s ? strlen(s) : 0);
+}
+
+void mrm_audit_entry_hash(const unsigned char prev[MRM_AUDIT_HASH],
+			  const struct mrm_audit_fields *f,
+			  unsigned char out[MRM_AUDIT_HASH])
+{
+	crypto_generichash_state h;
+	unsigned char version = SERIAL_VERSION;
+
+	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
+	crypto_generichash_update(&h, prev, MRM_AUDIT_HASH);
+	crypto_generichash_update(&h, &version, 1);
+	put_int(&h, f->seq);
+	put_text(&h, f->at);
+	put_opt_int(&h, f->user_id);
+	put_text(&h, f->actor);
+	put_text(&h, f->action);
+	put_text(&h, f->table);
+	put_opt_int(&h, f->record);
+	put_text(&h, f->detail);
+	put_bytes(&h, TAG_BLOB, f->old_hash, MRM_AUDIT_HASH);
+	put_bytes(&h, TAG_BLOB, f->new_hash, MRM_AUDIT_HASH);
+	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
+}
+
+/* ---- hashes of records ---- */
+
+static void put_column(crypto_generichash_state *h, sqlite3_stmt *s, int col)
+{
+	size_t n = (size_t)sqlite3_column_bytes(s, col);
+	const void *blob;
+	union {
+		double d;
+		uint64_t u;
+	} real;
+
+	put_text(h, sqlite3_column_name(s, col));
+	switch (sqlite3_column_type(s, col)) {
+	case SQLITE_NULL: put_tag(h, TAG_NULL); break;
+	case SQLITE_INTEGER: put_int(h, sqlite3_column_int64(s, col)); break;
+	case SQLITE_FLOAT:
+		real.d = sqlite3_column_double(s, col);
+		put_tag(h, TAG_REAL);
+		put_be(h, real.u, 8);
+		break;
+	case SQLITE_BLOB:
+		blob = sqlite3_column_blob(s, col);
+		put_bytes(h, TAG_BLOB, blob ? blob : "", n);
+		break;
+	default:
+		put_bytes(h, TAG_TEXT, sqlite3_column_text(s, col),
+			  (size_t)sqlite3_column_bytes(s, col));
+	}
+}
+
+void mrm_audit_row_hash(struct sqlite3_stmt *s,
+			unsigned char out[MRM_AUDIT_HASH])
+{
+	crypto_generichash_state h;
+	int ncol = sqlite3_column_count(s);
+
+	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
+	put_int(&h, ncol);
+	for (int c = 0; c < ncol; c++)
+		put_column(&h, s, c);
+	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
+}
+
+int mrm_audit_hash_rows(struct mrm_store *st, sqlite3_stmt *s,
+			unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
+			struct mrm_error *err)
+{
+	crypto_generichash_state h;
+	unsigned char row[MRM_AUDIT_HASH];
+	int64_t n = 0;
+	int step;
+
+	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		mrm_audit_row_hash(s, row);
+		crypto_generichash_update(&h, row, MRM_AUDIT_HASH);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (nrows)
+		*nrows = n;
+	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
+	return step == SQLITE_DONE ? 0
+				   : mrm_store_fail(st, err, "audit: hashing");
+}
+
+int mrm_audit_hash_record(struct mrm_store *st, const char *table, int64_t id,
+			  unsigned char out[MRM_AUDIT_HASH],
+			  struct mrm_error *err)
+{
+	char sql[128];
+	sqlite3_stmt *s;
+
+	snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" WHERE rowid = ?",
+		 table);
+	s = mrm_store_prepare(st, sql);
+	if (!s)
+		return mrm_store_fail(st, err, "audit: hashing");
+	sqlite3_bind_int64(s, 1, id);
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW: mrm_audit_row_hash(s, out); break;
+	case SQLITE_DONE: /* no such row: the hash of nothing */
+		crypto_generichash(out, MRM_AUDIT_HASH, NULL, 0, NULL, 0);
+		break;
+	default: sqlite3_reset(s); return mrm_store_fail(st, err, "audit");
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* ---- appending ---- */
+
+static void now_iso(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	char sec[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, 32, "%s.%03dZ", sec, (int)(ts.tv_nsec / 1000000));
+}
+
+int mrm_audit_head(struct mrm_store *st, int64_t *seq,
+		   unsigned char hash[MRM_AUDIT_HASH], struct mrm_error *err)
+{
+	sqlite3_stmt *s = mrm_store_prepare(
+		st, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+	int rc = 0;
+
+	*seq = 0;
+	memset(hash, 0, MRM_AUDIT_HASH);
+	if (!s)
+		return mrm_store_fail(st, err, "audit: reading the head");
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW:
+		*seq = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_bytes(s, 1) != MRM_AUDIT_HASH)
+			rc = mrm_error_set(err, MRM_ERR_CRYPTO, "audit",
+					   "entry %lld has no valid hash; run "
+					   "mrm audit verify",
+					   (long long)*seq);
+		else
+			memcpy(hash, sqlite3_column_blob(s, 1), MRM_AUDIT_HASH);
+		break;
+	case SQLITE_DONE: break;
+	default: rc = mrm_store_fail(st, err, "audit: reading the head");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+static void bind_opt_int(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+}
+
+static void bind_opt_hash(sqlite3_stmt *s, int i, const unsigned char *h)
+{
+	if (h)
+		sqlite3_bind_blob(s, i, h, MRM_AUDIT_HASH, SQLITE_STATIC);
+}
+
+int mrm_audit_chain_load(struct mrm_store *st, struct mrm_audit_chain *c,
+			 struct mrm_error *err)
+{
+	if (sqlite3_get_autocommit(mrm_store_db(st)))
+		return mrm_error_set(err, MRM_ERR_INVALID, "audit",
+				     "an entry must be appended inside the "
+				     "transaction of what it records");
+	return mrm_audit_head(st, &c->seq, c->hash, err);
+}
+
+int mrm_audit_append(struct mrm_store *st, const struct mrm_audit_entry *e,
+		     struct mrm_error *err)
+{
+	struct mrm_audit_chain c;
+	int rc = mrm_audit_chain_load(st, &c, err);
+
+	return rc ? rc : mrm_audit_chain_append(st, &c, e, err);
+}
+
+int mrm_audit_chain_append(struct mrm_store *st, struct mrm_audit_chain *c,
+			   const struct mrm_audit_entry *e,
+			   struct mrm_error *err)
+{
+	unsigned char hash[MRM_AUDIT_HASH];
+	struct mrm_audit_fields f = {0};
+	sqlite3_stmt *s;
+	char at[32];
+	int rc;
+
+	if (!e->action || !*e->action)
+		return mrm_error_set(err, MRM_ERR_INVALID, "audit",
+				     "an entry needs an action");
+	now_iso(at);
+	f.seq = c->seq + 1;
+	f.at = at;
+	if (e->actor) {
+		f.actor = e->actor;
+		f.user_id = e->user_id;
+	} else {
+		f.actor = mrm_store_actor(st, &f.user_id);
+	}
+	f.action = e->action;
+	f.table = e->table;
+	f.record = e->record;
+	f.detail = e->detail;
+	f.old_hash = e->old_hash;
+	f.new_hash = e->new_hash;
+	mrm_audit_entry_hash(c->hash, &f, hash);
+	s = mrm_store_prepare(st, "INSERT INTO audit(" ENTRY_COLUMNS ") VALUES"
+				  " (?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!s)
+		return mrm_store_fail(st, err, "audit: appending");
+	sqlite3_bind_int64(s, 1, f.seq);
+	sqlite3_bind_text(s, 2, f.at, -1, SQLITE_STATIC);
+	bind_opt_int(s, 3, f.user_id);
+	sqlite3_bind_text(s, 4, f.actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, f.action, -1, SQLITE_STATIC);
+	if (f.table)
+		sqlite3_bind_text(s, 6, f.table, -1, SQLITE_STATIC);
+	bind_opt_int(s, 7, f.record);
+	if (f.detail)
+		sqlite3_bind_text(s, 8, f.detail, -1, SQLITE_STATIC);
+	bind_opt_hash(s, 9, f.old_hash);
+	bind_opt_hash(s, 10, f.new_hash);
+	sqlite3_bind_blob(s, 11, c->hash, MRM_AUDIT_HASH, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 12, hash, MRM_AUDIT_HASH, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE
+		     ? 0
+		     : mrm_store_fail(st, err, "audit: appending");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (!rc) {
+		c->seq = f.seq;
+		memcpy(c->hash, hash, MRM_AUDIT_HASH);
+	}
+	return rc;
+}
+
+int mrm_audit_note(struct mrm_store *st, const struct mrm_audit_entry *e,
+		   struct mrm_error *err)
+{
+	int rc = mrm_store_begin(st, err);
+
+	if (!rc)
+		rc = mrm_audit_append(st, e, err);
+	if (!rc)
+		rc = mrm_store_commit(st, err);
+	if (rc)
+		mrm_store_rollback(st);
+	return rc;
+}
+
+int mrm_audit_created(struct mrm_store *st, const char *table, int64_t id,
+		      const char *detail, struct mrm_error *err)
+{
+	unsigned char h[MRM_AUDIT_HASH];
+	struct mrm_audit_entry e = {.action = "create",
+				    .table = table,
+				    .record = id,
+				    .detail = detail,
+				    .new_hash = h};
+	int rc = mrm_audit_hash_record(st, table, id, h, err);
+
+	return rc ? rc : mrm_audit_append(st, &e, err);
+}
+
+int mrm_audit_rows(struct mrm_store *st, const struct mrm_audit_entry *e,
+		   const char *sql, const void *blob, size_t len, int64_t id,
+		   int after, struct mrm_error *err)
+{
+	unsigned char h[MRM_AUDIT_HASH];
+	struct mrm_audit_entry x = *e;
+	sqlite3_stmt *s = mrm_store_prepare(st, sql);
+	int rc;
+
+	if (!s)
+		return mrm_store_fail(st, err, "audit: hashing");
+	if (blob)
+		sqlite3_bind_blob(s, 1, blob, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	rc = mrm_audit_hash_rows(st, s, h, NULL, err);
+	sqlite3_clear_bindings(s);
+	if (after)
+		x.new_hash = h;
+	else
+		x.old_hash = h;
+	return rc ? rc : mrm_audit_append(st, &x, err);
+}
+
+void mrm_audit_head_format(int64_t seq, const unsigned char *hash,
+			   char out[MRM_AUDIT_HEAD_MAX])
+{
+	char hex[2 * MRM_AUDIT_HASH + 1];
+
+	sodium_bin2hex(hex, sizeof(hex), hash, MRM_AUDIT_HASH);
+	snprintf(out, MRM_AUDIT_HEAD_MAX, "%lld:%s", (long long)seq, hex);
+}
+
+/* ---- verifying ---- */
+
+struct expect {
+	int given, any_seq; /* any_seq: HEX alone, the current head */
+	int64_t seq;
+	unsigned char hash[MRM_AUDIT_HASH];
+	int found;
+};
+
+static int parse_head(const char *s, struct expect *x, struct mrm_error *err)
+{
+	const char *hex = strchr(s, ':');
+	char *end = NULL;
+	size_t n;
+
+	x->given = 1;
+	x->any_seq = !hex;
+	if (hex) {
+		long long v = strtoll(s, &end, 10);
+
+		if (end != hex || v < 1)
+			goto bad;
+		x->seq = v;
+		hex++;
+	} else {
+		hex = s;
+	}
+	if (strlen(hex) != 2 * MRM_AUDIT_HASH ||
+	    sodium_hex2bin(x->hash, MRM_AUDIT_HASH, hex, strlen(hex), NULL, &n,
+			   NULL) ||
+	    n != MRM_AUDIT_HASH)
+		goto bad;
+	return 0;
+bad:
+	return mrm_error_set(err, MRM_ERR_INVALID, "--expect-head",
+			     "\"%.100s\" is not a head: give SEQ:HEX as mrm "
+			     "audit head prints it (HEX: 64 hex digits)",
+			     s);
+}
+
+/* Set the report's problem for entry `seq` and return MRM_ERR_CRYPTO. */
+static int broken(struct mrm_audit_report *r, struct mrm_error *err,
+		  int64_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int broken(struct mrm_audit_report *r, struct mrm_error *err,
+		  int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->bad_seq = seq;
+	va_start(ap, fmt);
+	vsnprintf(r->problem, sizeof(r->problem), fmt, ap);
+	va_end(ap);
+	return mrm_error_set(err, MRM_ERR_CRYPTO, "audit", "entry %lld: %s",
+			     (long long)seq, r->problem);
+}
+
+static const unsigned char *hash_col(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(s, col) != MRM_AUDIT_HASH)
+		return NULL;
+	return sqlite3_column_blob(s, col);
+}
+
+static const char *text_col(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+		       ? NULL
+		       : (const char *)sqlite3_column_text(s, col);
+}
+
+/* A hash column that is NULL or a hash: 0, else -1. */
+static int opt_hash(sqlite3_stmt *s, int col, const unsigned char **out)
+{
+	*out = hash_col(s, col);
+	return *out || sqlite3_column_type(s, col) == SQLITE_NULL ? 0 : -1;
+}
+
+/* Check one entry against the one before it (prev: its hash). */
+static int check_entry(sqlite3_stmt *s, int64_t want,
+		       const unsigned char prev[MRM_AUDIT_HASH],
+		       struct mrm_audit_report *r, struct mrm_error *err)
+{
+	struct mrm_audit_fields f = {0};
+	const unsigned char *stored_prev = hash_col(s, 10),
+			    *stored = hash_col(s, 11);
+	unsigned char calc[MRM_AUDIT_HASH];
+
+	f.seq = sqlite3_column_int64(s, 0);
+	if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || f.seq < want)
+		return broken(r, err, want,
+			      "an entry numbered %lld stands where entry "
+			      "%lld should (inserted or renumbered)",
+			      (long long)f.seq, (long long)want);
+	if (f.seq > want)
+		return broken(r, err, want,
+			      "missing: the log goes from entry %lld to "
+			      "entry %lld (deleted)",
+			      (long long)want - 1, (long long)f.seq);
+	if (!stored_prev || !stored)
+		return broken(r, err, want,
+			      "malformed: its hashes are not 32-byte values");
+	if (sodium_memcmp(stored_prev, prev, MRM_AUDIT_HASH))
+		return broken(r, err, want,
+			      "does not follow entry %lld: the hash it chains "
+			      "to is not that entry's (an entry was inserted, "
+			      "removed, reordered or rewritten before it)",
+			      (long long)want - 1);
+	f.at = text_col(s, 1);
+	f.user_id = sqlite3_column_int64(s, 2);
+	f.actor = text_col(s, 3);
+	f.action = text_col(s, 4);
+	f.table = text_col(s, 5);
+	f.record = sqlite3_column_int64(s, 6);
+	f.detail = text_col(s, 7);
+	if (opt_hash(s, 8, &f.old_hash) || opt_hash(s, 9, &f.new_hash))
+		return broken(r, err, want,
+			      "malformed: a value hash is not a 32-byte "
+			      "value");
+	mrm_audit_entry_hash(prev, &f, calc);
+	if (sodium_memcmp(calc, stored, MRM_AUDIT_HASH))
+		return broken(r, err, want,
+			      "altered: its content does not match its hash");
+	return 0;
+}
+
+static int check_expected(struct expect *x, struct mrm_audit_report *r,
+			  struct mrm_error *err)
+{
+	char noted[MRM_AUDIT_HEAD_MAX];
+
+	if (!x->given)
+		return 0;
+	if (x->any_seq) {
+		if (!sodium_memcmp(x->hash, r->head, MRM_AUDIT_HASH))
+			return 0;
+		return broken(r, err, r->head_seq,
+			      "the log's head is not the head you noted "
+			      "(entries were added, removed or rewritten "
+			      "since)");
+	}
+	if (x->found)
+		return 0;
+	mrm_audit_head_format(x->seq, x->hash, noted);
+	if (x->seq > r->head_seq)
+		return broken(r, err, r->head_seq + 1,
+			      "missing: the log ends at entry %lld but you "
+			      "noted the head %s (entries were deleted from "
+			      "its end)",
+			      (long long)r->head_seq, noted);
+	return broken(r, err, x->seq,
+		      "not the entry you noted as the head %s (the log was "
+		      "rewritten from here on or before)",
+		      noted);
+}
+
+int mrm_audit_verify(struct mrm_store *st, const char *expect_head,
+		     struct mrm_audit_report *r, struct mrm_error *err)
+{
+	struct expect x = {0};
+	sqlite3_stmt *s = NULL;
+	int rc = 0, step;
+
+	memset(r, 0, sizeof(*r));
+	if (expect_head && (rc = parse_head(expect_head, &x, err)))
+		return rc;
+	if (sqlite3_prepare_v2(mrm_store_db(st),
+			       "SELECT " ENTRY_COLUMNS
+			       " FROM audit ORDER BY seq",
+			       -1, &s, NULL))
+		return mrm_store_fail(st, err, "audit");
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = check_entry(s, r->head_seq + 1, r->head, r, err);
+		if (rc)
+			break;
+		r->entries++;
+		r->head_seq++;
+		memcpy(r->head, hash_col(s, 11), MRM_AUDIT_HASH);
+		if (x.given && !x.any_seq && x.seq == r->head_seq)
+			x.found =
+				!sodium_memcmp(x.hash, r->head, MRM_AUDIT_HASH);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "audit");
+	sqlite3_finalize(s);
+	return rc ? rc : check_expected(&x, r, err);
+}
+
+/* ---- listing ---- */
+
+/* YYYY[-MM[-DD[THH[:MM[:SS]]]]], optionally with a final Z. */
+static int check_when(const char *name, const char *v, struct mrm_error *err)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t n = v ? strlen(v) : 0;
+
+	if (n && v[n - 1] == 'Z')
+		n--;
+	if (n != 4 && n != 7 && n != 10 && n != 13 && n != 16 && n != 19)
+		goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? v[i] < '0' || v[i] > '9'
+				    : v[i] != shape[i] &&
+					      !(shape[i] == 'T' && v[i] == ' '))
+			goto bad;
+	return 0;
+bad:
+	return mrm_error_set(err, MRM_ERR_INVALID, name,
+			     "\"%.60s\" is not a date: give YYYY-MM-DD or "
+			     "YYYY-MM-DDTHH:MM:SS (UTC)",
+			     v ? v : "");
+}
+
+static json_t *hex_or_null(sqlite3_stmt *s, int col)
+{
+	const unsigned char *h = hash_col(s, col);
+	char hex[2 * MRM_AUDIT_HASH + 1];
+
+	if (!h)
+		return json_null();
+	sodium_bin2hex(hex, sizeof(hex), h, MRM_AUDIT_HASH);
+	return json_string(hex);
+}
+
+static json_t *text_or_null(sqlite3_stmt *s, int col)
+{
+	const char *t = text_col(s, col);
+
+	return t ? json_string(t) : json_null();
+}
+
+static json_t *int_or_null(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+		       ? json_null()
+		       : json_integer(sqlite3_column_int64(s, col));
+}
+
+static json_t *entry_json(sqlite3_stmt *s)
+{
+	return json_pack(
+		"{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+		" s:o}",
+		"seq", (json_int_t)sqlite3_column_int64(s, 0), "at",
+		text_or_null(s, 1), "user_id", int_or_null(s, 2), "actor",
+		text_or_null(s, 3), "action", text_or_null(s, 4), "table",
+		text_or_null(s, 5), "record", int_or_null(s, 6), "detail",
+		text_or_null(s, 7), "old_hash", hex_or_null(s, 8), "new_hash",
+		hex_or_null(s, 9), "hash", hex_or_null(s, 11));
+}
+
+/* The WHERE clause of `f`, parameters numbered as bound by bind_filter(). */
+static int filter_sql(const struct mrm_audit_filter *f, struct mrm_buf *sql)
+{
+	mrm_buf_adds(sql, "SELECT " ENTRY_COLUMNS " FROM audit WHERE seq < ?1");
+	if (f->since)
+		mrm_buf_adds(sql, " AND substr(at, 1, length(?2)) >= ?2");
+	if (f->until)
+		mrm_buf_adds(sql, " AND substr(at, 1, length(?3)) <= ?3");
+	if (f->user)
+		mrm_buf_adds(sql, " AND actor = ?4");
+	if (f->table)
+		mrm_buf_adds(sql, " AND tbl = ?5");
+	if (f->record)
+		mrm_buf_adds(sql, " AND record = ?6");
+	if (f->action)
+		mrm_buf_adds(sql, " AND action = ?7");
+	return mrm_buf_adds(sql, " ORDER BY seq DESC LIMIT ?8");
+}
+
+/* A date with a space for the T, as the log writes it (with T). */
+static void iso_t(const char *in, char out[24])
+{
+	snprintf(out, 24, "%.20s", in);
+	if (strlen(out) > 10)
+		out[10] = 'T';
+	if (*out && out[strlen(out) - 1] == 'Z')
+		out[strlen(out) - 1] = '\0';
+}
+
+int mrm_audit_list(struct mrm_store *st, const struct mrm_audit_filter *f,
+		   int64_t before, unsigned limit,
+		   int (*cb)(void *ctx, json_t *entry), void *ctx,
+		   int64_t *next, struct mrm_error *err)
+{
+	struct mrm_buf sql = MRM_BUF_INIT(4096);
+	sqlite3_stmt *s = NULL;
+	char since[24], until[24];
+	int64_t last = 0, n = 0;
+	int rc = 0, step = SQLITE_DONE;
+
+	*next = 0;
+	if (limit < 1 || limit > MRM_AUDIT_LIMIT_MAX)
+		return mrm_error_set(err, MRM_ERR_INVALID, "limit",
+				     "%u: give 1 to %d", limit,
+				     MRM_AUDIT_LIMIT_MAX);
+	if ((f->since && (rc = check_when("since", f->since, err))) ||
+	    (f->until && (rc = check_when("until", f->until, err))))
+		return rc;
+	if (filter_sql(f, &sql) ||
+	    sqlite3_prepare_v2(mrm_store_db(st), sql.ptr, -1, &s, NULL)) {
+		rc = mrm_store_fail(st, err, "audit");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, before > 0 ? before : INT64_MAX);
+	if (f->since) {
+		iso_t(f->since, since);
+		sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
+	}
+	if (f->until) {
+		iso_t(f->until, until);
+		sqlite3_bind_text(s, 3, until, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(s, 4, f->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, f->table, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, f->record);
+	sqlite3_bind_text(s, 7, f->action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, (int64_t)limit + 1);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *e;
+
+		if (n++ == limit) {
+			*next = last;
+			break;
+		}
+		last = sqlite3_column_int64(s, 0);
+		e = entry_json(s);
+		rc = e ? cb(ctx, e)
+		       : mrm_error_set(err, MRM_ERR_NOMEM, "audit",
+				       "out of memory");
+		json_decref(e);
+	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "audit");
+out:
+	sqlite3_finalize(s);
+	mrm_buf_release(&sql);
+	return rc;
+}

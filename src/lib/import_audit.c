@@ -1,0 +1,120 @@
+/* import_audit.c - the audit entries of an import (import_internal.h) */
+#include "import_internal.h"
+#include "mrm/audit.h"
+#include "mrm/store.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+
+/*
+ * The rows an import adds, table by table: the ids it gives grow from
+ * where they stood when it began, and the rows below an event or an act
+ * belong to events and acts it added (it leaves existing events alone).
+ * `per_record` tables get an entry per row.
+ */
+enum { FROM_EVENT, FROM_ACT, FROM_PERSON };
+
+static const struct {
+	const char *table, *sql;
+	int from, per_record;
+} added[] = {
+	{"event", "SELECT * FROM event WHERE id >= ? ORDER BY id", FROM_EVENT,
+	 1},
+	{"person", "SELECT * FROM person WHERE id >= ? ORDER BY id",
+	 FROM_PERSON, 1},
+	{"event_attr",
+	 "SELECT * FROM event_attr WHERE event_id >= ? ORDER BY event_id, "
+	 "name, value",
+	 FROM_EVENT, 0},
+	{"act", "SELECT * FROM act WHERE id >= ? ORDER BY id", FROM_ACT, 0},
+	{"act_arrest",
+	 "SELECT * FROM act_arrest WHERE act_id >= ? ORDER BY act_id", FROM_ACT,
+	 0},
+	{"act_detention",
+	 "SELECT * FROM act_detention WHERE act_id >= ? ORDER BY act_id",
+	 FROM_ACT, 0},
+	{"act_deportation",
+	 "SELECT * FROM act_deportation WHERE act_id >= ? ORDER BY act_id",
+	 FROM_ACT, 0},
+	{"act_return",
+	 "SELECT * FROM act_return WHERE act_id >= ? ORDER BY act_id", FROM_ACT,
+	 0},
+	{"involvement",
+	 "SELECT * FROM involvement WHERE act_id >= ? ORDER BY id", FROM_ACT,
+	 0},
+	{"source", "SELECT * FROM source WHERE event_id >= ? ORDER BY id",
+	 FROM_EVENT, 0},
+	{"intervention",
+	 "SELECT * FROM intervention WHERE event_id >= ? ORDER BY id",
+	 FROM_EVENT, 0},
+};
+
+#define NADDED (sizeof(added) / sizeof(added[0]))
+
+static int64_t first_of(const struct importer *im, int from)
+{
+	return from == FROM_EVENT ? im->first_event
+	       : from == FROM_ACT ? im->first_act
+				  : im->first_person;
+}
+
+/* Hash the added rows of added[t] into `batch`; append an entry for each
+ * when the table has them. */
+static int table_rows(struct importer *im, size_t t, const char *name,
+		      crypto_generichash_state *batch,
+		      struct mrm_audit_chain *chain, int64_t *count,
+		      struct mrm_error *err)
+{
+	unsigned char row[MRM_AUDIT_HASH];
+	struct mrm_audit_entry e = {.action = "create",
+				    .table = added[t].table,
+				    .detail = name,
+				    .new_hash = row};
+	sqlite3_stmt *s = NULL;
+	int rc = 0, step;
+
+	*count = 0;
+	if (sqlite3_prepare_v2(im->db, added[t].sql, -1, &s, NULL))
+		return mrm_store_fail(im->st, err, "audit of the import");
+	sqlite3_bind_int64(s, 1, first_of(im, added[t].from));
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		mrm_audit_row_hash(s, row);
+		crypto_generichash_update(batch, row, sizeof(row));
+		(*count)++;
+		if (!added[t].per_record)
+			continue;
+		e.record = sqlite3_column_int64(s, 0);
+		rc = mrm_audit_chain_append(im->st, chain, &e, err);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(im->st, err, "audit of the import");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int importer_audit(struct importer *im, const char *name, struct mrm_error *err)
+{
+	unsigned char sum[MRM_AUDIT_HASH];
+	struct mrm_audit_entry e = {.action = "import", .new_hash = sum};
+	struct mrm_buf detail = MRM_BUF_INIT(4096);
+	crypto_generichash_state batch;
+	struct mrm_audit_chain chain;
+	int64_t n;
+	int rc = mrm_audit_chain_load(im->st, &chain, err);
+
+	crypto_generichash_init(&batch, NULL, 0, MRM_AUDIT_HASH);
+	mrm_buf_addf(&detail, "%.200s:", name ? name : "");
+	for (size_t t = 0; !rc && t < NADDED; t++) {
+		rc = table_rows(im, t, name, &batch, &chain, &n, err);
+		if (n)
+			mrm_buf_addf(&detail, " %lld %s", (long long)n,
+				     added[t].table);
+	}
+	crypto_generichash_final(&batch, sum, sizeof(sum));
+	e.detail = mrm_buf_str(&detail);
+	if (!rc)
+		rc = mrm_audit_chain_append(im->st, &chain, &e, err);
+	mrm_buf_release(&detail);
+	return rc;
+}
