@@ -1,6 +1,7 @@
 /* cmd_report.c - mrm report */
 #include "cli.h"
 
+#include "mrm/policy.h"
 #include "mrm/report.h"
 #include "mrm/store.h"
 
@@ -30,6 +31,26 @@ static int known(const char *const *list, const char *s)
 	return 0;
 }
 
+/* --window of the policy-impact template: 1 to MRM_POLICY_WINDOW_MAX. */
+static int check_window(struct mrm_report_opts *ro, const char *window)
+{
+	char *end;
+	long n;
+
+	if (!window)
+		return 0;
+	errno = 0;
+	n = strtol(window, &end, 10);
+	if (errno || end == window || *end || n < 1 ||
+	    n > MRM_POLICY_WINDOW_MAX)
+		return cli_usage("report",
+				 "--window must be 1 to %d months, "
+				 "not \"%s\"",
+				 MRM_POLICY_WINDOW_MAX, window);
+	ro->window = (unsigned)n;
+	return 0;
+}
+
 /* Check what can be checked before the database is opened. */
 static int check_args(const struct mrm_report_opts *ro, const char *out,
 		      const char *k, int *threshold)
@@ -49,6 +70,11 @@ static int check_args(const struct mrm_report_opts *ro, const char *out,
 	if (!known(mrm_report_langs, ro->lang))
 		return cli_usage("report", "unknown language \"%s\"; valid: %s",
 				 ro->lang, valid);
+	if (!strcmp(ro->template_name, "policy-impact") &&
+	    (!ro->policy || !*ro->policy))
+		return cli_usage("report",
+				 "--template policy-impact needs "
+				 "--policy KEY (see mrm policy list)");
 	if (!out || !*out)
 		return cli_usage("report", "--out FILE.html is required");
 	*threshold = 0;
@@ -130,7 +156,7 @@ static int write_report(struct mrm_store *st, const struct mrm_report_opts *ro,
 int cmd_report(int argc, char **argv)
 {
 	struct mrm_report_opts ro = {0};
-	const char *db = NULL, *out = NULL, *k = NULL;
+	const char *db = NULL, *out = NULL, *k = NULL, *window = NULL;
 	const struct cli_opt opts[] = {
 		{"db", &db, NULL, NULL},
 		{"template", &ro.template_name, NULL, NULL},
@@ -141,6 +167,11 @@ int cmd_report(int argc, char **argv)
 		{"csv-dir", &ro.csv_dir, NULL, NULL},
 		{"from", &ro.from, NULL, NULL},
 		{"to", &ro.to, NULL, NULL},
+		{"policy", &ro.policy, NULL, NULL},
+		{"at", &ro.at, NULL, NULL},
+		{"window", &window, NULL, NULL},
+		{"by", &ro.by, NULL, NULL},
+		{"country", &ro.country, NULL, NULL},
 		{NULL},
 	};
 	struct mrm_store *st = NULL;
@@ -151,7 +182,8 @@ int cmd_report(int argc, char **argv)
 	rc = cli_parse(cli_find("report"), argc, argv, opts, pos, 0, &npos);
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = check_args(&ro, out, k, &threshold)))
+	if ((rc = check_args(&ro, out, k, &threshold)) ||
+	    (rc = check_window(&ro, window)))
 		return rc;
 	ro.k = (unsigned)threshold;
 	ro.generated = generated();
