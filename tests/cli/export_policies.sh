@@ -48,3 +48,24 @@ bad 's/"policies":\["th-crackdown-2014-06"\]/"policies":["th-crackdown-2014-06",
 	'bad.json: events[3].policies[1]: must be a policy key (a string)'
 bad 's/"policies":\["th-crackdown-2014-06"\]/"policies":["th-crackdown-2014-06","th-crackdown-2014-06"]/' \
 	'bad.json: events[3].policies[1]: "th-crackdown-2014-06" is listed twice'
+
+# POST /api/v1/events takes the same member
+echo "$PASSWORD" | mrm user add --db a.db --org MKN-TH --login worker1 \
+	--role caseworker >/dev/null
+TOKEN=$(mrm token add --db a.db --login worker1 --name t | tail -n 1)
+serve_start a.db
+post() { # post BODY: status in $T/status, body in $T/out
+	curl -s -o "$T/out" -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+		--data "$1" "$URL/api/v1/events" >"$T/status"
+}
+post '{"title":"Raid","start_date":"2014-06-20","country":"TH","policies":["th-crackdown"]}'
+expect_eq 400 "$(cat "$T/status")" "an unknown policy"
+contains out '"field":"policies[0]"'
+contains out 'closest: th-crackdown-2014-06'
+post '{"title":"Raid","start_date":"2014-06-20","country":"TH","policies":["th-crackdown-2014-06"]}'
+expect_eq 201 "$(cat "$T/status")" "an event with a policy"
+ID=$(jnum id)
+curl -s -H "Authorization: Bearer $TOKEN" "$URL/api/v1/events/$ID/policies" >"$T/out"
+contains out '"policies":["th-crackdown-2014-06"]'
+serve_stop
