@@ -279,25 +279,6 @@ static int impact_html(struct mrm_store *st, const struct args *a,
 	return rc ? cli_error("policy", err) : CLI_OK;
 }
 
-static int number(const char *opt, const char *s, long lo, long hi,
-		  unsigned *out)
-{
-	char *end;
-	long n;
-
-	*out = 0;
-	if (!s)
-		return 0;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno || end == s || *end || n < lo || n > hi)
-		return cli_usage("policy",
-				 "--%s must be %ld to %ld, not \"%s\"", opt, lo,
-				 hi, s);
-	*out = (unsigned)n;
-	return 0;
-}
-
 static int do_impact(struct mrm_store *st, const struct args *a,
 		     struct mrm_error *err)
 {
@@ -312,9 +293,9 @@ static int do_impact(struct mrm_store *st, const struct args *a,
 	json_t *j;
 	int rc;
 
-	if ((rc = number("window", a->window, 1, MRM_POLICY_WINDOW_MAX,
-			 &o.window)) ||
-	    (rc = number("k", a->k, 2, 1000, &o.k)))
+	if ((rc = cli_number("policy", "window", a->window, 1,
+			     MRM_POLICY_WINDOW_MAX, &o.window)) ||
+	    (rc = cli_number("policy", "k", a->k, 2, 1000, &o.k)))
 		return rc;
 	if (a->k && !a->public)
 		return cli_usage("policy", "--k goes with --public");

@@ -31,32 +31,11 @@ static int known(const char *const *list, const char *s)
 	return 0;
 }
 
-/* --window of the policy-impact template: 1 to MRM_POLICY_WINDOW_MAX. */
-static int check_window(struct mrm_report_opts *ro, const char *window)
-{
-	char *end;
-	long n;
-
-	if (!window)
-		return 0;
-	errno = 0;
-	n = strtol(window, &end, 10);
-	if (errno || end == window || *end || n < 1 ||
-	    n > MRM_POLICY_WINDOW_MAX)
-		return cli_usage("report",
-				 "--window must be 1 to %d months, "
-				 "not \"%s\"",
-				 MRM_POLICY_WINDOW_MAX, window);
-	ro->window = (unsigned)n;
-	return 0;
-}
-
 /* Check what can be checked before the database is opened. */
 static int check_args(const struct mrm_report_opts *ro, const char *out,
-		      const char *k, int *threshold)
+		      const char *k)
 {
-	char valid[256], *end;
-	long n;
+	char valid[256];
 
 	names(mrm_report_templates, valid, sizeof(valid));
 	if (!ro->template_name)
@@ -77,19 +56,8 @@ static int check_args(const struct mrm_report_opts *ro, const char *out,
 				 "--policy KEY (see mrm policy list)");
 	if (!out || !*out)
 		return cli_usage("report", "--out FILE.html is required");
-	*threshold = 0;
-	if (k) {
-		if (!ro->public)
-			return cli_usage("report", "--k goes with --public");
-		errno = 0;
-		n = strtol(k, &end, 10);
-		if (errno || end == k || *end || n < 2 || n > 1000)
-			return cli_usage("report",
-					 "--k must be 2 to 1000, not "
-					 "\"%s\"",
-					 k);
-		*threshold = (int)n;
-	}
+	if (k && !ro->public)
+		return cli_usage("report", "--k goes with --public");
 	return 0;
 }
 
@@ -176,16 +144,17 @@ int cmd_report(int argc, char **argv)
 	};
 	struct mrm_store *st = NULL;
 	char *pos[1];
-	int npos, rc, threshold;
+	int npos, rc;
 
 	ro.lang = "en";
 	rc = cli_parse(cli_find("report"), argc, argv, opts, pos, 0, &npos);
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = check_args(&ro, out, k, &threshold)) ||
-	    (rc = check_window(&ro, window)))
+	if ((rc = check_args(&ro, out, k)) ||
+	    (rc = cli_number("report", "k", k, 2, 1000, &ro.k)) ||
+	    (rc = cli_number("report", "window", window, 1,
+			     MRM_POLICY_WINDOW_MAX, &ro.window)))
 		return rc;
-	ro.k = (unsigned)threshold;
 	ro.generated = generated();
 	if ((rc = cli_open("report", db, &st)))
 		return rc;

@@ -56,7 +56,7 @@ expect_exit 2 mrm report --db p.db --template policy-impact --out x.html
 contains err "--template policy-impact needs --policy KEY"
 expect_exit 2 mrm report --db p.db --template policy-impact --policy $P \
 	--window 0 --out x.html
-contains err "--window must be 1 to 120 months"
+contains err "--window must be 1 to 120, not \"0\""
 expect_exit 1 mrm report --db p.db --template policy-impact --policy th-crackdown \
 	--out x.html
 contains err "no policy \"th-crackdown\"; closest: $P"
