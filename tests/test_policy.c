@@ -39,8 +39,10 @@
 
 #include "mrm/auth.h"
 #include "mrm/policy.h"
+#include "mrm/report.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #define FIXTURE	  "tests/data/policy/crackdown.csv"
 #define CRACKDOWN "th-crackdown-2014-06"
@@ -538,6 +540,175 @@ static void test_impact_html(void **state)
 	mrm_policy_impact_free(r);
 }
 
+/* Unicode Burmese, not Zawgyi: none of U+1060..U+1097 (as test_report.c) */
+static void assert_no_zawgyi(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (p[0] == 0xe1 && ((p[1] == 0x81 && p[2] >= 0xa0) ||
+				     (p[1] == 0x82 && p[2] <= 0x97)))
+			fail_msg("a Zawgyi code point in the Burmese report");
+}
+
+static void test_impact_html_languages(void **state)
+{
+	struct mrm_policy_impact_opts o = {.key = CRACKDOWN, .public = 1};
+	struct mrm_policy_impact *r = NULL;
+	struct mrm_buf b = MRM_BUF_INIT(1 << 22);
+	struct mrm_error err;
+
+	(void)state;
+	assert_int_equal(mrm_policy_impact(db.st, &o, &r, &err), 0);
+	assert_int_equal(mrm_policy_impact_html(db.st, r, "th", &b, &err), 0);
+	assert_non_null(strstr(b.ptr, "<html lang=\"th\">"));
+	assert_non_null(strstr(b.ptr, "<h1>ผลของนโยบายในทางปฏิบัติ: June 2014 "
+				      "crackdown"));
+	assert_non_null(strstr(b.ptr, "<dt>ประเภท</dt><dd>มาตรการ</dd>"));
+	assert_non_null(strstr(b.ptr, "<dt>แหล่งที่มา</dt>"));
+	assert_non_null(strstr(b.ptr, "<th>การจับกุม</th>"));
+	assert_non_null(strstr(b.ptr, "ฉบับเผยแพร่สาธารณะ"));
+	/* public: 1 arrest before is under 5; the total after is shown */
+	assert_non_null(strstr(b.ptr, "<td class=\"num\">&lt;5</td>"));
+	assert_non_null(strstr(b.ptr, "<td class=\"num\">102</td>"));
+	assert_null(strstr(b.ptr, "Before"));
+	assert_null(strstr(b.ptr, "Persons"));
+
+	mrm_buf_reset(&b);
+	assert_int_equal(mrm_policy_impact_html(db.st, r, "my", &b, &err), 0);
+	assert_non_null(strstr(b.ptr, "<html lang=\"my\">"));
+	assert_non_null(strstr(b.ptr, "<dt>ရင်းမြစ်</dt>"));
+	assert_non_null(strstr(b.ptr, "<dd>အစီအမံ</dd>"));
+	assert_non_null(strstr(b.ptr, "မတိုင်မီနှင့် နောက်ပိုင်း"));
+	assert_null(strstr(b.ptr, "Before"));
+	assert_no_zawgyi(b.ptr);
+
+	/* NULL and "" are English; another language is refused, by name */
+	mrm_buf_reset(&b);
+	assert_int_equal(mrm_policy_impact_html(db.st, r, "", &b, &err), 0);
+	assert_non_null(strstr(b.ptr, "<html lang=\"en\">"));
+	assert_non_null(strstr(b.ptr, "<dt>Instrument</dt><dd>Measure</dd>"));
+	mrm_buf_reset(&b);
+	assert_int_equal(mrm_policy_impact_html(db.st, r, "fr", &b, &err),
+			 MRM_ERR_INVALID);
+	assert_string_equal(err.where, "--lang");
+	assert_non_null(strstr(err.msg, "\"fr\"; valid: en, th, my"));
+	assert_int_equal(b.len, 0);
+	mrm_buf_release(&b);
+	mrm_policy_impact_free(r);
+}
+
+/* mrm_report_write(template "policy-impact") into a string. */
+static int write_report(const struct mrm_report_opts *o, char **html,
+			size_t *len, struct mrm_error *err)
+{
+	FILE *fp = open_memstream(html, len);
+	int rc;
+
+	assert_non_null(fp);
+	rc = mrm_report_write(db.st, o, fp, err);
+	assert_int_equal(fclose(fp), 0);
+	return rc;
+}
+
+static void test_report_template(void **state)
+{
+	struct mrm_policy_impact_opts io = {.key = CRACKDOWN,
+					    .window = 6,
+					    .by = "nationality",
+					    .country = "any"};
+	struct mrm_report_opts o = {.template_name = "policy-impact",
+				    .lang = "my",
+				    .policy = CRACKDOWN,
+				    .window = 6,
+				    .by = "nationality",
+				    .country = "any"};
+	struct mrm_policy_impact *r = NULL;
+	struct mrm_buf b = MRM_BUF_INIT(1 << 22);
+	char dir[160], path[200], *html = NULL, *csv;
+	size_t len = 0;
+	struct stat sb;
+	struct mrm_error err;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/impact-tables", db.dir);
+	o.csv_dir = dir;
+	assert_int_equal(write_report(&o, &html, &len, &err), 0);
+	/* the same page as the policy's own: one builder */
+	assert_int_equal(mrm_policy_impact(db.st, &io, &r, &err), 0);
+	assert_int_equal(mrm_policy_impact_html(db.st, r, "my", &b, &err), 0);
+	assert_int_equal(len, b.len);
+	assert_memory_equal(html, b.ptr, len);
+	assert_non_null(strstr(html, "(2013-12-01 မှ 2014-05-31 အထိ)"));
+	/* the table as CSV, private: 6 months each side (2013-12-01 to
+	 * 2014-05-31, 2014-06-01 to 2014-11-30), by nationality, anywhere:
+	 * before E1 (MM), E2 (KH 12), E10 (MM, in Myanmar); after E3 (KH 50,
+	 * two acts), E4 (MM); E5 and E8 fall outside */
+	snprintf(path, sizeof(path), "%s/01-policy-impact.csv", dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	csv = slurp(path, NULL);
+	assert_non_null(csv);
+	assert_string_equal(csv,
+			    "nationality,acts_before,acts_after,acts_change,"
+			    "persons_before,persons_after,persons_change\n"
+			    "KH,1,2,+1,12,100,+88\n"
+			    "MM,2,1,-1,2,1,-1\n"
+			    "total,3,3,0,14,101,+87\n");
+	free(csv);
+	free(html);
+	mrm_buf_release(&b);
+	mrm_policy_impact_free(r);
+}
+
+static void test_report_template_bad_input(void **state)
+{
+	struct {
+		struct mrm_report_opts o;
+		int code;
+		const char *where;
+	} bad[] = {
+		{{.template_name = "policy-impact"},
+		 MRM_ERR_INVALID,
+		 "--policy"},
+		{{.template_name = "policy-impact",
+		  .policy = CRACKDOWN,
+		  .from = "2014"},
+		 MRM_ERR_INVALID,
+		 "--from"},
+		{{.template_name = "add-monitoring", .window = 6},
+		 MRM_ERR_INVALID,
+		 "--window"},
+		{{.template_name = "deaths-and-missing", .policy = CRACKDOWN},
+		 MRM_ERR_INVALID,
+		 "--policy"},
+		{{.template_name = "policy-impact", .policy = "th-crackdown"},
+		 MRM_ERR_NOTFOUND,
+		 "policy"},
+		{{.template_name = "policy-impact",
+		  .policy = CRACKDOWN,
+		  .window = 121},
+		 MRM_ERR_INVALID,
+		 "--window"},
+		{{.template_name = "policy-impact",
+		  .policy = CRACKDOWN,
+		  .lang = "fr"},
+		 MRM_ERR_INVALID,
+		 "--lang"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *html = NULL;
+		size_t len = 0;
+		struct mrm_error err;
+
+		assert_int_equal(write_report(&bad[i].o, &html, &len, &err),
+				 bad[i].code);
+		assert_string_equal(err.where, bad[i].where);
+		assert_int_equal(len, 0); /* nothing written */
+		free(html);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +725,9 @@ int main(void)
 		cmocka_unit_test(test_impact_public_withholds),
 		cmocka_unit_test(test_impact_bad_input),
 		cmocka_unit_test(test_impact_html),
+		cmocka_unit_test(test_impact_html_languages),
+		cmocka_unit_test(test_report_template),
+		cmocka_unit_test(test_report_template_bad_input),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, teardown);

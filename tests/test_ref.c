@@ -329,6 +329,83 @@ static void test_malformed_rows(void **state)
 	bad_table(HEAD "a,TH,,1,THB,2025,,\"G,,0,\n", "x.csv");
 }
 
+#define SS_HEAD                                                                \
+	"country,branch,rate_bp,min_months,min_age,wage_ceiling,"              \
+	"effective_from,effective_to,source,source_url,estimate,note\n"
+
+/* Rates, months, ages and wage limits are integers when given: one check
+ * for the social security tables as for the wage tables. */
+static void test_integer_columns(void **state)
+{
+	struct mrm_ref_table t;
+	struct mrm_error err;
+	const char *good = SS_HEAD "TH,old_age,500,180,55,1500000,1990,,A,,0,\n"
+				   "TH,sickness,,,,,1990,,A,,0,\n";
+
+	(void)state;
+	assert_int_equal(mrm_ref_table_parse(&t, "data/reference/x.csv", good,
+					     strlen(good), &err),
+			 0);
+	assert_int_equal(mrm_ref_int(&t, 0, "rate_bp", -1), 500);
+	assert_int_equal(mrm_ref_int(&t, 0, "wage_ceiling", -1), 1500000);
+	assert_int_equal(mrm_ref_int(&t, 1, "rate_bp", -1), -1); /* empty */
+	assert_int_equal(mrm_ref_int(&t, 0, "no_such_column", 7), 7);
+	mrm_ref_table_release(&t);
+	bad_table(SS_HEAD "TH,old_age,5%,180,55,1500000,1990,,A,,0,\n",
+		  "x.csv:2:3 (rate_bp): \"5%\" is not an integer in basis "
+		  "points");
+	bad_table(SS_HEAD "TH,old_age,500,15 years,55,1500000,1990,,A,,0,\n",
+		  "x.csv:2:4 (min_months): \"15 years\" is not an integer");
+	bad_table(SS_HEAD "TH,old_age,500,180,fifty,1500000,1990,,A,,0,\n",
+		  "x.csv:2:5 (min_age)");
+	bad_table(SS_HEAD "TH,old_age,500,180,55,15000.00,1990,,A,,0,\n",
+		  "x.csv:2:6 (wage_ceiling)");
+}
+
+/* One table alone, as the portability calculator and the welfare table
+ * read theirs. */
+static void test_table_load(void **state)
+{
+	static const char *const need[] = {"country", "scheme", "min_months",
+					   NULL};
+	static const char *const missing[] = {"country", "no_such", NULL};
+	struct mrm_ref_table t;
+	struct mrm_error err;
+	int found = 0;
+
+	(void)state;
+	assert_int_equal(
+		mrm_ref_table_load(&t, "social-security-benefit", need, &err),
+		0);
+	assert_string_equal(t.name, "social-security-benefit");
+	assert_string_equal(t.path,
+			    "data/reference/social-security-benefit.csv");
+	/* Thailand's old-age pension: 180 months, from 55 */
+	for (size_t i = 0; i < t.nrows; i++)
+		if (!strcmp(mrm_ref_cell(&t, i, "country"), "TH") &&
+		    !strcmp(mrm_ref_cell(&t, i, "benefit"),
+			    "old_age_pension")) {
+			assert_int_equal(mrm_ref_int(&t, i, "min_months", 0),
+					 180);
+			assert_int_equal(mrm_ref_int(&t, i, "min_age", 0), 55);
+			assert_true(t.lines[i] >= 2);
+			found = 1;
+		}
+	assert_true(found);
+	mrm_ref_table_release(&t);
+
+	assert_int_equal(
+		mrm_ref_table_load(&t, "social-security-branch", missing, &err),
+		MRM_ERR_INVALID);
+	assert_string_equal(err.where,
+			    "data/reference/social-security-branch.csv");
+	assert_string_equal(err.msg, "no column \"no_such\"");
+	assert_null(t.cells);
+	assert_int_equal(mrm_ref_table_load(&t, "no-such-table", NULL, &err),
+			 MRM_ERR_NOTFOUND);
+	assert_string_equal(err.where, "data/reference/no-such-table.csv");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +415,8 @@ int main(void)
 		cmocka_unit_test(test_no_figure),
 		cmocka_unit_test(test_living_wage_cap_rate),
 		cmocka_unit_test(test_malformed_rows),
+		cmocka_unit_test(test_integer_columns),
+		cmocka_unit_test(test_table_load),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -211,13 +211,24 @@ json_t *mrm_policy_impact_json(const struct mrm_policy_impact *r);
 
 /*
  * The comparison as a self-contained HTML page (the "policy-impact"
- * report): the policy with its instrument, dates and source, the windows,
- * a table of acts and persons before and after with the change, and a bar
- * chart of persons before and after. Labels are vocabulary labels in
- * `lang` ("en" when NULL); no free text from the records.
+ * report, also `mrm report --template policy-impact`): the policy with its
+ * instrument, dates and source, the windows, a table of acts and persons
+ * before and after with the change, and a bar chart of persons before and
+ * after. The page's words are in `lang` (one of mrm_report_langs; NULL or
+ * "": "en"; another is MRM_ERR_INVALID at "--lang"), labels are
+ * vocabulary labels in `lang`; the policy's own title, summary, note and
+ * source are shown as the register has them; no free text from the
+ * records.
  */
 int mrm_policy_impact_html(struct mrm_store *st,
 			   const struct mrm_policy_impact *r, const char *lang,
 			   struct mrm_buf *out, struct mrm_error *err);
+
+/* The comparison's table as CSV into `out` (appended): a header
+ * "BY,acts_before,acts_after,acts_change,persons_before,persons_after,
+ * persons_change", a row per code and "total" last, figures as
+ * mrm_policy_figure_text(). 0 or MRM_ERR_NOMEM / MRM_ERR_LIMIT. */
+int mrm_policy_impact_csv(const struct mrm_policy_impact *r,
+			  struct mrm_buf *out);
 
 #endif

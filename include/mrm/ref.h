@@ -7,8 +7,10 @@
  * has as many fields as the header, a non-empty `source`, an
  * `effective_from` date (YYYY, YYYY-MM or YYYY-MM-DD), an `effective_to`
  * that is empty or a date not before it, and an `estimate` of 0 or 1; a
- * `key` column holds unique values; `amount` columns hold integers (minor
- * units), `currency` columns known ISO 4217 codes, `country`, `admin1` and
+ * `key` column holds unique values; columns named `amount` or ending in
+ * `amount`, `_bp`, `_months`, `_age`, `_floor` or `_ceiling` hold integers
+ * when not empty (money in minor units, basis points, months, years),
+ * `currency` columns known ISO 4217 codes, `country`, `admin1` and
  * `sector` columns codes of the shipped vocabularies. The rules are in
  * data/reference/README.md.
  *
@@ -60,6 +62,17 @@ int mrm_ref_table_parse(struct mrm_ref_table *t, const char *path,
 			const char *data, size_t len, struct mrm_error *err);
 void mrm_ref_table_release(struct mrm_ref_table *t);
 
+/*
+ * The one table NAME ("social-security-benefit": the embedded
+ * data/reference/NAME.csv), read and checked as mrm_ref_load() does, into
+ * `t` (release it with mrm_ref_table_release()), requiring every column of
+ * `required` (NULL-terminated; NULL: none): MRM_ERR_NOTFOUND when the
+ * program has no such table, MRM_ERR_INVALID naming the file and what is
+ * wrong. On failure `t` holds nothing.
+ */
+int mrm_ref_table_load(struct mrm_ref_table *t, const char *name,
+		       const char *const *required, struct mrm_error *err);
+
 void mrm_ref_free(struct mrm_ref *ref);
 
 /* The table NAME, or NULL. */
@@ -70,6 +83,10 @@ int mrm_ref_col(const struct mrm_ref_table *t, const char *name);
 /* Cell of row `row` in column `name`; "" when there is no such column. */
 const char *mrm_ref_cell(const struct mrm_ref_table *t, size_t row,
 			 const char *name);
+/* The cell as an integer; `dflt` when it is empty, or there is no such
+ * column. */
+int64_t mrm_ref_int(const struct mrm_ref_table *t, size_t row, const char *name,
+		    int64_t dflt);
 
 /*
  * A date at any precision ("2025", "2025-07", "2025-07-01") as YYYYMMDD:

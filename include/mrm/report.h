@@ -24,7 +24,10 @@
 
 struct mrm_store;
 
-/* Template names, NULL-terminated: "add-monitoring", "deaths-and-missing". */
+/* Template names, NULL-terminated: "add-monitoring", "deaths-and-missing",
+ * "policy-impact" (the policy on the ground, policy.h: the register's
+ * policy with its source and dates, acts and persons before and after its
+ * date; one table, `policy` required, `from` and `to` not taken). */
 extern const char *const mrm_report_templates[];
 /* Languages of the report text, NULL-terminated: "en", "th", "my". */
 extern const char *const mrm_report_langs[];
@@ -42,6 +45,17 @@ struct mrm_report_opts {
 	 */
 	const char *csv_dir;
 	time_t generated; /* the time the report says it was made; 0: now */
+	/*
+	 * "policy-impact" only (MRM_ERR_INVALID with any other template), as
+	 * struct mrm_policy_impact_opts: the policy's key (required), the
+	 * date to compare around (NULL: the policy's), months on each side
+	 * (0: 12), the breakdown ("act_type" (NULL) or "nationality") and
+	 * where the acts happened (NULL: the policy's country; "any").
+	 * `csv_dir` gets one table, 01-policy-impact.csv.
+	 */
+	const char *policy, *at;
+	unsigned window;
+	const char *by, *country;
 };
 
 /*

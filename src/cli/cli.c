@@ -250,3 +250,21 @@ void cli_rows_end(struct cli_rows *r, int ok)
 	json_decref(r->arr);
 	r->arr = NULL;
 }
+
+int cli_number(const char *cmd, const char *opt, const char *s, long lo,
+	       long hi, unsigned *out)
+{
+	char *end;
+	long n;
+
+	*out = 0;
+	if (!s)
+		return 0;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || end == s || *end || n < lo || n > hi)
+		return cli_usage(cmd, "--%s must be %ld to %ld, not \"%s\"",
+				 opt, lo, hi, s);
+	*out = (unsigned)n;
+	return 0;
+}

@@ -152,4 +152,9 @@ int cmd_audit(int argc, char **argv);
 
 int cmd_help(int argc, char **argv);
 
+/* Option --OPT's value `s` as a whole number from lo to hi into *out
+ * (0 when `s` is NULL), else a usage error naming the range. */
+int cli_number(const char *cmd, const char *opt, const char *s, long lo,
+	       long hi, unsigned *out);
+
 #endif

@@ -242,29 +242,17 @@ static void impact_table(const struct mrm_policy_impact *r,
 	       t[1]);
 }
 
-static void impact_csv(const struct mrm_policy_impact *r)
+static int impact_csv(const struct mrm_policy_impact *r, struct mrm_error *err)
 {
-	char t[6][24];
+	struct mrm_buf b = MRM_BUF_INIT((size_t)8 << 20);
+	int rc = mrm_policy_impact_csv(r, &b);
 
-	printf("%s,acts_before,acts_after,acts_change,persons_before,"
-	       "persons_after,persons_change\n",
-	       r->by);
-	for (size_t i = 0; i < r->nrows; i++) {
-		const struct mrm_policy_impact_row *row = &r->rows[i];
-
-		for (int s = 0; s < 2; s++) {
-			mrm_policy_figure_text(r, &row->acts[s], t[s], 24);
-			mrm_policy_figure_text(r, &row->persons[s], t[3 + s],
-					       24);
-		}
-		mrm_policy_change_text(row->acts, t[2], 24);
-		mrm_policy_change_text(row->persons, t[5], 24);
-		printf("%s,%s,%s,%s,%s,%s,%s\n",
-		       !strcmp(row->code, MRM_STATS_ALL) ? "total"
-		       : *row->code			 ? row->code
-							 : "unknown",
-		       t[0], t[1], t[2], t[3], t[4], t[5]);
-	}
+	if (rc)
+		mrm_error_set(err, rc, NULL, "cannot build the table");
+	else
+		fwrite(b.ptr, 1, b.len, stdout);
+	mrm_buf_release(&b);
+	return rc ? cli_error("policy", err) : CLI_OK;
 }
 
 static int impact_html(struct mrm_store *st, const struct args *a,
@@ -291,25 +279,6 @@ static int impact_html(struct mrm_store *st, const struct args *a,
 	return rc ? cli_error("policy", err) : CLI_OK;
 }
 
-static int number(const char *opt, const char *s, long lo, long hi,
-		  unsigned *out)
-{
-	char *end;
-	long n;
-
-	*out = 0;
-	if (!s)
-		return 0;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno || end == s || *end || n < lo || n > hi)
-		return cli_usage("policy",
-				 "--%s must be %ld to %ld, not \"%s\"", opt, lo,
-				 hi, s);
-	*out = (unsigned)n;
-	return 0;
-}
-
 static int do_impact(struct mrm_store *st, const struct args *a,
 		     struct mrm_error *err)
 {
@@ -324,9 +293,9 @@ static int do_impact(struct mrm_store *st, const struct args *a,
 	json_t *j;
 	int rc;
 
-	if ((rc = number("window", a->window, 1, MRM_POLICY_WINDOW_MAX,
-			 &o.window)) ||
-	    (rc = number("k", a->k, 2, 1000, &o.k)))
+	if ((rc = cli_number("policy", "window", a->window, 1,
+			     MRM_POLICY_WINDOW_MAX, &o.window)) ||
+	    (rc = cli_number("policy", "k", a->k, 2, 1000, &o.k)))
 		return rc;
 	if (a->k && !a->public)
 		return cli_usage("policy", "--k goes with --public");
@@ -342,7 +311,7 @@ static int do_impact(struct mrm_store *st, const struct args *a,
 		putchar('\n');
 		json_decref(j);
 	} else if (fmt == CLI_CSV) {
-		impact_csv(r);
+		rc = impact_csv(r, err);
 	} else {
 		impact_table(r, mrm_store_vocab(st));
 	}

@@ -1,6 +1,7 @@
 /* cmd_report.c - mrm report */
 #include "cli.h"
 
+#include "mrm/policy.h"
 #include "mrm/report.h"
 #include "mrm/store.h"
 
@@ -32,10 +33,9 @@ static int known(const char *const *list, const char *s)
 
 /* Check what can be checked before the database is opened. */
 static int check_args(const struct mrm_report_opts *ro, const char *out,
-		      const char *k, int *threshold)
+		      const char *k)
 {
-	char valid[256], *end;
-	long n;
+	char valid[256];
 
 	names(mrm_report_templates, valid, sizeof(valid));
 	if (!ro->template_name)
@@ -49,21 +49,15 @@ static int check_args(const struct mrm_report_opts *ro, const char *out,
 	if (!known(mrm_report_langs, ro->lang))
 		return cli_usage("report", "unknown language \"%s\"; valid: %s",
 				 ro->lang, valid);
+	if (!strcmp(ro->template_name, "policy-impact") &&
+	    (!ro->policy || !*ro->policy))
+		return cli_usage("report",
+				 "--template policy-impact needs "
+				 "--policy KEY (see mrm policy list)");
 	if (!out || !*out)
 		return cli_usage("report", "--out FILE.html is required");
-	*threshold = 0;
-	if (k) {
-		if (!ro->public)
-			return cli_usage("report", "--k goes with --public");
-		errno = 0;
-		n = strtol(k, &end, 10);
-		if (errno || end == k || *end || n < 2 || n > 1000)
-			return cli_usage("report",
-					 "--k must be 2 to 1000, not "
-					 "\"%s\"",
-					 k);
-		*threshold = (int)n;
-	}
+	if (k && !ro->public)
+		return cli_usage("report", "--k goes with --public");
 	return 0;
 }
 
@@ -130,7 +124,7 @@ static int write_report(struct mrm_store *st, const struct mrm_report_opts *ro,
 int cmd_report(int argc, char **argv)
 {
 	struct mrm_report_opts ro = {0};
-	const char *db = NULL, *out = NULL, *k = NULL;
+	const char *db = NULL, *out = NULL, *k = NULL, *window = NULL;
 	const struct cli_opt opts[] = {
 		{"db", &db, NULL, NULL},
 		{"template", &ro.template_name, NULL, NULL},
@@ -141,19 +135,26 @@ int cmd_report(int argc, char **argv)
 		{"csv-dir", &ro.csv_dir, NULL, NULL},
 		{"from", &ro.from, NULL, NULL},
 		{"to", &ro.to, NULL, NULL},
+		{"policy", &ro.policy, NULL, NULL},
+		{"at", &ro.at, NULL, NULL},
+		{"window", &window, NULL, NULL},
+		{"by", &ro.by, NULL, NULL},
+		{"country", &ro.country, NULL, NULL},
 		{NULL},
 	};
 	struct mrm_store *st = NULL;
 	char *pos[1];
-	int npos, rc, threshold;
+	int npos, rc;
 
 	ro.lang = "en";
 	rc = cli_parse(cli_find("report"), argc, argv, opts, pos, 0, &npos);
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = check_args(&ro, out, k, &threshold)))
+	if ((rc = check_args(&ro, out, k)) ||
+	    (rc = cli_number("report", "k", k, 2, 1000, &ro.k)) ||
+	    (rc = cli_number("report", "window", window, 1,
+			     MRM_POLICY_WINDOW_MAX, &ro.window)))
 		return rc;
-	ro.k = (unsigned)threshold;
 	ro.generated = generated();
 	if ((rc = cli_open("report", db, &st)))
 		return rc;

@@ -109,12 +109,20 @@ const struct cli_cmd cli_commands[] = {
 	 "usage: mrm report --db FILE --template NAME --out FILE.html\n"
 	 "                  [--public [--k N]] [--lang en|th|my] [--csv-dir "
 	 "DIR]\n"
-	 "                  [--from DATE] [--to DATE]\n\n"
+	 "                  [--from DATE] [--to DATE]\n"
+	 "       mrm report --db FILE --template policy-impact --policy KEY "
+	 "--out FILE.html\n"
+	 "                  [--window N] [--at DATE] [--by act_type|"
+	 "nationality]\n"
+	 "                  [--country CODE|any] [--public [--k N]] [--lang "
+	 "en|th|my]\n\n"
 	 "Templates: add-monitoring (arrest, detention, deportation and "
 	 "return),\ndeaths-and-missing (works on the IOM Missing Migrants "
-	 "import).\nOne self-contained HTML file with SVG charts and a print "
-	 "stylesheet;\n--csv-dir also writes every table as CSV. --public "
-	 "applies disclosure\ncontrol to every figure.\n",
+	 "import),\npolicy-impact (the policy on the ground: acts and persons "
+	 "N months\n(default 12) before and after a policy's date; see mrm "
+	 "policy list).\nOne self-contained HTML file with SVG charts and a "
+	 "print stylesheet;\n--csv-dir also writes every table as CSV. "
+	 "--public applies disclosure\ncontrol to every figure.\n",
 	 cmd_report},
 	{"serve", "run the web application",
 	 "usage: mrm serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"

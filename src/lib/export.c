@@ -3,6 +3,7 @@
 
 #include "labour.h"
 #include "mrm/audit.h"
+#include "policy_internal.h"
 #include "mrm/buf.h"
 #include "mrm/crypto.h"
 #include "mrm/csv.h"
@@ -381,6 +382,8 @@ static int event_row(struct exporter *x, sqlite3_stmt *s, json_t *ev, int next,
 	}
 	if (!rc)
 		rc = labour_export(x->st, id, ev, err);
+	if (!rc)
+		rc = policy_export(x->st, id, ev, err);
 	json_decref(acts);
 	json_decref(sources);
 	json_decref(interventions);

@@ -4,6 +4,7 @@
 #include "import_internal.h"
 #include "mrm/keyring.h"
 #include "labour.h"
+#include "policy_internal.h"
 #include "mapping.h"
 #include "mrm/csv.h"
 #include "mrm/store.h"
@@ -641,6 +642,8 @@ int importer_write_row(struct importer *im, struct mrm_error *err)
 	if (!rc && im->labour)
 		rc = importer_labour_write(im, im->labour, event_id, victim,
 					   err);
+	if (!rc && im->labour)
+		rc = importer_policy_write(im, im->labour, event_id, err);
 	return rc;
 }
 

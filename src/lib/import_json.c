@@ -5,6 +5,7 @@
 #include "import_internal.h"
 #include "labour.h"
 #include "mrm/audit.h"
+#include "policy_internal.h"
 #include "mrm/export.h"
 #include "mrm/store.h"
 #include "mrm/utf8.h"
@@ -212,6 +213,7 @@ static int put_event(struct importer *im, json_t *ev, const char *path,
 					     "interventions",
 					     "wages",
 					     "recruitment_costs",
+					     "policies",
 					     NULL};
 	json_t *act;
 	size_t i;
@@ -355,6 +357,8 @@ int mrm_import_json(struct mrm_store *st, FILE *fp, const char *name,
 			rc = importer_check_row(&im, &im.row, err);
 		if (!rc)
 			rc = importer_labour_check(&im, ev, im.path, err);
+		if (!rc)
+			rc = importer_policy_check(&im, ev, im.path, err);
 		im.labour = ev;
 		if (rc)
 			break;

@@ -8,6 +8,11 @@
 #include "mrm/buf.h"
 #include "mrm/error.h"
 
+#include <jansson.h>
+#include <stdint.h>
+
+struct importer;
+struct mrm_store;
 struct mrm_vocab;
 
 /* The member codes of a regional grouping ("KH,LA,MM,TH,VN"), or NULL
@@ -24,5 +29,23 @@ int policy_country(const struct mrm_vocab *v, const char *where,
  * first); MRM_ERR_INVALID at `where`. */
 int policy_date(const char *where, const char *given, struct mrm_buf *out,
 		struct mrm_error *err);
+
+/* ---- an event's policies in the JSON export and import (policy_io.c) */
+
+/* ev["policies"] = the keys of the policies event `event_id` is linked
+ * to, by key; nothing when there are none. */
+int policy_export(struct mrm_store *st, int64_t event_id, json_t *ev,
+		  struct mrm_error *err);
+
+/* Check ev["policies"] (at `path`, "events[3]"): an array of distinct keys
+ * of the register; each problem is recorded on the importer, located at
+ * "NAME: events[3].policies[0]" (an unknown key with the closest ones).
+ * Negative only when the import must stop (err filled). */
+int importer_policy_check(struct importer *im, json_t *ev, const char *path,
+			  struct mrm_error *err);
+
+/* Link new event `event_id` to the (checked) policies of `ev`. */
+int importer_policy_write(struct importer *im, json_t *ev, int64_t event_id,
+			  struct mrm_error *err);
 
 #endif

@@ -10,8 +10,7 @@
 #include "mrm/portability.h"
 
 #include "mrm/fields.h"
-
-#include "socsec.h"
+#include "mrm/ref.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -183,7 +182,7 @@ struct per {
 struct calc {
 	const struct mrm_port_input *in;
 	struct mrm_port_result *r;
-	struct ss_table scheme, benefit;
+	struct mrm_ref_table scheme, benefit;
 	struct per per[MRM_PORT_PERIODS_MAX];
 	long claim_day; /* YYYYMMDD */
 	int claim_month;
@@ -206,9 +205,21 @@ static void period_name(const struct mrm_port_period *p, size_t i, char *out,
 		 p->currency ? p->currency : "");
 }
 
+/* YYYY-MM (or, with `days`, also YYYY-MM-DD) as its first day, YYYYMMDD;
+ * -1 when it is not such a date. */
+static long first_day(const char *s, int days)
+{
+	size_t n = s ? strlen(s) : 0;
+	long day;
+
+	if ((n != 7 && !(days && n == 10)) || mrm_ref_date(s, 0, &day, NULL))
+		return -1;
+	return day;
+}
+
 static int parse_month(const char *s, int *out)
 {
-	long day = s && strlen(s) == 7 ? ss_day_first(s) : -1;
+	long day = first_day(s, 0);
 	int y = (int)(day / 10000);
 
 	if (day < 0 || y < YEAR_MIN || y > YEAR_MAX)
@@ -250,13 +261,14 @@ static int parse_wage(const char *s, int dig, int64_t *out)
 }
 
 /* The benefit rows' countries, comma-separated, each once. */
-static void countries_known(const struct ss_table *b, char *out, size_t size)
+static void countries_known(const struct mrm_ref_table *b, char *out,
+			    size_t size)
 {
 	size_t len = 0;
 
 	out[0] = '\0';
 	for (size_t i = 0; i < b->nrows; i++) {
-		const char *c = ss_get(b, i, "country");
+		const char *c = mrm_ref_cell(b, i, "country");
 
 		if (!strstr(out, c) && len < size)
 			len += (size_t)snprintf(out + len, size - len, "%s%s",
@@ -265,20 +277,20 @@ static void countries_known(const struct ss_table *b, char *out, size_t size)
 }
 
 /* The first benefit row of `country` (its currency and default scheme). */
-static long country_row(const struct ss_table *b, const char *country)
+static long country_row(const struct mrm_ref_table *b, const char *country)
 {
 	for (size_t i = 0; i < b->nrows; i++)
-		if (!strcmp(ss_get(b, i, "country"), country))
+		if (!strcmp(mrm_ref_cell(b, i, "country"), country))
 			return (long)i;
 	return -1;
 }
 
-static int scheme_known(const struct ss_table *b, const char *country,
+static int scheme_known(const struct mrm_ref_table *b, const char *country,
 			const char *scheme)
 {
 	for (size_t i = 0; i < b->nrows; i++)
-		if (!strcmp(ss_get(b, i, "country"), country) &&
-		    !strcmp(ss_get(b, i, "scheme"), scheme))
+		if (!strcmp(mrm_ref_cell(b, i, "country"), country) &&
+		    !strcmp(mrm_ref_cell(b, i, "scheme"), scheme))
 			return 1;
 	return 0;
 }
@@ -323,7 +335,7 @@ static int check_country(struct calc *c, size_t i, const char *name, long *row)
 static int check_money(struct calc *c, size_t i, const char *name, long row)
 {
 	const struct mrm_port_period *p = &c->in->periods[i];
-	const char *cur = ss_get(&c->benefit, (size_t)row, "currency");
+	const char *cur = mrm_ref_cell(&c->benefit, (size_t)row, "currency");
 	const char *given = p->currency && *p->currency ? p->currency : cur;
 	int dig = mrm_currency_digits(given);
 
@@ -371,12 +383,12 @@ static int check_period(struct calc *c, size_t i)
 	}
 	q->scheme = p->scheme && *p->scheme
 			    ? p->scheme
-			    : ss_get(&c->benefit, (size_t)row, "scheme");
+			    : mrm_ref_cell(&c->benefit, (size_t)row, "scheme");
 	if (!scheme_known(&c->benefit, q->country, q->scheme))
 		return bad(c, "scheme",
 			   "%s: no scheme \"%s\" for %s; it has %s", name,
 			   q->scheme, q->country,
-			   ss_get(&c->benefit, (size_t)row, "scheme"));
+			   mrm_ref_cell(&c->benefit, (size_t)row, "scheme"));
 	return 0;
 }
 
@@ -415,7 +427,7 @@ static int check_claim(struct calc *c)
 		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 		s = today;
 	}
-	c->claim_day = strlen(s) == 7 || strlen(s) == 10 ? ss_day_first(s) : -1;
+	c->claim_day = first_day(s, 1);
 	if (c->claim_day < 0 || c->claim_day / 10000 < YEAR_MIN ||
 	    c->claim_day / 10000 > YEAR_MAX)
 		return bad(c, "claim-date",
@@ -489,37 +501,51 @@ static void money(int64_t v, const char *cur, char out[40])
 	snprintf(out, 40, "%s %s", num, cur);
 }
 
-static void add_ref(struct mrm_port_country *k, const struct ss_table *t,
+/* "in force FROM to TO" or "in force from FROM" */
+static void period_text(const struct mrm_ref_table *t, size_t row, char *out,
+			size_t size)
+{
+	const char *from = mrm_ref_cell(t, row, "effective_from");
+	const char *to = mrm_ref_cell(t, row, "effective_to");
+
+	if (*to)
+		snprintf(out, size, "in force %s to %s", from, to);
+	else
+		snprintf(out, size, "in force from %s", from);
+}
+
+static void add_ref(struct mrm_port_country *k, const struct mrm_ref_table *t,
 		    size_t row, const char *what)
 {
 	const char *file = strrchr(t->path, '/') + 1;
 	struct mrm_port_ref *f;
 
 	for (size_t i = 0; i < k->nrefs; i++)
-		if (k->refs[i].line == t->line[row] &&
+		if (k->refs[i].line == t->lines[row] &&
 		    !strcmp(k->refs[i].file, file))
 			return;
 	if (k->nrefs == MRM_PORT_REFS_MAX)
 		return;
 	f = &k->refs[k->nrefs++];
 	snprintf(f->file, sizeof(f->file), "%s", file);
-	f->line = t->line[row];
+	f->line = t->lines[row];
 	snprintf(f->what, sizeof(f->what), "%s", what);
-	ss_period_text(t, row, f->period, sizeof(f->period));
-	snprintf(f->source, sizeof(f->source), "%s", ss_get(t, row, "source"));
-	f->estimate = ss_int(t, row, "estimate", 0) != 0;
-	if (f->estimate && !strstr(k->uncertain, ss_get(t, row, "note")))
+	period_text(t, row, f->period, sizeof(f->period));
+	snprintf(f->source, sizeof(f->source), "%s",
+		 mrm_ref_cell(t, row, "source"));
+	f->estimate = mrm_ref_int(t, row, "estimate", 0) != 0;
+	if (f->estimate && !strstr(k->uncertain, mrm_ref_cell(t, row, "note")))
 		SAY(k->uncertain, "%s%s: %s.", *k->uncertain ? " " : "", what,
-		    ss_get(t, row, "note"));
+		    mrm_ref_cell(t, row, "note"));
 }
 
 static void add_benefit_ref(struct mrm_port_country *k,
-			    const struct ss_table *b, size_t row)
+			    const struct mrm_ref_table *b, size_t row)
 {
 	char what[160];
 
 	snprintf(what, sizeof(what), "%s %s %s", k->country, k->scheme,
-		 ss_get(b, row, "benefit"));
+		 mrm_ref_cell(b, row, "benefit"));
 	add_ref(k, b, row, what);
 }
 
@@ -527,28 +553,29 @@ static void add_benefit_ref(struct mrm_port_country *k,
 static long benefit_row(struct calc *c, const struct mrm_port_country *k,
 			const char *type, const char *basis)
 {
-	const struct ss_table *b = &c->benefit;
+	const struct mrm_ref_table *b = &c->benefit;
 
 	for (size_t i = 0; i < b->nrows; i++)
-		if (!strcmp(ss_get(b, i, "country"), k->country) &&
-		    !strcmp(ss_get(b, i, "scheme"), k->scheme) &&
-		    !strcmp(ss_get(b, i, "type"), type) &&
-		    (!basis || !strcmp(ss_get(b, i, "wage_basis"), basis)) &&
-		    ss_in_force(b, i, c->claim_day))
+		if (!strcmp(mrm_ref_cell(b, i, "country"), k->country) &&
+		    !strcmp(mrm_ref_cell(b, i, "scheme"), k->scheme) &&
+		    !strcmp(mrm_ref_cell(b, i, "type"), type) &&
+		    (!basis ||
+		     !strcmp(mrm_ref_cell(b, i, "wage_basis"), basis)) &&
+		    mrm_ref_in_force(b, i, c->claim_day))
 			return (long)i;
 	return -1;
 }
 
 static int none_in_force(struct calc *c, const struct mrm_port_country *k)
 {
-	const struct ss_table *b = &c->benefit;
+	const struct mrm_ref_table *b = &c->benefit;
 	char have[512] = "", p[64];
 
 	for (size_t i = 0; i < b->nrows; i++)
-		if (!strcmp(ss_get(b, i, "country"), k->country)) {
-			ss_period_text(b, i, p, sizeof(p));
+		if (!strcmp(mrm_ref_cell(b, i, "country"), k->country)) {
+			period_text(b, i, p, sizeof(p));
 			SAY(have, "%s%s %s", *have ? "; " : "",
-			    ss_get(b, i, "benefit"), p);
+			    mrm_ref_cell(b, i, "benefit"), p);
 		}
 	return bad(c, "claim-date",
 		   "no %s old-age rule is in force on %s; the data has: %s",
@@ -625,31 +652,31 @@ static int month_cmp(const void *a, const void *b)
 static long old_age_row(struct calc *c, const struct mrm_port_country *k,
 			const char *contributor, int m)
 {
-	const struct ss_table *s = &c->scheme;
+	const struct mrm_ref_table *s = &c->scheme;
 	long day = (long)(m / 12) * 10000 + (m % 12 + 1) * 100 + 1;
 
 	for (size_t i = 0; i < s->nrows; i++)
-		if (!strcmp(ss_get(s, i, "country"), k->country) &&
-		    !strcmp(ss_get(s, i, "scheme"), k->scheme) &&
-		    !strcmp(ss_get(s, i, "branch"), "old_age") &&
+		if (!strcmp(mrm_ref_cell(s, i, "country"), k->country) &&
+		    !strcmp(mrm_ref_cell(s, i, "scheme"), k->scheme) &&
+		    !strcmp(mrm_ref_cell(s, i, "branch"), "old_age") &&
 		    (!contributor ||
-		     !strcmp(ss_get(s, i, "contributor"), contributor)) &&
-		    ss_in_force(s, i, day))
+		     !strcmp(mrm_ref_cell(s, i, "contributor"), contributor)) &&
+		    mrm_ref_in_force(s, i, day))
 			return (long)i;
 	return -1;
 }
 
 static int no_rate(struct calc *c, const struct mrm_port_country *k, int m)
 {
-	const struct ss_table *s = &c->scheme;
+	const struct mrm_ref_table *s = &c->scheme;
 	char when[12], have[256] = "", p[64];
 
 	month_text(m, when);
 	for (size_t i = 0; i < s->nrows; i++)
-		if (!strcmp(ss_get(s, i, "country"), k->country) &&
-		    !strcmp(ss_get(s, i, "scheme"), k->scheme) &&
-		    !strcmp(ss_get(s, i, "branch"), "old_age")) {
-			ss_period_text(s, i, p, sizeof(p));
+		if (!strcmp(mrm_ref_cell(s, i, "country"), k->country) &&
+		    !strcmp(mrm_ref_cell(s, i, "scheme"), k->scheme) &&
+		    !strcmp(mrm_ref_cell(s, i, "branch"), "old_age")) {
+			period_text(s, i, p, sizeof(p));
 			if (!strstr(have, p))
 				SAY(have, "%s%s", *have ? "; " : "", p);
 		}
@@ -659,10 +686,10 @@ static int no_rate(struct calc *c, const struct mrm_port_country *k, int m)
 		   k->country, k->scheme, when, have);
 }
 
-static int64_t clamp_wage(const struct ss_table *s, size_t row, int64_t w)
+static int64_t clamp_wage(const struct mrm_ref_table *s, size_t row, int64_t w)
 {
-	int64_t lo = ss_int(s, row, "wage_floor", -1);
-	int64_t hi = ss_int(s, row, "wage_ceiling", -1);
+	int64_t lo = mrm_ref_int(s, row, "wage_floor", -1);
+	int64_t hi = mrm_ref_int(s, row, "wage_ceiling", -1);
 
 	if (lo >= 0 && w < lo)
 		w = lo;
@@ -676,20 +703,21 @@ static int fill_month(struct calc *c, struct mrm_port_country *k,
 {
 	long e = old_age_row(c, k, "employee", m);
 	long r = old_age_row(c, k, "employer", m);
-	const struct ss_table *s = &c->scheme;
+	const struct mrm_ref_table *s = &c->scheme;
 	char what[160], lo[40], hi[40];
 
 	if (e < 0 || r < 0)
 		return no_rate(c, k, m);
 	out->m = m;
 	out->capped = clamp_wage(s, (size_t)e, p->wage);
-	out->own = mrm_port_ratio(out->capped,
-				  ss_int(s, (size_t)e, "rate_bp", 0), 10000);
-	out->both = out->own +
-		    mrm_port_ratio(out->capped,
-				   ss_int(s, (size_t)r, "rate_bp", 0), 10000);
-	money(ss_int(s, (size_t)e, "wage_floor", 0), k->currency, lo);
-	money(ss_int(s, (size_t)e, "wage_ceiling", 0), k->currency, hi);
+	out->own = mrm_port_ratio(
+		out->capped, mrm_ref_int(s, (size_t)e, "rate_bp", 0), 10000);
+	out->both =
+		out->own +
+		mrm_port_ratio(out->capped,
+			       mrm_ref_int(s, (size_t)r, "rate_bp", 0), 10000);
+	money(mrm_ref_int(s, (size_t)e, "wage_floor", 0), k->currency, lo);
+	money(mrm_ref_int(s, (size_t)e, "wage_ceiling", 0), k->currency, hi);
 	snprintf(what, sizeof(what), "%s %s old-age rates, wages %s to %s",
 		 k->country, k->scheme, lo, hi);
 	add_ref(k, s, (size_t)e, what);
@@ -732,39 +760,40 @@ static int country_months(struct calc *c, struct mrm_port_country *k,
 	return 0;
 }
 
-static void formula_of(const struct ss_table *b, size_t row,
+static void formula_of(const struct mrm_ref_table *b, size_t row,
 		       struct mrm_port_formula *f)
 {
-	f->fixed_bp = (int)ss_int(b, row, "fixed_bp", 0);
-	f->step_bp = (int)ss_int(b, row, "step_bp", 0);
-	f->step_months = (int)ss_int(b, row, "step_months", 0);
-	f->step_from_months = (int)ss_int(b, row, "step_from_months", 0);
-	f->cap_months = (int)ss_int(b, row, "cap_months", 0);
-	f->min_months = (int)ss_int(b, row, "min_months", 0);
+	f->fixed_bp = (int)mrm_ref_int(b, row, "fixed_bp", 0);
+	f->step_bp = (int)mrm_ref_int(b, row, "step_bp", 0);
+	f->step_months = (int)mrm_ref_int(b, row, "step_months", 0);
+	f->step_from_months = (int)mrm_ref_int(b, row, "step_from_months", 0);
+	f->cap_months = (int)mrm_ref_int(b, row, "cap_months", 0);
+	f->min_months = (int)mrm_ref_int(b, row, "min_months", 0);
 }
 
 /* The old-age grant for a country short of the pension. */
 static int grant(struct calc *c, struct mrm_port_country *k,
 		 const struct month *v, size_t n, int last, int needed)
 {
-	const struct ss_table *b = &c->benefit;
+	const struct mrm_ref_table *b = &c->benefit;
 	struct mrm_port_benefit *g = &k->independent;
 	int64_t sum = 0;
 	char amt[40];
 	long row = -1;
 
 	for (size_t i = 0; i < b->nrows && row < 0; i++)
-		if (!strcmp(ss_get(b, i, "country"), k->country) &&
-		    !strcmp(ss_get(b, i, "scheme"), k->scheme) &&
-		    !strcmp(ss_get(b, i, "wage_basis"), "own_contributions") &&
-		    ss_in_force(b, i, c->claim_day) &&
-		    (int64_t)n >= ss_int(b, i, "min_months", 0) &&
-		    (int64_t)n <= ss_int(b, i, "max_months", INT64_MAX))
+		if (!strcmp(mrm_ref_cell(b, i, "country"), k->country) &&
+		    !strcmp(mrm_ref_cell(b, i, "scheme"), k->scheme) &&
+		    !strcmp(mrm_ref_cell(b, i, "wage_basis"),
+			    "own_contributions") &&
+		    mrm_ref_in_force(b, i, c->claim_day) &&
+		    (int64_t)n >= mrm_ref_int(b, i, "min_months", 0) &&
+		    (int64_t)n <= mrm_ref_int(b, i, "max_months", INT64_MAX))
 			row = (long)i;
 	if (row < 0)
 		return none_in_force(c, k);
 	add_benefit_ref(k, b, (size_t)row);
-	int both = strstr(ss_get(b, (size_t)row, "contributions"),
+	int both = strstr(mrm_ref_cell(b, (size_t)row, "contributions"),
 			  "employer") != NULL;
 	for (size_t i = 0; i < n; i++)
 		sum += both ? v[i].both : v[i].own;
@@ -777,10 +806,10 @@ static int grant(struct calc *c, struct mrm_port_country *k,
 		 "needs: %s old-age contributions (%s), each month's rate on "
 		 "the wage capped at that month's ceiling = %s. Investment "
 		 "returns are not modelled.",
-		 ss_get(b, (size_t)row, "benefit"), (long long)n, needed,
+		 mrm_ref_cell(b, (size_t)row, "benefit"), (long long)n, needed,
 		 both ? "the worker's and the employer's" : "the worker's own",
-		 ss_get(b, (size_t)row, "contributions"), amt);
-	timing(c, g, (int)ss_int(b, (size_t)row, "min_age", -1), last,
+		 mrm_ref_cell(b, (size_t)row, "contributions"), amt);
+	timing(c, g, (int)mrm_ref_int(b, (size_t)row, "min_age", -1), last,
 	       c->in->switches[MRM_PORT_THAI_LUMP_SUM_AFTER_LEAVING]);
 	return 0;
 }
@@ -871,19 +900,19 @@ static void agree(struct mrm_port_country *k)
 /* Thailand: the formula of social-security-benefit.csv, all of it. */
 static int computed(struct calc *c, struct mrm_port_country *k, long prow)
 {
-	const struct ss_table *b = &c->benefit;
+	const struct mrm_ref_table *b = &c->benefit;
 	struct mrm_port_formula f = {0};
 	struct mrm_port_award a;
 	struct month *v = NULL;
 	int64_t sum = 0, cnt;
 	size_t n;
-	int last, min_age = (int)ss_int(b, (size_t)prow, "min_age", -1);
+	int last, min_age = (int)mrm_ref_int(b, (size_t)prow, "min_age", -1);
 	int rc = country_months(c, k, &v, &n, &last);
 
 	if (rc)
 		return rc;
 	formula_of(b, (size_t)prow, &f);
-	cnt = ss_int(b, (size_t)prow, "wage_months", 60);
+	cnt = mrm_ref_int(b, (size_t)prow, "wage_months", 60);
 	cnt = cnt < (int64_t)n ? cnt : (int64_t)n;
 	for (int64_t i = 0; i < cnt; i++)
 		sum += v[i].capped;
@@ -964,10 +993,11 @@ static int last_month(const struct calc *c, const char *country)
 static void conditions(struct calc *c, struct mrm_port_country *k, long prow,
 		       long lrow)
 {
-	const struct ss_table *b = &c->benefit;
+	const struct mrm_ref_table *b = &c->benefit;
 	int64_t min =
-		prow >= 0 ? ss_int(b, (size_t)prow, "min_months", -1) : -1;
-	int age = prow >= 0 ? (int)ss_int(b, (size_t)prow, "min_age", -1) : -1;
+		prow >= 0 ? mrm_ref_int(b, (size_t)prow, "min_months", -1) : -1;
+	int age = prow >= 0 ? (int)mrm_ref_int(b, (size_t)prow, "min_age", -1)
+			    : -1;
 	int last = last_month(c, k->country);
 
 	k->theoretical = -1;
@@ -986,11 +1016,12 @@ static void conditions(struct calc *c, struct mrm_port_country *k, long prow,
 		k->independent.kind = MRM_PORT_LUMP_SUM;
 		snprintf(k->independent.rule, sizeof(k->independent.rule),
 			 "%s: %lld months%s; the amount is not in the data.",
-			 ss_get(b, (size_t)lrow, "benefit"),
+			 mrm_ref_cell(b, (size_t)lrow, "benefit"),
 			 (long long)k->own_months,
 			 min >= 0 ? ", under the months a pension needs" : "");
 		timing(c, &k->independent,
-		       (int)ss_int(b, (size_t)lrow, "min_age", -1), last, 0);
+		       (int)mrm_ref_int(b, (size_t)lrow, "min_age", -1), last,
+		       0);
 	} else {
 		snprintf(k->independent.status, sizeof(k->independent.status),
 			 "unknown");
@@ -1057,7 +1088,7 @@ static int country(struct calc *c, struct mrm_port_country *k)
 		return none_in_force(c, k);
 	k->own_months = own_months(c, k->country);
 	if (prow >= 0 &&
-	    !strcmp(ss_get(&c->benefit, (size_t)prow, "wage_basis"),
+	    !strcmp(mrm_ref_cell(&c->benefit, (size_t)prow, "wage_basis"),
 		    "last_months_average"))
 		return computed(c, k, prow);
 	if (covered(c, k))
@@ -1137,9 +1168,11 @@ int mrm_port_compute(const struct mrm_port_input *in,
 	c.r = calloc(1, sizeof(*c.r));
 	if (!c.r)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
-	rc = ss_table_load(&c.benefit, SS_BENEFIT, bcols, err);
+	rc = mrm_ref_table_load(&c.benefit, "social-security-benefit", bcols,
+				err);
 	if (!rc)
-		rc = ss_table_load(&c.scheme, SS_SCHEME, scols, err);
+		rc = mrm_ref_table_load(&c.scheme, "social-security-scheme",
+					scols, err);
 	if (!rc)
 		rc = check_claim(&c);
 	for (size_t i = 0; !rc && i < in->nperiods; i++)
@@ -1156,8 +1189,8 @@ int mrm_port_compute(const struct mrm_port_input *in,
 		    "%lld months were worked in two countries at once: they "
 		    "count once in the aggregate (all periods).",
 		    (long long)c.r->overlap_months);
-	ss_table_release(&c.benefit);
-	ss_table_release(&c.scheme);
+	mrm_ref_table_release(&c.benefit);
+	mrm_ref_table_release(&c.scheme);
 	if (rc)
 		free(c.r);
 	else

@@ -145,6 +145,23 @@ void mrm_ref_free(struct mrm_ref *ref)
 	free(ref);
 }
 
+/* Columns that hold integers when not empty: money in minor units,
+ * rates in basis points, months, ages, wage floors and ceilings. */
+static int is_int_col(const char *name)
+{
+	static const char *const suffixes[] = {"amount", "_bp",	   "_months",
+					       "_age",	 "_floor", "_ceiling"};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (n >= k && !strcmp(name + n - k, suffixes[i]))
+			return 1;
+	}
+	return 0;
+}
+
 static int is_int(const char *s)
 {
 	if (*s == '-')
@@ -195,12 +212,15 @@ static int check_cell(const struct mrm_ref_table *t, size_t row, size_t col,
 			"\"%s\": must be 0 or 1 (1 when the figure "
 			"is flagged VERIFY or derived)",
 			v);
-	if ((!strcmp(name, "amount") || strstr(name, "_amount")) && *v &&
-	    !is_int(v))
+	if (is_int_col(name) && *v && !is_int(v))
 		return mrm_error_set(err, MRM_ERR_INVALID, where,
-				     "\"%s\" is not an integer in minor units "
-				     "(THB 400.00 is 40000)",
-				     v);
+				     "\"%s\" is not an integer%s", v,
+				     strstr(name, "amount")
+					     ? " in minor units (THB 400.00 is "
+					       "40000)"
+				     : strstr(name, "_bp")
+					     ? " in basis points (5% is 500)"
+					     : "");
 	if ((!strcmp(name, "currency") || !strcmp(name, "base") ||
 	     !strcmp(name, "quote")) &&
 	    *v && mrm_currency_digits(v) < 0)
@@ -357,6 +377,36 @@ out:
 	if (rc)
 		mrm_ref_table_release(t);
 	return rc;
+}
+
+int mrm_ref_table_load(struct mrm_ref_table *t, const char *name,
+		       const char *const *required, struct mrm_error *err)
+{
+	const struct mrm_embedded *e;
+	char path[128];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(path, sizeof(path), REF_DIR "%s.csv", name);
+	if (!(e = mrm_embedded_find(path)))
+		return mrm_error_set(err, MRM_ERR_NOTFOUND, path,
+				     "not built into this program");
+	rc = mrm_ref_table_parse(t, path, (const char *)e->data, e->len, err);
+	for (size_t i = 0; !rc && required && required[i]; i++)
+		if (mrm_ref_col(t, required[i]) < 0)
+			rc = mrm_error_set(err, MRM_ERR_INVALID, path,
+					   "no column \"%s\"", required[i]);
+	if (rc)
+		mrm_ref_table_release(t);
+	return rc;
+}
+
+int64_t mrm_ref_int(const struct mrm_ref_table *t, size_t row, const char *name,
+		    int64_t dflt)
+{
+	const char *s = mrm_ref_cell(t, row, name);
+
+	return is_int(s) ? (int64_t)strtoll(s, NULL, 10) : dflt;
 }
 
 static int by_name(const void *a, const void *b)

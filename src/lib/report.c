@@ -11,6 +11,8 @@
  */
 #include "mrm/report.h"
 
+#include "report_internal.h"
+
 #include "mrm/buf.h"
 #include "mrm/csv.h"
 #include "mrm/stats.h"
@@ -34,18 +36,12 @@
 #define TEXT_MAX      4096		 /* one message, filled in */
 #define SECTIONS_MAX  16
 #define GAP_FILL_MAX  1200 /* periods a time axis is filled out to */
-#define NLANGS	      3
 
 const char *const mrm_report_langs[] = {"en", "th", "my", NULL};
 
 /* ---- the report's own words ---- */
 
-struct msg {
-	const char *key;
-	const char *text[NLANGS]; /* en, th, my (Unicode Burmese) */
-};
-
-static const struct msg msgs[] = {
+static const struct report_msg msgs[] = {
 	{"title.add-monitoring",
 	 {"Arrest, detention, deportation and return of migrant workers",
 	  "การจับกุม การกักขัง การเนรเทศ และการส่งกลับแรงงานข้ามชาติ",
@@ -354,6 +350,8 @@ static const struct section deaths_and_missing[] = {
 
 static const struct tmpl templates[] = {
 	{"add-monitoring", NULL, {NULL}, add_monitoring, NSECT(add_monitoring)},
+	/* no sections: built by policy_report.c (report_policy_impact) */
+	{"policy-impact", NULL, {NULL}, NULL, 0},
 	{"deaths-and-missing",
 	 "IOM Missing Migrants Project, missingmigrants.iom.int, CC BY 4.0",
 	 {"note.iom"},
@@ -361,8 +359,8 @@ static const struct tmpl templates[] = {
 	 NSECT(deaths_and_missing)},
 };
 
-const char *const mrm_report_templates[] = {"add-monitoring",
-					    "deaths-and-missing", NULL};
+const char *const mrm_report_templates[] = {
+	"add-monitoring", "deaths-and-missing", "policy-impact", NULL};
 
 /* ---- the writer ---- */
 
@@ -399,22 +397,25 @@ static void esc(struct rep *r, const char *s)
 		r->rc = mrm_svg_escape(r->b, s);
 }
 
-static const char *msg(const struct rep *r, const char *key)
+const char *report_word(const struct report_msg *tab, size_t n, int lang,
+			const char *key)
 {
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(tab[i].key, key))
+			return tab[i].text[lang];
 	for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++)
 		if (!strcmp(msgs[i].key, key))
-			return msgs[i].text[r->lang];
+			return msgs[i].text[lang];
 	return key;
 }
 
-/*
- * Message `key` with its {name} placeholders filled from the NULL-ended
- * (name, value) pairs in `ap`, as plain text into `out` (reset first).
- */
-static int vfill(const struct rep *r, struct mrm_buf *out, const char *key,
-		 va_list ap)
+static const char *msg(const struct rep *r, const char *key)
 {
-	const char *p = msg(r, key);
+	return report_word(NULL, 0, r->lang, key);
+}
+
+int report_vfill(const char *p, struct mrm_buf *out, va_list ap)
+{
 	int rc = 0;
 
 	mrm_buf_reset(out);
@@ -446,6 +447,16 @@ static int vfill(const struct rep *r, struct mrm_buf *out, const char *key,
 	if (!rc && !out->ptr)
 		rc = mrm_buf_adds(out, "");
 	return rc;
+}
+
+/*
+ * Message `key` with its {name} placeholders filled from the NULL-ended
+ * (name, value) pairs in `ap`, as plain text into `out` (reset first).
+ */
+static int vfill(const struct rep *r, struct mrm_buf *out, const char *key,
+		 va_list ap)
+{
+	return report_vfill(msg(r, key), out, ap);
 }
 
 /* Into `out`: message `key` filled in (pairs of name, value, then NULL). */
@@ -1301,11 +1312,60 @@ static void list_names(const char *const *names, char *out, size_t size)
 					i ? ", " : "", names[i]);
 }
 
+int report_lang(const char *lang, int *index, struct mrm_error *err)
+{
+	char valid[256];
+
+	lang = lang && *lang ? lang : "en";
+	for (int i = 0; mrm_report_langs[i]; i++)
+		if (!strcmp(lang, mrm_report_langs[i])) {
+			*index = i;
+			return 0;
+		}
+	list_names(mrm_report_langs, valid, sizeof(valid));
+	return mrm_error_set(err, MRM_ERR_INVALID, "--lang",
+			     "unknown language \"%s\"; valid: %s", lang, valid);
+}
+
+/* The options that only the policy-impact template takes go with it, and
+ * it needs a policy; its period is the policy's windows. */
+static int check_policy_opts(const struct rep *r,
+			     const struct mrm_report_opts *o,
+			     struct mrm_error *err)
+{
+	const char *opt = o->policy    ? "--policy"
+			  : o->at      ? "--at"
+			  : o->window  ? "--window"
+			  : o->by      ? "--by"
+			  : o->country ? "--country"
+				       : NULL;
+
+	if (r->t->sections) {
+		if (opt)
+			return mrm_error_set(err, MRM_ERR_INVALID, opt,
+					     "only --template policy-impact "
+					     "takes this");
+		return 0;
+	}
+	if (!o->policy || !*o->policy)
+		return mrm_error_set(err, MRM_ERR_INVALID, "--policy",
+				     "the policy-impact report needs a policy "
+				     "key (see mrm policy list)");
+	if (o->from || o->to)
+		return mrm_error_set(err, MRM_ERR_INVALID,
+				     o->from ? "--from" : "--to",
+				     "the policy-impact report compares the "
+				     "months before and after the policy's "
+				     "date: set --at and --window, not "
+				     "--from or --to");
+	return 0;
+}
+
 static int resolve(struct rep *r, const struct mrm_report_opts *o,
 		   struct mrm_error *err)
 {
-	const char *lang = o->lang ? o->lang : "en";
 	char valid[256];
+	int rc;
 
 	r->t = NULL;
 	for (size_t i = 0; i < NSECT(templates); i++)
@@ -1319,16 +1379,9 @@ static int resolve(struct rep *r, const struct mrm_report_opts *o,
 				     o->template_name ? o->template_name : "",
 				     valid);
 	}
-	r->lang = -1;
-	for (int i = 0; mrm_report_langs[i]; i++)
-		if (!strcmp(lang, mrm_report_langs[i]))
-			r->lang = i;
-	if (r->lang < 0) {
-		list_names(mrm_report_langs, valid, sizeof(valid));
-		return mrm_error_set(err, MRM_ERR_INVALID, "--lang",
-				     "unknown language \"%s\"; valid: %s", lang,
-				     valid);
-	}
+	if ((rc = report_lang(o->lang, &r->lang, err)) ||
+	    (rc = check_policy_opts(r, o, err)))
+		return rc;
 	if (o->k == 1 || o->k > 1000)
 		return mrm_error_set(err, MRM_ERR_INVALID, "--k",
 				     "the threshold must be 2 to 1000, not %u",
@@ -1417,13 +1470,10 @@ static int write_private(const char *dir, const char *name,
 	return rc;
 }
 
-static int write_csvs(struct rep *r, struct mrm_stats_result **res,
-		      struct mrm_error *err)
+/* The CSV directory, created (mode 0700) if missing. */
+static int csv_dir(const struct rep *r, struct mrm_error *err)
 {
-	struct mrm_buf b = MRM_BUF_INIT(TABLE_CSV_MAX);
 	struct stat sb;
-	char name[128];
-	int rc = 0;
 
 	if (mkdir(r->o->csv_dir, 0700) && errno != EEXIST)
 		return mrm_error_set(err, MRM_ERR_IO, r->o->csv_dir,
@@ -1432,6 +1482,18 @@ static int write_csvs(struct rep *r, struct mrm_stats_result **res,
 	if (stat(r->o->csv_dir, &sb) || !S_ISDIR(sb.st_mode))
 		return mrm_error_set(err, MRM_ERR_IO, r->o->csv_dir,
 				     "is not a directory");
+	return 0;
+}
+
+static int write_csvs(struct rep *r, struct mrm_stats_result **res,
+		      struct mrm_error *err)
+{
+	struct mrm_buf b = MRM_BUF_INIT(TABLE_CSV_MAX);
+	char name[128];
+	int rc = csv_dir(r, err);
+
+	if (rc)
+		return rc;
 	for (size_t i = 0; !rc && i < r->t->nsections; i++) {
 		mrm_buf_reset(&b);
 		snprintf(name, sizeof(name), "%02zu-%s.csv", i + 1,
@@ -1472,6 +1534,7 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 	struct mrm_stats_result *res[SECTIONS_MAX] = {0};
 	struct mrm_buf out = MRM_BUF_INIT(REPORT_MAX);
 	struct mrm_buf orgs = MRM_BUF_INIT(64 * 1024);
+	struct mrm_buf table = MRM_BUF_INIT(TABLE_CSV_MAX);
 	struct rep r = {0};
 	int rc;
 
@@ -1481,6 +1544,9 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 	r.b = &out;
 	r.vocab = mrm_store_vocab(st);
 	rc = resolve(&r, o, err);
+	if (!rc && !r.t->sections)
+		rc = report_policy_impact(st, o, &out,
+					  o->csv_dir ? &table : NULL, err);
 	for (size_t i = 0; !rc && i < r.t->nsections; i++) {
 		const struct section *s = &r.t->sections[i];
 
@@ -1489,9 +1555,9 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 		if (rc)
 			mrm_error_prefix(err, "section \"%s\"", s->slug);
 	}
-	if (!rc)
+	if (!rc && r.t->sections)
 		rc = org_codes(&r, &orgs, err);
-	if (!rc)
+	if (!rc && r.t->sections)
 		rc = render(&r, res, orgs.ptr, err);
 	if (!rc && fwrite(out.ptr, 1, out.len, html) != out.len)
 		rc = mrm_error_set(err, MRM_ERR_IO, NULL,
@@ -1500,11 +1566,15 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 		rc = mrm_error_set(err, MRM_ERR_IO, NULL,
 				   "writing the report failed: %s",
 				   strerror(errno));
-	if (!rc && o->csv_dir)
+	if (!rc && o->csv_dir && r.t->sections)
 		rc = write_csvs(&r, res, err);
+	else if (!rc && o->csv_dir && !(rc = csv_dir(&r, err)))
+		rc = write_private(o->csv_dir, "01-policy-impact.csv", &table,
+				   err);
 	for (size_t i = 0; i < SECTIONS_MAX; i++)
 		mrm_stats_result_free(res[i]);
 	mrm_buf_release(&out);
 	mrm_buf_release(&orgs);
+	mrm_buf_release(&table);
 	return rc;
 }

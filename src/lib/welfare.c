@@ -2,9 +2,8 @@
 #include "mrm/welfare.h"
 
 #include "mrm/csv.h"
+#include "mrm/ref.h"
 #include "mrm/svg.h"
-
-#include "socsec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,13 +37,13 @@ static int yes_no(const char *s)
 	return index_of(v, 4, s) >= 0;
 }
 
-static int fill(struct mrm_welfare *w, const struct ss_table *t, size_t i,
+static int fill(struct mrm_welfare *w, const struct mrm_ref_table *t, size_t i,
 		struct mrm_error *err)
 {
 	int c = index_of(mrm_welfare_countries, MRM_WELFARE_NCOUNTRIES,
-			 ss_get(t, i, "country"));
+			 mrm_ref_cell(t, i, "country"));
 	int b = index_of(mrm_welfare_branches, MRM_WELFARE_NBRANCHES,
-			 ss_get(t, i, "branch"));
+			 mrm_ref_cell(t, i, "branch"));
 	static const char *const rates[3] = {
 		"rate_employee_bp", "rate_employer_bp", "rate_government_bp"};
 	struct mrm_welfare_cell *x;
@@ -52,42 +51,44 @@ static int fill(struct mrm_welfare *w, const struct ss_table *t, size_t i,
 	if (c < 0 || b < 0)
 		return mrm_error_set(
 			err, MRM_ERR_INVALID, NULL, "%s:%zu: unknown %s \"%s\"",
-			t->path, t->line[i], c < 0 ? "country" : "branch",
-			ss_get(t, i, c < 0 ? "country" : "branch"));
+			t->path, t->lines[i], c < 0 ? "country" : "branch",
+			mrm_ref_cell(t, i, c < 0 ? "country" : "branch"));
 	x = &w->cell[c][b];
 	if (x->known)
 		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
 				     "%s:%zu: a second row for %s %s", t->path,
-				     t->line[i], mrm_welfare_countries[c],
+				     t->lines[i], mrm_welfare_countries[c],
 				     mrm_welfare_branches[b]);
-	if (!yes_no(ss_get(t, i, "migrants_covered")) ||
-	    !yes_no(ss_get(t, i, "exportable")))
+	if (!yes_no(mrm_ref_cell(t, i, "migrants_covered")) ||
+	    !yes_no(mrm_ref_cell(t, i, "exportable")))
 		return mrm_error_set(err, MRM_ERR_INVALID, NULL,
 				     "%s:%zu: migrants_covered and exportable "
 				     "must be yes, no, partial or unknown",
-				     t->path, t->line[i]);
+				     t->path, t->lines[i]);
 	x->known = 1;
-	x->line = t->line[i];
+	x->line = t->lines[i];
 	for (int k = 0; k < 3; k++) {
-		x->rate_bp[k] = ss_int(t, i, rates[k], -1);
-		if (*ss_get(t, i, rates[k]) && x->rate_bp[k] < 0)
+		x->rate_bp[k] = mrm_ref_int(t, i, rates[k], -1);
+		if (*mrm_ref_cell(t, i, rates[k]) && x->rate_bp[k] < 0)
 			return mrm_error_set(err, MRM_ERR_INVALID, NULL,
 					     "%s:%zu: %s is not a number of "
 					     "basis points",
-					     t->path, t->line[i], rates[k]);
+					     t->path, t->lines[i], rates[k]);
 	}
-	snprintf(x->scheme, sizeof(x->scheme), "%s", ss_get(t, i, "scheme"));
+	snprintf(x->scheme, sizeof(x->scheme), "%s",
+		 mrm_ref_cell(t, i, "scheme"));
 	snprintf(x->migrants, sizeof(x->migrants), "%s",
-		 ss_get(t, i, "migrants_covered"));
+		 mrm_ref_cell(t, i, "migrants_covered"));
 	snprintf(x->exportable, sizeof(x->exportable), "%s",
-		 ss_get(t, i, "exportable"));
+		 mrm_ref_cell(t, i, "exportable"));
 	snprintf(x->effective_from, sizeof(x->effective_from), "%s",
-		 ss_get(t, i, "effective_from"));
+		 mrm_ref_cell(t, i, "effective_from"));
 	snprintf(x->effective_to, sizeof(x->effective_to), "%s",
-		 ss_get(t, i, "effective_to"));
-	snprintf(x->source, sizeof(x->source), "%s", ss_get(t, i, "source"));
-	snprintf(x->note, sizeof(x->note), "%s", ss_get(t, i, "note"));
-	x->estimate = ss_int(t, i, "estimate", 0) != 0;
+		 mrm_ref_cell(t, i, "effective_to"));
+	snprintf(x->source, sizeof(x->source), "%s",
+		 mrm_ref_cell(t, i, "source"));
+	snprintf(x->note, sizeof(x->note), "%s", mrm_ref_cell(t, i, "note"));
+	x->estimate = mrm_ref_int(t, i, "estimate", 0) != 0;
 	return 0;
 }
 
@@ -108,16 +109,16 @@ int mrm_welfare_load(struct mrm_welfare **out, struct mrm_error *err)
 					   "note",
 					   NULL};
 	struct mrm_welfare *w = calloc(1, sizeof(*w));
-	struct ss_table t;
+	struct mrm_ref_table t;
 	int rc;
 
 	*out = NULL;
 	if (!w)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
-	rc = ss_table_load(&t, SS_BRANCH, cols, err);
+	rc = mrm_ref_table_load(&t, "social-security-branch", cols, err);
 	for (size_t i = 0; !rc && i < t.nrows; i++)
 		rc = fill(w, &t, i, err);
-	ss_table_release(&t);
+	mrm_ref_table_release(&t);
 	if (rc) {
 		free(w);
 		return rc;

@@ -1,11 +1,20 @@
 /* api_reports.c - /api/v1/reports and /api/v1/reports/{template} */
 #include "api.h"
 
+#include "mrm/policy.h"
 #include "mrm/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Query parameter `name`, or NULL when absent or empty. */
+static const char *arg(struct srv_req *r, const char *name)
+{
+	const char *v = srv_arg(r, name);
+
+	return v && *v ? v : NULL;
+}
 
 /*
  * A report is one self-contained page whose style sheet is inline: it
@@ -39,7 +48,7 @@ int api_report_get(struct srv_req *r)
 	struct mrm_error err;
 	char *html = NULL;
 	size_t len = 0;
-	long k;
+	long k, window;
 	FILE *fp;
 	int known = 0, rc;
 
@@ -50,15 +59,22 @@ int api_report_get(struct srv_req *r)
 				 "no report template \"%.64s\" (see GET "
 				 "/api/v1/reports)",
 				 o.template_name);
-	o.lang = srv_arg(r, "lang");
+	o.lang = arg(r, "lang");
 	o.from = srv_arg(r, "from");
 	o.to = srv_arg(r, "to");
-	o.lang = o.lang && *o.lang ? o.lang : NULL;
+	/* the policy-impact template's (mrm_report_write refuses them with
+	 * another one) */
+	o.policy = arg(r, "policy");
+	o.at = arg(r, "at");
+	o.by = arg(r, "by");
+	o.country = arg(r, "country");
 	if (srv_arg_flag(r, "public", &o.public) ||
 	    srv_arg_int(r, "k", 2, 1000, 0, &k) ||
+	    srv_arg_int(r, "window", 1, MRM_POLICY_WINDOW_MAX, 0, &window) ||
 	    api_allow(r, o.public ? MRM_ACT_STATS_PUBLIC : MRM_ACT_STATS, 0))
 		return 0;
 	o.k = (unsigned)k;
+	o.window = (unsigned)window;
 	fp = open_memstream(&html, &len);
 	if (!fp)
 		return srv_error(r, 500, "internal", NULL, "out of memory");

@@ -71,6 +71,11 @@ static const struct srv_param p_report[] = {
 	{"k", "query", SRV_P_INT, "disclosure threshold, 2-1000 (5)"},
 	{"from", "query", 0, "ISO date at any precision"},
 	{"to", "query", 0, "ISO date at any precision"},
+	{"policy", "query", 0, "policy-impact: the policy's key (required)"},
+	{"window", "query", SRV_P_INT, "policy-impact: months each side (12)"},
+	{"at", "query", 0, "policy-impact: compare around this date"},
+	{"by", "query", 0, "policy-impact: act_type (default) or nationality"},
+	{"country", "query", 0, "policy-impact: where the acts happened"},
 	P_END};
 static const struct srv_param p_import[] = {
 	{"mapping", "query", 0, "a shipped mapping (absent: native columns)"},

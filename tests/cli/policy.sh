@@ -108,25 +108,13 @@ expect_exit 1 mrm policy impact --db p.db --policy th-crackdown-2014-06 --by sex
 contains err "unknown breakdown \"sex\""
 
 # the API
-if [ -n "$MRM_LAUNCHER" ]; then SLOW=10; else SLOW=1; fi
-PID=
-trap '[ -z "$PID" ] || kill -KILL "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 echo "$PASSWORD" | mrm user add --db p.db --org MKN-TH --login coord \
 	--role coordinator >/dev/null
 echo "$PASSWORD" | mrm user add --db p.db --org MKN-TH --login caseworker1 \
 	--role caseworker >/dev/null
 COORD=$(mrm token add --db p.db --login coord --name t | tail -n 1)
 CW=$(mrm token add --db p.db --login caseworker1 --name t | tail -n 1)
-"$MRM" serve --db p.db --listen 127.0.0.1:0 --threads 2 2>serve.err &
-PID=$!
-i=0
-while ! grep -q "listening on" serve.err 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le $((100 * SLOW)) ] || fail "mrm serve did not start"
-	sleep 0.1
-done
-URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' serve.err)
-URL=${URL%/}
+serve_up p.db
 api() { # api TOKEN METHOD PATH [BODY]: status in $T/status, body in $T/out
 	tok=$1 method=$2 path=$3
 	shift 3
@@ -156,6 +144,4 @@ contains out '"policies":[]'
 api "$CW" GET "/api/v1/policies/th-crackdown-2014-06/impact?format=html"
 expect_eq 200 "$(cat "$T/status")" "impact report"
 contains out "Policy on the ground"
-kill -TERM "$PID"
-wait "$PID" || :
-PID=
+serve_down

@@ -1,12 +1,14 @@
 // pages/policies.js - the policy register (GET /api/v1/policies?country=)
 // and one policy (GET /api/v1/policies/{key}) with the policy on the
 // ground (GET /api/v1/policies/{key}/impact): acts and persons before and
-// after its date. Every policy is shown with its source and dates. A
-// viewer sees the public (disclosure-controlled) comparison only.
+// after its date, and a link to that comparison as a report (GET
+// /api/v1/reports/policy-impact?policy=). Every policy is shown with its
+// source and dates. A viewer sees the public (disclosure-controlled)
+// comparison only.
 
 import { api, apiUrl, can } from '../api.js';
 import { h, field, select, checkField } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, getLang } from '../i18n.js';
 import { status, pageHeading, errorText, fmtValue } from '../ui.js';
 
 const COUNTRIES = ['', 'TH', 'MM', 'KH', 'LA', 'VN', 'CN', 'ASEAN', 'CLMTV'];
@@ -109,8 +111,9 @@ function showView(main, ctx, key) {
       return { window: win.value, by: by.value, public: pub.checked || !internal ? '1' : '' };
     }
     function load() {
-      link.href = apiUrl('/policies/' + encodeURIComponent(key) + '/impact',
-        Object.assign({ format: 'html' }, query()));
+      // the policy-impact report, in the language of the interface
+      link.href = apiUrl('/reports/policy-impact',
+        Object.assign({ policy: key, lang: getLang() }, query()));
       out.textContent = '';
       api('GET', '/policies/' + encodeURIComponent(key) + '/impact', { query: query() }).then(function (r) {
         if (!ctx.alive()) return;
