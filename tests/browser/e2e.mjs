@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 
 const url = process.env.MRM_URL;
 const shots = process.env.MRM_SHOTS;
@@ -205,6 +206,12 @@ try {
 	assert.ok(uri.startsWith('otpauth://totp/') && uri.includes('secret=' + secret), 'the URI holds the secret');
 	assert.ok(await page.locator('#totp-qr svg path').count() === 1, 'a QR code is drawn');
 	await shot(page, 'account-totp-enrol');
+	// The QR code as drawn reads back as the URI (zbarimg, from
+	// scripts/deps.sh, decodes the screenshot).
+	const qrShot = `${shots}/qr.png`;
+	await page.locator('#totp-qr').screenshot({ path: qrShot });
+	const read = execFileSync('zbarimg', ['-q', '--raw', qrShot], { stdio: ['ignore', 'pipe', 'ignore'] });
+	assert.equal(read.toString().trim(), uri, 'the QR code reads as the otpauth URI');
 	const enrolCode = totp(secret, Date.now());
 	await page.fill('#totp-code', enrolCode);
 	await page.click('#totp-confirm');
