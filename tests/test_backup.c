@@ -17,13 +17,17 @@
 #include "testutil.h"
 
 #include "mrm/backup.h"
+#include "mrm/keyring.h"
+#include "mrm/org.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #define FIXTURE "tests/data/import/native-events.csv"
@@ -31,7 +35,8 @@
 	"Arrest, detention and deportation of fishing workers in Mae Sot"
 #define NAME_MY "မောင်အောင်ကျော်" /* Maung Aung Kyaw */
 
-#define HEAD_LEN (sizeof(MRM_BACKUP_MAGIC) - 1 + 24) /* magic + header */
+#define HEAD_LEN (MRM_BACKUP_HEAD + 24) /* clear header + stream header */
+#define PASS	 "a long enough passphrase"
 #define ABYTES	 17
 
 struct fx {
@@ -149,7 +154,14 @@ static void test_round_trip(void **state)
 	assert_int_equal(mode_of(f->bak), 0600);
 	bytes = slurp(f->bak, &len);
 	assert_non_null(bytes);
-	assert_memory_equal(bytes, MRM_BACKUP_MAGIC, HEAD_LEN - 24);
+	/* The clear header: a key file's database keeps no salt, no
+	 * recovery copy. */
+	assert_memory_equal(bytes, "mrm-backup-v2\n", 14);
+	assert_int_equal(bytes[14], 'F');
+	for (size_t i = 15; i < 48; i++)
+		assert_int_equal(bytes[i], 0);
+	for (size_t i = 120; i < MRM_BACKUP_HEAD; i++)
+		assert_int_equal(bytes[i], 0);
 	/* Nothing in clear: not a name, not even a title or SQLite's header. */
 	assert_null(memmem(bytes, len, NAME_MY, strlen(NAME_MY)));
 	assert_null(memmem(bytes, len, TITLE_1, strlen(TITLE_1)));
@@ -252,7 +264,16 @@ static void test_altered(void **state)
 	backup(f);
 	bytes = slurp(f->bak, &len);
 	assert_non_null(bytes);
-	at[0] = HEAD_LEN - 24 + 3;	/* stream header */
+	at[0] = HEAD_LEN - 24 + 3; /* stream header */
+	/* The clear header: the kind, the (empty) salt, the wrapped key,
+	 * the (empty) recovery copy. */
+	for (size_t i = 0; i < 4; i++) {
+		static const size_t hat[] = {14, 20, 48 + 30, 150};
+
+		bytes[hat[i]] ^= 0x02;
+		assert_refused(f, bytes, len, "altered", NULL);
+		bytes[hat[i]] ^= 0x02;
+	}
 	at[1] = HEAD_LEN + 2;		/* the size chunk */
 	at[2] = HEAD_LEN + 8 + ABYTES;	/* first data chunk's tag byte */
 	at[3] = len / 2;		/* the middle */
@@ -366,6 +387,327 @@ static void test_refusals(void **state)
 	assert_false(access(f->key2, F_OK) == 0);
 }
 
+/* Entries in `dir` besides "." and "..". */
+static int entries(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* A database locked with PASS in its own directory, with the fixture. */
+static char *pass_db(struct tdb *t)
+{
+	const struct mrm_kek_spec spec = {PASS, strlen(PASS),
+					  MRM_KDF_INTERACTIVE};
+	struct mrm_import_stats stats;
+	struct tproblems probs;
+	struct mrm_error err;
+	char *text;
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/mrm-test-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/p.db", t->dir);
+	assert_int_equal(mrm_store_create_kek(t->path, &spec, &err), 0);
+	assert_int_equal(mrm_store_open_passphrase(&t->st, t->path, PASS,
+						   strlen(PASS), &err),
+			 0);
+	assert_int_equal(
+		mrm_org_add(t->st, "MKN-TH", "Test org Thailand", "TH", &err),
+		0);
+	text = slurp(tsrc(FIXTURE), NULL);
+	assert_non_null(text);
+	assert_int_equal(
+		tdb_import(t, FIXTURE, text, NULL, &stats, &probs, &err), 0);
+	free(text);
+	return tdb_snapshot(t);
+}
+
+static void test_passphrase(void **state)
+{
+	struct mrm_backup_unlock u = {.passphrase = "a wrong passphrase!!",
+				      .passphrase_len = 20};
+	struct mrm_backup_info info;
+	struct tdb t = {0}, r = {0};
+	struct mrm_error err;
+	char bak[200], out[200], key[260], *before, *after, *bytes;
+	size_t len;
+
+	(void)state;
+	before = pass_db(&t);
+	snprintf(bak, sizeof(bak), "%s/p.mrmbak", t.dir);
+	snprintf(out, sizeof(out), "%s/r.db", t.dir);
+	snprintf(key, sizeof(key), "%s/r.db.key", t.dir);
+	assert_int_equal(mrm_backup_create(t.st, bak, &err), 0);
+	assert_int_equal(mrm_backup_info(bak, &info, &err), 0);
+	assert_int_equal(info.version, 2);
+	assert_int_equal(info.passphrase, 1);
+	assert_int_equal(info.recovery, 0);
+	/* The salt and limits are in clear: the database's own. */
+	bytes = slurp(bak, &len);
+	assert_non_null(bytes);
+	assert_int_equal(bytes[14], 'P');
+	assert_null(memmem(bytes, len, PASS, strlen(PASS)));
+	assert_null(memmem(bytes, len, "Mae Sot", 7));
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *q = NULL;
+
+		assert_int_equal(sqlite3_open_v2(t.path, &db,
+						 SQLITE_OPEN_READONLY, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db,
+						    "SELECT value FROM meta "
+						    "WHERE key = 'kek_salt'",
+						    -1, &q, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_bytes(q, 0), 16);
+		assert_memory_equal(bytes + 15, sqlite3_column_blob(q, 0), 16);
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+	}
+	free(bytes);
+	mrm_store_close(t.st);
+	t.st = NULL;
+
+	/* A wrong passphrase: found before any file is made. */
+	assert_int_equal(entries(t.dir), 2); /* p.db, p.mrmbak */
+	assert_int_equal(mrm_backup_restore_with(&u, bak, out, NULL, &err),
+			 MRM_ERR_CRYPTO);
+	assert_non_null(strstr(err.msg, "the passphrase is wrong"));
+	assert_int_equal(entries(t.dir), 2);
+	/* A key file is not what opens it. */
+	snprintf(key, sizeof(key), "%s.key", t.path);
+	assert_int_equal(mrm_backup_restore(key, bak, out, &err),
+			 MRM_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "locked with a passphrase"));
+	assert_int_equal(entries(t.dir), 2);
+
+	/* The right one: the same data, opening with the same passphrase. */
+	u.passphrase = PASS;
+	u.passphrase_len = strlen(PASS);
+	if (mrm_backup_restore_with(&u, bak, out, NULL, &err))
+		fail_msg("restore: %s: %s", err.where, err.msg);
+	snprintf(key, sizeof(key), "%s.key", out);
+	assert_int_equal(access(key, F_OK), -1);
+	assert_int_equal(mrm_store_needs_passphrase(out), 1);
+	assert_int_equal(
+		mrm_store_open_passphrase(&r.st, out, PASS, strlen(PASS), &err),
+		0);
+	after = tdb_snapshot(&r);
+	assert_string_equal(after, before);
+	mrm_store_close(r.st);
+	free(after);
+	free(before);
+	tdb_close(&t);
+}
+
+/* The restored database `out` opens as `t`'s did and holds `before`. */
+static void assert_restored(const char *out, const char *before)
+{
+	struct tdb r = {0};
+	struct mrm_error err;
+	char *after;
+
+	assert_int_equal(mrm_store_open(&r.st, out, &err), 0);
+	after = tdb_snapshot(&r);
+	assert_string_equal(after, before);
+	free(after);
+	mrm_store_close(r.st);
+}
+
+static void test_recovery(void **state)
+{
+	static const char *const left[] = {"b.mrmbak", "r.db",	   "r.db.key",
+					   "o.db",     "o.db.key", NULL};
+	const struct mrm_kek_spec to_file = {NULL, 0, MRM_KDF_INTERACTIVE};
+	struct mrm_backup_unlock u = {.new_kek = &to_file};
+	struct fx *f = *state;
+	struct mrm_backup_info info;
+	struct mrm_store *o = NULL;
+	char text[MRM_RECOVERY_TEXT], other[MRM_RECOVERY_TEXT], path[200];
+
+	/* Without a recovery key, the backup holds no recovery copy. */
+	backup(f);
+	u.recovery = "AAAA";
+	assert_int_equal(
+		mrm_backup_restore_with(&u, f->bak, f->db2, NULL, &f->err),
+		MRM_ERR_CRYPTO);
+	assert_non_null(strstr(f->err.msg, "had no recovery key"));
+	unlink(f->bak);
+
+	assert_int_equal(mrm_keys_recovery(f->t.st, text, &f->err), 0);
+	backup(f);
+	assert_int_equal(mrm_backup_info(f->bak, &info, &f->err), 0);
+	assert_int_equal(info.recovery, 1);
+	/* Another database's recovery key does not open it. */
+	snprintf(path, sizeof(path), "%s/o.db", f->t.dir);
+	assert_int_equal(mrm_store_create(path, &f->err), 0);
+	assert_int_equal(mrm_store_open(&o, path, &f->err), 0);
+	assert_int_equal(mrm_keys_recovery(o, other, &f->err), 0);
+	mrm_store_close(o);
+	u.recovery = other;
+	assert_int_equal(
+		mrm_backup_restore_with(&u, f->bak, f->db2, NULL, &f->err),
+		MRM_ERR_CRYPTO);
+	assert_non_null(strstr(f->err.msg, "recovery key does not open"));
+	/* Nor one with a mistyped group. */
+	other[0] = text[0] == 'A' ? 'B' : 'A';
+	memcpy(other + 1, text + 1, sizeof(text) - 1);
+	u.recovery = other;
+	assert_int_not_equal(
+		mrm_backup_restore_with(&u, f->bak, f->db2, NULL, &f->err), 0);
+	assert_false(access(f->db2, F_OK) == 0);
+	/* Without saying the new key, nothing is tried. */
+	u.recovery = text;
+	u.new_kek = NULL;
+	assert_int_equal(
+		mrm_backup_restore_with(&u, f->bak, f->db2, NULL, &f->err),
+		MRM_ERR_INVALID);
+	assert_false(access(f->db2, F_OK) == 0);
+	/* The right one: a new key file, the same data. */
+	u.new_kek = &to_file;
+	if (mrm_backup_restore_with(&u, f->bak, f->db2, NULL, &f->err))
+		fail_msg("restore: %s: %s", f->err.where, f->err.msg);
+	assert_int_equal(mode_of(f->key2), 0600);
+	{
+		size_t n1, n2;
+		char *k1, *k2;
+		char key[200];
+
+		snprintf(key, sizeof(key), "%s.key", f->t.path);
+		k1 = slurp(key, &n1);
+		k2 = slurp(f->key2, &n2);
+		/* a new key, not the old one */
+		assert_false(n1 == n2 && !memcmp(k1, k2, n1));
+		free(k1);
+		free(k2);
+	}
+	assert_restored(f->db2, f->before);
+	assert_only(f->t.dir, left);
+}
+
+/* Write a version 1 backup of `st` (the format of backup.h, by hand). */
+static void write_v1(struct tdb *t, const char *bak)
+{
+	unsigned char key[32], sub[32], hdr[24], size[8];
+	unsigned char *plain, *c;
+	crypto_secretstream_xchacha20poly1305_state s;
+	char copy[200], keypath[200];
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	size_t len, off = 0, n;
+	FILE *out;
+
+	snprintf(copy, sizeof(copy), "%s/v1copy", t->dir);
+	snprintf(keypath, sizeof(keypath), "%s.key", t->path);
+	assert_int_equal(sqlite3_open(copy, &dst), SQLITE_OK);
+	b = sqlite3_backup_init(dst, "main", mrm_store_db(t->st), "main");
+	assert_non_null(b);
+	assert_int_equal(sqlite3_backup_step(b, -1), SQLITE_DONE);
+	sqlite3_backup_finish(b);
+	sqlite3_close(dst);
+	plain = (unsigned char *)slurp(copy, &len);
+	unlink(copy);
+	{
+		struct mrm_key k;
+		struct mrm_error err;
+
+		assert_int_equal(mrm_key_load(keypath, &k, &err), 0);
+		memcpy(key, k.bytes, 32);
+	}
+	crypto_kdf_derive_from_key(sub, 32, 1, "mrmbakup", key);
+	out = fopen(bak, "wb");
+	assert_non_null(out);
+	c = malloc(65536 + 17);
+	crypto_secretstream_xchacha20poly1305_init_push(&s, hdr, sub);
+	fwrite(MRM_BACKUP_MAGIC_V1, 1, 14, out);
+	fwrite(hdr, 1, 24, out);
+	for (int i = 0; i < 8; i++)
+		size[i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	crypto_secretstream_xchacha20poly1305_push(
+		&s, c, NULL, size, 8,
+		(const unsigned char *)MRM_BACKUP_MAGIC_V1, 14, 0);
+	fwrite(c, 1, 8 + 17, out);
+	do {
+		n = len - off < 65536 ? len - off : 65536;
+		crypto_secretstream_xchacha20poly1305_push(
+			&s, c, NULL, plain + off, n,
+			(const unsigned char *)MRM_BACKUP_MAGIC_V1, 14,
+			off + n == len
+				? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+				: 0);
+		fwrite(c, 1, n + 17, out);
+		off += n;
+	} while (off < len);
+	assert_int_equal(fclose(out), 0);
+	free(c);
+	free(plain);
+}
+
+static void test_v1(void **state)
+{
+	static const char *const left[] = {"b.mrmbak", "r.db", "r.db.key",
+					   NULL};
+	struct mrm_backup_unlock u = {.passphrase = PASS,
+				      .passphrase_len = strlen(PASS)};
+	struct mrm_backup_info info;
+	struct fx *f = *state;
+	char key[200];
+
+	write_v1(&f->t, f->bak);
+	assert_int_equal(mrm_backup_info(f->bak, &info, &f->err), 0);
+	assert_int_equal(info.version, 1);
+	assert_int_equal(info.recovery, 0);
+	/* Version 1 has no salt: a passphrase cannot open it. */
+	assert_int_equal(
+		mrm_backup_restore_with(&u, f->bak, f->db2, NULL, &f->err),
+		MRM_ERR_INVALID);
+	assert_non_null(strstr(f->err.msg, "version 1"));
+	snprintf(key, sizeof(key), "%s.key", f->t.path);
+	if (mrm_backup_restore(key, f->bak, f->db2, &f->err))
+		fail_msg("restore v1: %s: %s", f->err.where, f->err.msg);
+	assert_restored(f->db2, f->before);
+	assert_only(f->t.dir, left);
+}
+
+/* A killed backup's private directory is removed by the next backup,
+ * unless its lock is held (a backup still running). */
+static void test_stale_copy(void **state)
+{
+	static const char *const left[] = {"b.mrmbak", ".t.db.mrm-tmp-RUNNIN",
+					   NULL};
+	static const char *const after[] = {"b.mrmbak", NULL};
+	struct fx *f = *state;
+	char dead[200], live[200], file[260];
+	int fd;
+
+	snprintf(dead, sizeof(dead), "%s/.t.db.mrm-tmp-KILLED", f->t.dir);
+	snprintf(live, sizeof(live), "%s/.t.db.mrm-tmp-RUNNIN", f->t.dir);
+	assert_int_equal(mkdir(dead, 0700), 0);
+	assert_int_equal(mkdir(live, 0700), 0);
+	snprintf(file, sizeof(file), "%s/copy", dead);
+	spit(file, "SQLite format 3", 15);
+	snprintf(file, sizeof(file), "%s/copy", live);
+	spit(file, "SQLite format 3", 15);
+	fd = open(live, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	backup(f);
+	assert_only(f->t.dir, left);
+	/* Once its process is gone, anyone may clean it up. */
+	close(fd);
+	assert_int_equal(mrm_backup_clean(f->t.path), 1);
+	assert_only(f->t.dir, after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +722,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_a_backup, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test(test_passphrase),
+		cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_copy, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

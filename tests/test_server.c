@@ -307,6 +307,10 @@ static void add_users(void)
 	assert_int_equal(
 		mrm_user_add(db.st, "MKN-MM", "mm-admin", "admin", PW, &err),
 		0);
+	/* for the access matrix to disable and enable */
+	assert_int_equal(
+		mrm_user_add(db.st, "MKN-TH", "th-spare", "viewer", PW, &err),
+		0);
 	assert_int_equal(mrm_auth_token_create(db.st, "mm-admin", "test", 1,
 					       mm_token, &err),
 			 0);
@@ -374,6 +378,14 @@ static void fill(char *out, size_t size, const char *tmpl)
 			v = shared_event, skip = 8;
 		else if (!strncmp(tmpl, "{n}", 3))
 			v = ++counter, skip = 3;
+		else if (!strncmp(tmpl, "{spare}", 7))
+			v = sql_int("SELECT id FROM user WHERE login = "
+				    "'th-spare'"),
+			skip = 7;
+		else if (!strncmp(tmpl, "{mm-admin}", 10))
+			v = sql_int("SELECT id FROM user WHERE login = "
+				    "'mm-admin'"),
+			skip = 10;
 		if (skip) {
 			n += (size_t)snprintf(out + n, size - n, "%lld", v);
 			tmpl += skip;
@@ -979,6 +991,9 @@ static const char *const documented[][2] = {
 	{"PUT", "/api/v1/me/password"},
 	{"DELETE", "/api/v1/me/sessions"},
 	{"POST", "/api/v1/users/{id}/revoke"},
+	{"POST", "/api/v1/users/{id}/disable"},
+	{"POST", "/api/v1/users/{id}/enable"},
+	{"DELETE", "/api/v1/me/totp"},
 	{"POST", "/api/v1/portability"},
 	{"GET", "/api/v1/welfare"},
 	{"GET", "/api/v1/ref"},
@@ -1480,6 +1495,33 @@ static const struct cell matrix[] = {
 	 "{\"login\":\"u{n}\",\"role\":\"viewer\",\"password\":\"long enough "
 	 "pass\",\"org\":\"MKN-TH\"}",
 	 {201, 403, 403, 403, 403}},
+	/* disabling and enabling: administrators of the user's own
+	 * organisation only */
+	{"POST",
+	 "/api/v1/users/{spare}/disable",
+	 NULL,
+	 NULL,
+	 {200, 403, 403, 403, 403}},
+	{"POST",
+	 "/api/v1/users/{spare}/enable",
+	 NULL,
+	 NULL,
+	 {200, 403, 403, 403, 403}},
+	{"POST",
+	 "/api/v1/users/{mm-admin}/disable",
+	 NULL,
+	 NULL,
+	 {403, 403, 403, 403, 403}},
+	{"POST",
+	 "/api/v1/users/{mm-admin}/enable",
+	 NULL,
+	 NULL,
+	 {403, 403, 403, 403, 403}},
+	{"POST",
+	 "/api/v1/users/{mm-admin}/revoke",
+	 NULL,
+	 NULL,
+	 {403, 403, 403, 403, 403}},
 	/* administration is not per organisation (auth.c: MRM_ACT_ADMIN) */
 	{"POST",
 	 "/api/v1/users",
@@ -1824,6 +1866,33 @@ static void test_two_factor_login(void **state)
 	/* the failures were counted by the login limit */
 	assert_true(sql_int("SELECT count(*) FROM login_failure WHERE login ="
 			    " 'th-2fa'") >= 1);
+	/* /me says it is on; turning it off needs the password */
+	{
+		struct as who = {NULL, session, NULL};
+
+		request(&r, &who, "GET", "/api/v1/me", NULL, NULL, 0);
+		expect_status(&r, 200);
+		assert_true(json_is_true(json_object_get(r.json, "totp")));
+		resp_free(&r);
+	}
+	as_session(&r, session, csrf, "DELETE", "/api/v1/me/totp",
+		   "{\"password\":\"not it\"}");
+	expect_error(&r, 403, "password");
+	resp_free(&r);
+	as_session(&r, session, csrf, "DELETE", "/api/v1/me/totp", "{}");
+	expect_error(&r, 400, "password");
+	resp_free(&r);
+	assert_int_equal(sql_int("SELECT totp_secret IS NOT NULL FROM user "
+				 "WHERE login = 'th-2fa'"),
+			 1);
+	as_session(&r, session, csrf, "DELETE", "/api/v1/me/totp",
+		   "{\"password\":\"" PW "\"}");
+	expect_status(&r, 200);
+	assert_true(json_is_false(json_object_get(r.json, "totp")));
+	resp_free(&r);
+	login(&r, "th-2fa", PW); /* no code needed any more */
+	expect_status(&r, 200);
+	resp_free(&r);
 	assert_int_equal(sqlite3_exec(mrm_store_db(db.st),
 				      "DELETE FROM login_failure", NULL, NULL,
 				      NULL),
@@ -1930,6 +1999,61 @@ static void test_password_and_revocation(void **state)
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(me_status(a), 401);
+
+	/* an administrator disables and enables through the API */
+	session_of("th-mover", a, csrf);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld/disable",
+		 (long long)id);
+	as_role(&r, COORD, "POST", path, NULL);
+	expect_error(&r, 403, NULL);
+	resp_free(&r);
+	assert_int_equal(me_status(a), 200);
+	as_role(&r, ADMIN, "POST", "/api/v1/users/99999/disable", NULL);
+	expect_error(&r, 404, "id");
+	resp_free(&r);
+	as_role(&r, ADMIN, "POST", "/api/v1/users/0/enable", NULL);
+	expect_error(&r, 400, "id");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld/disable",
+		 (long long)sql_int("SELECT id FROM user WHERE login = "
+				    "'th-admin'"));
+	as_role(&r, ADMIN, "POST", path, NULL);
+	expect_error(&r, 400, "id"); /* not oneself */
+	resp_free(&r);
+	assert_int_equal(sql_int("SELECT disabled FROM user WHERE login = "
+				 "'th-admin'"),
+			 0);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld/disable",
+		 (long long)id);
+	as_role(&r, ADMIN, "POST", path, NULL);
+	expect_status(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "disabled")));
+	resp_free(&r);
+	assert_int_equal(me_status(a), 401);
+	login(&r, "th-mover", PW);
+	expect_error(&r, 401, NULL);
+	resp_free(&r);
+	{
+		json_t *users = get_json(ADMIN, "/api/v1/users"), *u;
+		size_t i;
+		int seen = 0;
+
+		json_array_foreach(
+			json_object_get(users, "items"), i,
+			u) if (json_integer_value(json_object_get(u, "id")) ==
+			       id) seen =
+			json_is_true(json_object_get(u, "disabled"));
+		assert_true(seen);
+		json_decref(users);
+	}
+	snprintf(path, sizeof(path), "/api/v1/users/%lld/enable",
+		 (long long)id);
+	as_role(&r, ADMIN, "POST", path, NULL);
+	expect_status(&r, 200);
+	resp_free(&r);
+	login(&r, "th-mover", PW);
+	expect_status(&r, 200);
+	resp_free(&r);
 
 	/* a disabled user's sessions and tokens stop at once */
 	session_of("th-mover", a, csrf);

@@ -92,6 +92,10 @@ int mrm_totp_confirm(struct mrm_store *st, int64_t user_id, const char *code,
 
 /* Turn two-factor login off for `user_id`. */
 int mrm_totp_off(struct mrm_store *st, int64_t user_id, struct mrm_error *err);
+/* Is two-factor login on for `user_id` (*on), and is a new secret waiting
+ * for its confirmation (*pending)? MRM_ERR_NOTFOUND when no such user. */
+int mrm_totp_status(struct mrm_store *st, int64_t user_id, int *on,
+		    int *pending, struct mrm_error *err);
 
 /*
  * For logging in (auth.c): is two-factor login on for `user_id`

@@ -142,7 +142,9 @@ int mrm_keys_recover(const char *db_path, const char *text,
  * Destroy every DEK of organisation `org_code`, and their recovery copies,
  * at once. *clean is set to 1 when the WAL was also checkpointed and
  * truncated (0: another connection was reading; the old pages stay in the
- * WAL until the next checkpoint, see docs/keys.md).
+ * WAL until the next checkpoint, see docs/keys.md). The plain copies a
+ * killed backup or restore left beside the database are removed too
+ * (mrm_backup_clean()).
  */
 int mrm_keys_wipe(struct mrm_store *st, const char *org_code, int *clean,
 		  struct mrm_error *err);

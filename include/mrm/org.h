@@ -18,6 +18,8 @@ struct mrm_org {
 struct mrm_user {
 	int64_t id;
 	const char *org, *login, *role, *created;
+	int disabled; /* may not log in (mrm_user_disable()) */
+	int totp;     /* two-factor login is on */
 };
 
 /* Roles, most powerful first. */

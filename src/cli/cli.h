@@ -142,6 +142,17 @@ int cli_passphrase(const char *cmd, const char *fd_opt, const char *fd,
 		   int confirm, struct cli_secret *out);
 void cli_secret_wipe(struct cli_secret *s);
 
+/*
+ * The new key-encryption key that --to (key-file or passphrase), --kdf
+ * and --new-passphrase-fd/--new-passphrase-file ask for, into `spec`; a
+ * new passphrase is read into `pass` (spec points into it; wipe it).
+ * Returns 0 or an exit status (told).
+ */
+struct mrm_kek_spec;
+int cli_new_kek(const char *cmd, const char *to, const char *kdf,
+		const char *new_fd, const char *new_file,
+		struct cli_secret *pass, struct mrm_kek_spec *spec);
+
 int cmd_linkage(int argc, char **argv);
 int cmd_portability(int argc, char **argv);
 int cmd_welfare(int argc, char **argv);

@@ -17,30 +17,8 @@ struct key_args {
 static int new_kek(const char *cmd, const struct key_args *a,
 		   struct cli_secret *pass, struct mrm_kek_spec *spec)
 {
-	struct mrm_error err;
-	int rc;
-
-	memset(spec, 0, sizeof(*spec));
-	if (!a->to)
-		return cli_usage(cmd, "--to key-file|passphrase is required");
-	if (a->kdf && mrm_kdf_level_parse(a->kdf, &spec->kdf, &err))
-		return cli_usage(cmd, "%s", err.msg);
-	if (!strcmp(a->to, "key-file"))
-		return a->new_fd || a->new_file
-			       ? cli_usage(cmd, "--to key-file takes no new "
-						"passphrase")
-			       : 0;
-	if (strcmp(a->to, "passphrase"))
-		return cli_usage(cmd,
-				 "--to must be key-file or passphrase, not "
-				 "\"%s\"",
-				 a->to);
-	rc = cli_passphrase(cmd, "new-passphrase-fd", a->new_fd,
-			    "new-passphrase-file", a->new_file,
-			    "New passphrase: ", 1, pass);
-	spec->passphrase = pass->text;
-	spec->passphrase_len = pass->len;
-	return rc;
+	return cli_new_kek(cmd, a->to, a->kdf, a->new_fd, a->new_file, pass,
+			   spec);
 }
 
 static int say_kek(const char *db, const struct mrm_kek_spec *spec,

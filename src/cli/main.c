@@ -147,15 +147,27 @@ const struct cli_cmd cli_commands[] = {
 	{"backup", "write an encrypted backup of the database",
 	 "usage: mrm backup --db FILE --out FILE.mrmbak\n\n"
 	 "An online, consistent copy (others may go on writing), encrypted\n"
-	 "under a key derived from FILE.key. OUT must not exist; it is\n"
-	 "readable by you only. Keep FILE.key apart from the backups.\n",
+	 "under a new key that FILE's key file or passphrase opens (and its\n"
+	 "recovery key, if it has one). OUT must not exist; it is readable\n"
+	 "by you only. Keep FILE.key or the passphrase apart from backups.\n"
+	 "A database locked with a passphrase asks for it (--passphrase-fd N,\n"
+	 "--passphrase-file F or the terminal).\n",
 	 cmd_backup},
 	{"restore", "restore an encrypted backup into a new database",
-	 "usage: mrm restore --key KEYFILE --from FILE.mrmbak --db NEWFILE\n\n"
-	 "KEYFILE: the key file of the database the backup was taken from;\n"
-	 "it is copied to NEWFILE.key. NEWFILE must not exist. The whole\n"
-	 "backup is verified first: a truncated, altered or wrong-key backup\n"
-	 "leaves no file behind. Exit: 0 restored, 1 not restored.\n",
+	 "usage: mrm restore --from FILE.mrmbak --db NEWFILE [--key KEYFILE]\n"
+	 "       mrm restore --from FILE.mrmbak --db NEWFILE --recovery-fd N\n"
+	 "               --to key-file|passphrase [--kdf LEVEL]\n"
+	 "               [--new-passphrase-fd N | --new-passphrase-file F]\n\n"
+	 "A backup of a database with a key file needs --key KEYFILE, that\n"
+	 "key file, which is copied to NEWFILE.key. A backup of a database\n"
+	 "locked with a passphrase asks for it (--passphrase-fd N,\n"
+	 "--passphrase-file F or the terminal); NEWFILE opens with the same\n"
+	 "passphrase. With the recovery key (mrm key recovery) read from fd\n"
+	 "N (0: standard input), NEWFILE gets a new key file or passphrase\n"
+	 "as --to says. NEWFILE must not exist. A wrong key or passphrase is\n"
+	 "found before anything is written; the whole backup is verified\n"
+	 "before NEWFILE appears: a truncated, altered or wrong-key backup\n"
+	 "leaves no file behind. Exit: 0 restored, 1 not restored, 2 usage.\n",
 	 cmd_restore},
 	{"policy", "the policy register and the policy on the ground",
 	 "usage: mrm policy list --db FILE [--country CC] [--format "

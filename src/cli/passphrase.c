@@ -172,3 +172,34 @@ int cli_open(const char *cmd, const char *db, struct mrm_store **st)
 	cli_secret_wipe(&pass);
 	return rc;
 }
+
+int cli_new_kek(const char *cmd, const char *to, const char *kdf,
+		const char *new_fd, const char *new_file,
+		struct cli_secret *pass, struct mrm_kek_spec *spec)
+{
+	struct mrm_error err;
+	int rc;
+
+	memset(spec, 0, sizeof(*spec));
+	memset(pass, 0, sizeof(*pass));
+	if (!to)
+		return cli_usage(cmd, "--to key-file|passphrase is required");
+	if (kdf && mrm_kdf_level_parse(kdf, &spec->kdf, &err))
+		return cli_usage(cmd, "%s", err.msg);
+	if (!strcmp(to, "key-file"))
+		return new_fd || new_file
+			       ? cli_usage(cmd, "--to key-file takes no new "
+						"passphrase")
+			       : 0;
+	if (strcmp(to, "passphrase"))
+		return cli_usage(cmd,
+				 "--to must be key-file or passphrase, not "
+				 "\"%s\"",
+				 to);
+	rc = cli_passphrase(cmd, "new-passphrase-fd", new_fd,
+			    "new-passphrase-file", new_file,
+			    "New passphrase: ", 1, pass);
+	spec->passphrase = pass->text;
+	spec->passphrase_len = pass->len;
+	return rc;
+}

@@ -486,3 +486,31 @@ int mrm_totp_login(struct mrm_store *st, int64_t user_id, const char *code,
 				   "authenticator app");
 	return rc;
 }
+
+int mrm_totp_status(struct mrm_store *st, int64_t user_id, int *on,
+		    int *pending, struct mrm_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prepare(st,
+			 "SELECT totp_secret IS NOT NULL, totp_pending IS NOT "
+			 "NULL FROM user WHERE id = ?",
+			 &s, err);
+
+	*on = *pending = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, user_id);
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW:
+		*on = sqlite3_column_int(s, 0);
+		*pending = sqlite3_column_int(s, 1);
+		break;
+	case SQLITE_DONE:
+		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
+				   "no user with id %lld", (long long)user_id);
+		break;
+	default: rc = mrm_store_fail(st, err, "users");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -2,6 +2,7 @@
 #include "mrm/keyring.h"
 
 #include "keyring_internal.h"
+#include "mrm/backup.h"
 #include "mrm/fields.h"
 #include "mrm/org.h"
 #include "mrm/store.h"
@@ -1395,6 +1396,9 @@ int mrm_keys_wipe(struct mrm_store *st, const char *org_code, int *clean,
 	ring_flush(ring(st));
 	if (!rc)
 		*clean = checkpoint(st);
+	/* A plain copy left by a killed backup still holds the keys. */
+	if (!rc)
+		mrm_backup_clean(mrm_store_path(st));
 	return rc;
 }
 
@@ -1549,5 +1553,40 @@ int mrm_keys_status(struct mrm_store *st,
 		rc = org_status(st, l->id[i], l->code[i], c, n, cb, ctx, err);
 	free(c);
 	free(l);
+	return rc;
+}
+
+/* ---- for backups (keyring_internal.h) ---- */
+
+int keyring_kek_argon2(struct mrm_key *kek, const char *pass, size_t len,
+		       const unsigned char salt[crypto_pwhash_SALTBYTES],
+		       unsigned long long ops, size_t mem,
+		       struct mrm_error *err)
+{
+	/* The limits may come from a file: nothing beyond SENSITIVE. */
+	if (ops < crypto_pwhash_OPSLIMIT_MIN ||
+	    ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+	    mem < crypto_pwhash_MEMLIMIT_MIN ||
+	    mem > crypto_pwhash_MEMLIMIT_SENSITIVE)
+		return mrm_error_set(err, MRM_ERR_INVALID, "passphrase",
+				     "the Argon2id limits (%llu passes, %zu "
+				     "MiB) are out of range (altered?)",
+				     ops, mem >> 20);
+	return argon2(kek, pass, len, salt, ops, mem, err);
+}
+
+int keyring_recovery_keypair(const char *text,
+			     unsigned char pk[crypto_box_PUBLICKEYBYTES],
+			     unsigned char sk[crypto_box_SECRETKEYBYTES],
+			     struct mrm_error *err)
+{
+	unsigned char seed[SEED_BYTES];
+	int rc = mrm_crypto_init(err);
+
+	if (!rc)
+		rc = rec_decode(text, seed, err);
+	if (!rc)
+		crypto_box_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }

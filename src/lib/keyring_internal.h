@@ -8,6 +8,8 @@
 #include "mrm/keyring.h"
 #include "mrm/store.h"
 
+#include <sodium.h>
+
 struct mrm_keyring;
 
 /* How to unlock a database being opened; all NULL: its key file. */
@@ -43,5 +45,21 @@ int keyring_keycheck(struct mrm_store *st, const char *what,
 /* After migrations: finish converting version-0 values, if any. */
 int keyring_open(struct mrm_store *st, struct mrm_error *err);
 void keyring_free(struct mrm_keyring *kr);
+
+/*
+ * backup.c: derive a KEK from a passphrase with a backup's salt and
+ * limits; limits beyond libsodium's SENSITIVE level are MRM_ERR_INVALID
+ * (they come from a file, which must not make us allocate without bound).
+ */
+int keyring_kek_argon2(struct mrm_key *kek, const char *pass, size_t len,
+		       const unsigned char salt[crypto_pwhash_SALTBYTES],
+		       unsigned long long ops, size_t mem,
+		       struct mrm_error *err);
+/* backup.c: the recovery key pair of a recovery key's text (a mistyped
+ * one is MRM_ERR_INVALID or MRM_ERR_CRYPTO, as mrm_keys_recover()). */
+int keyring_recovery_keypair(const char *text,
+			     unsigned char pk[crypto_box_PUBLICKEYBYTES],
+			     unsigned char sk[crypto_box_SECRETKEYBYTES],
+			     struct mrm_error *err);
 
 #endif

@@ -247,11 +247,13 @@ int mrm_user_each(struct mrm_store *st,
 	sqlite3_stmt *s = NULL;
 	int rc = 0, step = SQLITE_DONE;
 
-	if (sqlite3_prepare_v2(mrm_store_db(st),
-			       "SELECT u.id, o.code, u.login, u.role, u.created"
-			       " FROM user u JOIN org o ON o.id = u.org_id"
-			       " ORDER BY o.code, u.login",
-			       -1, &s, NULL))
+	if (sqlite3_prepare_v2(
+		    mrm_store_db(st),
+		    "SELECT u.id, o.code, u.login, u.role, u.created,"
+		    " u.disabled, u.totp_secret IS NOT NULL"
+		    " FROM user u JOIN org o ON o.id = u.org_id"
+		    " ORDER BY o.code, u.login",
+		    -1, &s, NULL))
 		return mrm_store_fail(st, err, "users");
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_user u = {
@@ -260,6 +262,8 @@ int mrm_user_each(struct mrm_store *st,
 			(const char *)sqlite3_column_text(s, 2),
 			(const char *)sqlite3_column_text(s, 3),
 			(const char *)sqlite3_column_text(s, 4),
+			sqlite3_column_int(s, 5),
+			sqlite3_column_int(s, 6),
 		};
 		rc = cb(ctx, &u);
 	}

@@ -33,6 +33,9 @@ int api_me_totp_confirm(struct srv_req *r);
 int api_me_password(struct srv_req *r);
 int api_me_sessions_delete(struct srv_req *r);
 int api_user_revoke(struct srv_req *r);
+int api_user_disable(struct srv_req *r);
+int api_user_enable(struct srv_req *r);
+int api_me_totp_delete(struct srv_req *r);
 
 int api_vocab_get(struct srv_req *r);
 

@@ -2,8 +2,11 @@
  * api_account.c - the logged-in user's own account: two-factor
  * enrolment (POST /api/v1/me/totp, POST /api/v1/me/totp/confirm), the
  * password (PUT /api/v1/me/password), logging out everywhere (DELETE
- * /api/v1/me/sessions); and an administrator ending a user's sessions
- * (POST /api/v1/users/{id}/revoke). The rules are libmrm's (account.h).
+ * /api/v1/me/sessions), turning two-factor login off (DELETE
+ * /api/v1/me/totp); and an administrator ending a user's sessions (POST
+ * /api/v1/users/{id}/revoke), disabling and enabling a user (POST
+ * /api/v1/users/{id}/disable, /enable). The rules are libmrm's
+ * (account.h).
  */
 #include "api.h"
 
@@ -151,29 +154,94 @@ static int user_org(struct srv_req *r, int64_t id, int64_t *org)
 	return step == SQLITE_ROW ? 0 : -1;
 }
 
-int api_user_revoke(struct srv_req *r)
+/*
+ * The user {id} of the request, which the actor administers: an
+ * administrator (before anything about the user is said) of the user's
+ * own organisation. -1 when it answered.
+ */
+static int admin_target(struct srv_req *r, const char *verb, int64_t *id)
 {
-	struct mrm_error err;
+	int64_t org = 0;
 	char *end;
-	int64_t id, org = 0;
-	int ended = 0;
 
-	/* administrators only, before anything about the user is said */
 	if (api_allow(r, MRM_ACT_ADMIN, 0))
-		return 0;
+		return -1;
 	errno = 0;
-	id = strtoll(r->args[0], &end, 10);
-	if (errno || *end || id < 1 || *r->args[0] < '0' || *r->args[0] > '9')
+	*id = strtoll(r->args[0], &end, 10);
+	if (errno || *end || *id < 1 || *r->args[0] < '0' || *r->args[0] > '9')
 		return srv_error(r, 400, "invalid", "id",
-				 "must be a user id (a whole number)");
-	if (user_org(r, id, &org))
-		return 0;
+				 "must be a user id (a whole number)"),
+		       -1;
+	if (user_org(r, *id, &org))
+		return -1;
 	if (org != r->who.org_id)
 		return srv_error(r, 403, "access", NULL,
 				 "user #%lld belongs to another organisation:"
-				 " its own administrators revoke its sessions",
-				 (long long)id);
+				 " its own administrators %s",
+				 (long long)*id, verb),
+		       -1;
+	return 0;
+}
+
+int api_user_revoke(struct srv_req *r)
+{
+	struct mrm_error err;
+	int64_t id;
+	int ended = 0;
+
+	if (admin_target(r, "revoke its sessions", &id))
+		return 0;
 	if (mrm_user_revoke(r->st, id, NULL, &ended, &err))
 		return srv_fail(r, &err);
 	return srv_json(r, 200, json_pack("{s:i}", "ended", ended));
+}
+
+static int user_disable(struct srv_req *r, int disabled)
+{
+	struct mrm_error err;
+	int64_t id;
+
+	if (admin_target(r, disabled ? "disable it" : "enable it", &id))
+		return 0;
+	/* the last way in for this organisation's administration */
+	if (disabled && id == r->who.user_id)
+		return srv_error(r, 400, "invalid", "id",
+				 "you cannot disable your own account (ask "
+				 "another administrator)");
+	if (mrm_user_disable(r->st, id, disabled, &err))
+		return srv_fail(r, &err);
+	return srv_json(r, 200,
+			json_pack("{s:I, s:b}", "id", (json_int_t)id,
+				  "disabled", disabled));
+}
+
+int api_user_disable(struct srv_req *r)
+{
+	return user_disable(r, 1);
+}
+
+int api_user_enable(struct srv_req *r)
+{
+	return user_disable(r, 0);
+}
+
+int api_me_totp_delete(struct srv_req *r)
+{
+	static const char *const fields[] = {"password", NULL};
+	struct mrm_error err;
+	const char *pw;
+	json_t *b = body_strings(r, fields, 1, &pw);
+
+	if (!b)
+		return 0;
+	/* as for enrolling: the password again, not just the session */
+	if (mrm_user_check_password(r->st, r->who.user_id, pw, "password",
+				    &err))
+		account_fail(r, &err);
+	else if (mrm_totp_off(r->st, r->who.user_id, &err))
+		srv_fail(r, &err);
+	else
+		srv_json(r, 200, json_pack("{s:b}", "totp", 0));
+	json_decref(b);
+	return 0;
 }

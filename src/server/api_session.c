@@ -2,6 +2,8 @@
  * /api/v1/me */
 #include "api.h"
 
+#include "mrm/account.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,5 +103,16 @@ int api_session_delete(struct srv_req *r)
 
 int api_me(struct srv_req *r)
 {
-	return srv_json(r, 200, user_json(&r->who));
+	json_t *v = user_json(&r->who);
+	struct mrm_error err;
+	int on = 0, pending = 0;
+
+	/* for the account page: is two-factor login on? */
+	if (mrm_totp_status(r->st, r->who.user_id, &on, &pending, &err)) {
+		json_decref(v);
+		return srv_fail(r, &err);
+	}
+	if (v)
+		json_object_set_new(v, "totp", json_boolean(on));
+	return srv_json(r, 200, v);
 }

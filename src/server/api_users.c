@@ -24,9 +24,10 @@ static int add_user(void *ctx, const struct mrm_user *u)
 			      NULL);
 	if (rc)
 		return rc == MRM_ERR_ACCESS ? 0 : rc;
-	v = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)u->id,
-		      "login", u->login, "org", u->org, "role", u->role,
-		      "created", u->created);
+	v = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b}", "id",
+		      (json_int_t)u->id, "login", u->login, "org", u->org,
+		      "role", u->role, "created", u->created, "disabled",
+		      u->disabled, "totp", u->totp);
 	return !v || json_array_append_new(us->items, v) ? MRM_ERR_NOMEM : 0;
 }
 

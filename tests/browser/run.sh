@@ -25,6 +25,8 @@ echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-MM --login bob --r
 # carol logs in with two factors: the secret is the first line of totp
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login carol --role viewer >/dev/null
 totp_secret=$("$MRM" user totp --db "$dir/t.db" --login carol 2>/dev/null | head -n 1)
+# dana administers MKN-TH (the account actions of the administration page)
+echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login dana --role admin >/dev/null
 
 # a free port: let the server pick one and tell us
 "$MRM" serve --db "$dir/t.db" --listen 127.0.0.1:0 2>"$dir/serve.log" &

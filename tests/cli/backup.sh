@@ -93,3 +93,80 @@ left_nothing
 expect_exit 1 mrm restore --key a.db.key --from a.db --db n.db
 contains err "not an mrm backup"
 left_nothing
+
+# ---- a database locked with a passphrase ----
+PASS='seven quiet rivers cross the plain'
+printf '%s\n' "$PASS" >pass.txt
+printf '%s\n' 'seven quiet rivers cross the hill' >wrong.txt
+chmod 600 pass.txt wrong.txt
+expect_exit 0 mrm init --db p.db --kek passphrase --kdf interactive \
+	--passphrase-file pass.txt
+expect_exit 0 mrm org add --db p.db --code MAP --name MAP --country TH \
+	--passphrase-file pass.txt
+expect_exit 0 mrm import --db p.db --org MAP in.csv --passphrase-fd 3 3<pass.txt
+expect_exit 0 mrm export --db p.db --format json --out p-before.json \
+	--passphrase-file pass.txt
+expect_exit 0 mrm backup --db p.db --out p.mrmbak --passphrase-file pass.txt
+contains out "the passphrase of p.db"
+lacks p.mrmbak "$NAME"
+lacks p.mrmbak "$PASS"
+# A wrong passphrase: a clear error, and no file at all.
+expect_exit 1 mrm restore --from p.mrmbak --db n.db --passphrase-file wrong.txt
+contains err "the passphrase is wrong"
+left_nothing
+# A key file does not open it.
+expect_exit 1 mrm restore --from p.mrmbak --db n.db --key a.db.key
+contains err "locked with a passphrase"
+left_nothing
+# No terminal and no passphrase given: told how to give it.
+expect_exit 1 mrm restore --from p.mrmbak --db n.db </dev/null
+contains err "--passphrase-fd"
+left_nothing
+# The right one, from a descriptor: the same data, the same passphrase.
+expect_exit 0 mrm restore --from p.mrmbak --db pr.db --passphrase-fd 3 3<pass.txt
+contains out "opens with the same passphrase"
+[ ! -e pr.db.key ] || fail "a passphrase restore made a key file"
+expect_exit 0 mrm export --db pr.db --format json --out p-after.json \
+	--passphrase-file pass.txt
+same_file p-before.json p-after.json
+
+# ---- the recovery key ----
+expect_exit 0 mrm key recovery --db p.db --passphrase-file pass.txt
+grep -Eo '[A-Z2-7]{4}(-[A-Z2-7]{4}){13}' out >recovery.txt ||
+	fail "no recovery key printed"
+expect_exit 0 mrm backup --db p.db --out p2.mrmbak --passphrase-file pass.txt
+contains out "or its recovery key"
+# The recovery key does not open the backup made before it existed.
+expect_exit 1 mrm restore --from p.mrmbak --db n.db --recovery-fd 0 \
+	--to key-file <recovery.txt
+contains err "had no recovery key"
+left_nothing
+# A new key is required with it.
+expect_exit 2 mrm restore --from p2.mrmbak --db n.db --recovery-fd 0 <recovery.txt
+contains err "--to key-file|passphrase is required"
+left_nothing
+# With it: the same data, under a new key file.
+expect_exit 0 mrm restore --from p2.mrmbak --db rr.db --recovery-fd 0 \
+	--to key-file <recovery.txt
+contains out "key file rr.db.key"
+expect_eq "-rw-------" "$(mode rr.db.key)" "mode of rr.db.key"
+expect_exit 0 mrm export --db rr.db --format json --out r-after.json
+same_file p-before.json r-after.json
+
+# A key-file backup names what it needs.
+expect_exit 2 mrm restore --from a.mrmbak --db n.db
+contains err "--key KEYFILE is required"
+left_nothing
+
+# ---- a plain copy left by a killed backup is removed by the next one ----
+mkdir -m 700 .a.db.mrm-tmp-KILLED
+cp a.db .a.db.mrm-tmp-KILLED/copy
+expect_exit 0 mrm backup --db a.db --out a2.mrmbak
+[ ! -e .a.db.mrm-tmp-KILLED ] || fail "the killed backup's copy is still there"
+! ls -a | grep -q 'mrm-tmp' || fail "a private directory was left behind"
+
+# ---- and by a wipe, since such a copy still holds the wiped keys ----
+mkdir -m 700 .a.db.mrm-tmp-KILLED
+cp a.db .a.db.mrm-tmp-KILLED/copy
+expect_exit 0 mrm wipe --db a.db --org MAP --yes
+[ ! -e .a.db.mrm-tmp-KILLED ] || fail "a wipe left a killed backup's copy"

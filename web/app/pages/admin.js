@@ -72,6 +72,43 @@ export function render(main, ctx) {
     });
   }
 
+  // End a user's sessions; disable or enable (not oneself).
+  function userActions(u) {
+    const box = h('div', { class: 'row-actions' });
+    const revoke = h('button', { type: 'button', class: 'secondary', id: 'revoke-' + u.id }, t('revokeSessions'));
+    revoke.addEventListener('click', function () {
+      userAct(revoke, '/users/' + u.id + '/revoke', function (data) {
+        return t('revokedN', { login: u.login, n: data && data.ended !== undefined ? data.ended : 0 });
+      });
+    });
+    box.appendChild(revoke);
+    if (ctx.user && u.login === ctx.user.login) return box;
+    const flip = h('button', { type: 'button', class: 'secondary', id: (u.disabled ? 'enable-' : 'disable-') + u.id },
+      u.disabled ? t('enableUser') : t('disableUser'));
+    flip.addEventListener('click', function () {
+      if (!u.disabled && !window.confirm(t('disableConfirm', { login: u.login }))) return;
+      userAct(flip, '/users/' + u.id + (u.disabled ? '/enable' : '/disable'), function () {
+        return t(u.disabled ? 'userEnabled' : 'userDisabledDone', { login: u.login });
+      });
+    });
+    box.appendChild(flip);
+    return box;
+  }
+
+  async function userAct(button, path, say) {
+    const stop = busy(button);
+    status(t('saving'), 'busy');
+    try {
+      const data = await api('POST', path);
+      if (!ctx.alive()) return;
+      status(say(data), 'ok');
+      loadUsers();
+    } catch (e) {
+      stop();
+      if (ctx.alive()) status(errorText(e), 'error');
+    }
+  }
+
   function loadUsers() {
     return api('GET', '/users').then(function (data) {
       if (!ctx.alive()) return;
@@ -81,7 +118,10 @@ export function render(main, ctx) {
         { label: t('loginName'), get: function (u) { return u.login; }, rowHeader: true },
         { label: t('organisation'), get: function (u) { return u.org || ''; } },
         { label: t('role'), get: function (u) { return t('role_' + u.role); } },
-        { label: t('created'), get: function (u) { return u.created || ''; } }
+        { label: t('created'), get: function (u) { return u.created || ''; } },
+        { label: t('totpTitle'), get: function (u) { return u.totp ? t('yes') : t('no'); } },
+        { label: t('userState'), get: function (u) { return u.disabled ? t('userDisabled') : t('userActive'); } },
+        { label: t('actions'), get: userActions }
       ], users) : h('p', null, t('none')));
     }).catch(function (e) {
       if (!ctx.alive()) return;
