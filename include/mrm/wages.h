@@ -68,6 +68,21 @@ int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 			 void *ctx, struct mrm_error *err);
 
 /*
+ * As above over every event, the records organisation `org_id` may read:
+ * those of its own events and of the events shared with it
+ * (mrm_access_share(); identities stay with the owner, and the records
+ * hold none).
+ */
+int mrm_wages_each_readable(struct mrm_store *st, int64_t org_id,
+			    int (*cb)(void *ctx,
+				      const struct mrm_wage_record *w),
+			    void *ctx, struct mrm_error *err);
+int mrm_recruitment_each_readable(
+	struct mrm_store *st, int64_t org_id,
+	int (*cb)(void *ctx, const struct mrm_recruitment_cost *c), void *ctx,
+	struct mrm_error *err);
+
+/*
  * Wages owed for one record:
  *   legal     = the minimum in force at the period's start, for the
  *               record's place and sector: per day x days_worked, or per

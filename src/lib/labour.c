@@ -515,27 +515,48 @@ static int event_exists(struct mrm_store *st, int64_t id, struct mrm_error *err)
 		       : mrm_store_fail(st, err, "events");
 }
 
-int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
-		   int (*cb)(void *ctx, const struct mrm_wage_record *w),
-		   void *ctx, struct mrm_error *err)
+/* Which events' records a walk visits: of event `event` (0: all), of
+ * organisation `org` (0: all) and, when `shared`, of the events shared
+ * with `org` too. */
+#define WALK_WHERE                                                             \
+	" WHERE (?1 = 0 OR e.id = ?1) AND (?2 = 0 OR e.org_id = ?2"            \
+	" OR (?3 AND EXISTS (SELECT 1 FROM event_share x"                      \
+	" WHERE x.event_id = e.id AND x.org_id = ?2)))"
+
+static sqlite3_stmt *walk_prepare(struct mrm_store *st, const char *sql,
+				  int64_t event_id, int64_t org_id, int shared)
 {
-	sqlite3_stmt *s = mrm_store_prepare(
-		st, "SELECT w.id, w.event_id, e.key, p.key, p.nationality,"
-		    " w.employer, w.country, w.admin1, w.area, w.sector,"
-		    " w.period_start, w.period_end, w.days_worked,"
-		    " w.hours_worked, w.amount_paid, w.deductions, w.currency"
-		    " FROM wage_record w JOIN event e ON e.id = w.event_id"
-		    " LEFT JOIN person p ON p.id = w.victim_id"
-		    " WHERE (?1 = 0 OR w.event_id = ?1)"
-		    " AND (?2 = 0 OR e.org_id = ?2) ORDER BY w.id");
+	sqlite3_stmt *s = mrm_store_prepare(st, sql);
+
+	if (s) {
+		sqlite3_bind_int64(s, 1, event_id);
+		sqlite3_bind_int64(s, 2, org_id);
+		sqlite3_bind_int(s, 3, shared);
+	}
+	return s;
+}
+
+static int wages_walk(struct mrm_store *st, int64_t event_id, int64_t org_id,
+		      int shared,
+		      int (*cb)(void *ctx, const struct mrm_wage_record *w),
+		      void *ctx, struct mrm_error *err)
+{
+	sqlite3_stmt *s = walk_prepare(
+		st,
+		"SELECT w.id, w.event_id, e.key, p.key, p.nationality,"
+		" w.employer, w.country, w.admin1, w.area, w.sector,"
+		" w.period_start, w.period_end, w.days_worked,"
+		" w.hours_worked, w.amount_paid, w.deductions, w.currency"
+		" FROM wage_record w JOIN event e ON e.id = w.event_id"
+		" LEFT JOIN person p ON p.id = w.victim_id" WALK_WHERE
+		" ORDER BY w.id",
+		event_id, org_id, shared);
 	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
 
 	if (rc)
 		return rc;
 	if (!s)
 		return mrm_store_fail(st, err, "wage records");
-	sqlite3_bind_int64(s, 1, event_id);
-	sqlite3_bind_int64(s, 2, org_id);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_wage_record w = {
 			sqlite3_column_int64(s, 0),
@@ -565,28 +586,27 @@ int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 	return rc;
 }
 
-int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
-			 int (*cb)(void *ctx,
-				   const struct mrm_recruitment_cost *c),
-			 void *ctx, struct mrm_error *err)
+static int
+costs_walk(struct mrm_store *st, int64_t event_id, int64_t org_id, int shared,
+	   int (*cb)(void *ctx, const struct mrm_recruitment_cost *c),
+	   void *ctx, struct mrm_error *err)
 {
-	sqlite3_stmt *s = mrm_store_prepare(
-		st, "SELECT r.id, r.event_id, r.victim_id, e.key, p.key,"
-		    " p.nationality, e.country, r.paid_to, r.date, r.origin,"
-		    " r.destination, r.channel, r.amount, r.currency,"
-		    " r.monthly_earnings, r.earnings_currency"
-		    " FROM recruitment_cost r JOIN event e ON e.id = r.event_id"
-		    " LEFT JOIN person p ON p.id = r.victim_id"
-		    " WHERE (?1 = 0 OR r.event_id = ?1)"
-		    " AND (?2 = 0 OR e.org_id = ?2) ORDER BY r.id");
+	sqlite3_stmt *s = walk_prepare(
+		st,
+		"SELECT r.id, r.event_id, r.victim_id, e.key, p.key,"
+		" p.nationality, e.country, r.paid_to, r.date, r.origin,"
+		" r.destination, r.channel, r.amount, r.currency,"
+		" r.monthly_earnings, r.earnings_currency"
+		" FROM recruitment_cost r JOIN event e ON e.id = r.event_id"
+		" LEFT JOIN person p ON p.id = r.victim_id" WALK_WHERE
+		" ORDER BY r.id",
+		event_id, org_id, shared);
 	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
 
 	if (rc)
 		return rc;
 	if (!s)
 		return mrm_store_fail(st, err, "recruitment costs");
-	sqlite3_bind_int64(s, 1, event_id);
-	sqlite3_bind_int64(s, 2, org_id);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_recruitment_cost c = {
 			sqlite3_column_int64(s, 0),
@@ -613,4 +633,35 @@ int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 		rc = mrm_store_fail(st, err, "recruitment costs");
 	sqlite3_reset(s);
 	return rc;
+}
+
+int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
+		   int (*cb)(void *ctx, const struct mrm_wage_record *w),
+		   void *ctx, struct mrm_error *err)
+{
+	return wages_walk(st, event_id, org_id, 0, cb, ctx, err);
+}
+
+int mrm_wages_each_readable(struct mrm_store *st, int64_t org_id,
+			    int (*cb)(void *ctx,
+				      const struct mrm_wage_record *w),
+			    void *ctx, struct mrm_error *err)
+{
+	return wages_walk(st, 0, org_id, 1, cb, ctx, err);
+}
+
+int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
+			 int (*cb)(void *ctx,
+				   const struct mrm_recruitment_cost *c),
+			 void *ctx, struct mrm_error *err)
+{
+	return costs_walk(st, event_id, org_id, 0, cb, ctx, err);
+}
+
+int mrm_recruitment_each_readable(
+	struct mrm_store *st, int64_t org_id,
+	int (*cb)(void *ctx, const struct mrm_recruitment_cost *c), void *ctx,
+	struct mrm_error *err)
+{
+	return costs_walk(st, 0, org_id, 1, cb, ctx, err);
 }
