@@ -45,14 +45,19 @@ const struct cli_cmd cli_commands[] = {
 	 "usage: mrm import --db FILE [--org CODE] [--mapping MAP.json|NAME]\n"
 	 "                  [--skip-invalid [--rejects OUT.csv]] [--max-errors "
 	 "N]\n"
-	 "                  [--format csv|json] INPUT\n\n"
+	 "                  [--format csv|json] INPUT\n"
+	 "       mrm import --db FILE --what wages|recruitment [--org CODE]\n"
+	 "                  [--max-errors N] INPUT.csv\n\n"
 	 "Without --mapping, a CSV must use the native columns "
 	 "(docs/native-csv.md).\nA file ending in .json is read as an mrm "
 	 "export. The import is all or\nnothing: any problem is reported as "
 	 "FILE:LINE:COLUMN and nothing lands,\nunless --skip-invalid, which "
 	 "imports the good rows and writes the others\nwith their reasons to "
 	 "--rejects. Shipped mappings: iom-missing-migrants.\nExit: 0 all "
-	 "imported, 1 nothing imported, 3 some rows rejected.\n",
+	 "imported, 1 nothing imported, 3 some rows rejected.\n"
+	 "--what wages|recruitment reads wage records or recruitment costs,\n"
+	 "one a row, each keyed by column event to an event in the database\n"
+	 "(docs/wages.md); all or nothing, problems as FILE:LINE:COLUMN.\n",
 	 cmd_import},
 	{"export", "export JSON or CSV",
 	 "usage: mrm export --db FILE --format json|csv [--what acts|events|"
