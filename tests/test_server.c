@@ -2100,6 +2100,24 @@ static void test_wages_shared(void **state)
 			"owed")),
 		"1440.00");
 	json_decref(v);
+	/* the labour-rights report through the reports route: figures with
+	 * their sources (3 records of the corridor: internal edition) */
+	{
+		struct resp rr;
+
+		as_role(&rr, COORD, "GET", "/api/v1/reports/labour-rights",
+			NULL);
+		expect_status(&rr, 200);
+		assert_non_null(strstr(rr.body, "Wages owed by corridor"));
+		assert_non_null(strstr(rr.body, "Royal Gazette, 27 Dec 2024"));
+		assert_non_null(strstr(rr.body, "4320.00"));
+		resp_free(&rr);
+		as_role(&rr, VIEW, "GET",
+			"/api/v1/reports/labour-rights?public=1", NULL);
+		expect_status(&rr, 200);
+		assert_null(strstr(rr.body, "4320.00"));
+		resp_free(&rr);
+	}
 	snprintf(sql, sizeof(sql), "/api/v1/recruitment?event=%lld",
 		 (long long)other_event);
 	bad_get(CASE, sql, 403, NULL);

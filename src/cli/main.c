@@ -117,7 +117,9 @@ const struct cli_cmd cli_commands[] = {
 	 "                  [--from DATE] [--to DATE]\n\n"
 	 "Templates: add-monitoring (arrest, detention, deportation and "
 	 "return),\ndeaths-and-missing (works on the IOM Missing Migrants "
-	 "import).\nOne self-contained HTML file with SVG charts and a print "
+	 "import),\nlabour-rights (wages owed, recruitment cost burden and "
+	 "legal caps,\nthe reference figures used with their sources, the "
+	 "welfare table;\ndocs/wages.md).\nOne self-contained HTML file with SVG charts and a print "
 	 "stylesheet;\n--csv-dir also writes every table as CSV. --public "
 	 "applies disclosure\ncontrol to every figure.\n",
 	 cmd_report},

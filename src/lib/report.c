@@ -11,6 +11,7 @@
  */
 #include "mrm/report.h"
 
+#include "report_internal.h"
 #include "mrm/buf.h"
 #include "mrm/csv.h"
 #include "mrm/stats.h"
@@ -256,6 +257,40 @@ static const struct msg msgs[] = {
 	 {"Dead and missing in all regions, by year",
 	  "ผู้เสียชีวิตและผู้สูญหายในทุกภูมิภาค จำแนกตามปี",
 	  "ဒေသအားလုံးတွင် သေဆုံးသူနှင့် ပျောက်ဆုံးသူ (ခုနှစ်အလိုက်)"}},
+	{"title.labour-rights",
+	 {"Labour rights: wages owed, recruitment costs and social security",
+	  "สิทธิแรงงาน: ค่าจ้างค้างจ่าย ค่าใช้จ่ายในการจัดหางาน และการประกันสังคม",
+	  "အလုပ်သမားအခွင့်အရေး — ပေးရန်ကျန်ရှိသော လုပ်ခလစာ၊ "
+	  "အလုပ်ရှာဖွေခန့်ထားရေး ကုန်ကျစရိတ်နှင့် လူမှုဖူလုံရေး"}},
+	{"intro.labour-rights",
+	 {"What the migrant workers documented by the network's member "
+	  "organisations were owed against the legal minimum wage, what they "
+	  "paid to be recruited, and what social security covers them. Every "
+	  "reference figure is shown with its source and the dates it is in "
+	  "force.",
+	  "ค่าจ้างที่แรงงานข้ามชาติซึ่งองค์กรสมาชิกของเครือข่ายบันทึกไว้ยังไม่ได้รับ"
+	  "เมื่อเทียบกับค่าจ้างขั้นต่ำตามกฎหมาย ค่าใช้จ่ายที่พวกเขาจ่ายเพื่อให้ได้งาน "
+	  "และความคุ้มครองทางประกันสังคมที่มีสำหรับพวกเขา ตัวเลขอ้างอิงทุกตัวแสดง"
+	  "พร้อมแหล่งที่มาและวันที่มีผลบังคับใช้",
+	  "ကွန်ရက်အဖွဲ့ဝင် အဖွဲ့အစည်းများ မှတ်တမ်းတင်ထားသော "
+	  "ရွှေ့ပြောင်းအလုပ်သမားများ ဥပဒေအရ အနည်းဆုံးလုပ်ခနှင့် "
+	  "နှိုင်းယှဉ်လျှင် မရရှိသေးသော လုပ်ခလစာ၊ အလုပ်ရရန် ပေးခဲ့ရသော "
+	  "ကုန်ကျစရိတ်နှင့် ၎င်းတို့ရရှိနိုင်သော လူမှုဖူလုံရေး "
+	  "အကာအကွယ်။ ကိုးကားချက် ကိန်းဂဏန်းတိုင်းကို ရင်းမြစ်နှင့် "
+	  "အသက်ဝင်သည့်နေ့စွဲများနှင့်အတူ ဖော်ပြထားသည်။"}},
+	{"note.labour",
+	 {"Wages owed and recruitment costs are worked out as docs/wages.md "
+	  "describes, from the wage records and recruitment costs the member "
+	  "organisations documented: they are not an estimate of all that "
+	  "migrant workers are owed.",
+	  "ค่าจ้างค้างจ่ายและค่าใช้จ่ายในการจัดหางานคำนวณตามวิธีใน "
+	  "docs/wages.md จากบันทึกที่องค์กรสมาชิกจัดทำ "
+	  "ไม่ใช่การประมาณการของค่าจ้างค้างจ่ายทั้งหมดของแรงงานข้ามชาติ",
+	  "ပေးရန်ကျန်ရှိသော လုပ်ခလစာနှင့် အလုပ်ရှာဖွေခန့်ထားရေး "
+	  "ကုန်ကျစရိတ်များကို docs/wages.md ပါ နည်းလမ်းအတိုင်း "
+	  "အဖွဲ့ဝင်အဖွဲ့အစည်းများ မှတ်တမ်းတင်ထားသော မှတ်တမ်းများမှ "
+	  "တွက်ချက်ထားသည်။ ရွှေ့ပြောင်းအလုပ်သမားအားလုံး ရရန်ရှိသော "
+	  "ပမာဏ၏ ခန့်မှန်းချက် မဟုတ်ပါ။"}},
 };
 
 /* ---- templates ---- */
@@ -278,6 +313,8 @@ struct tmpl {
 	const char *notes[2];
 	const struct section *sections;
 	size_t nsections;
+	/* a body of its own instead of (after) the sections */
+	int (*body)(struct report_part *p, struct mrm_error *err);
 };
 
 static const struct section add_monitoring[] = {
@@ -353,16 +390,23 @@ static const struct section deaths_and_missing[] = {
 #define NSECT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct tmpl templates[] = {
-	{"add-monitoring", NULL, {NULL}, add_monitoring, NSECT(add_monitoring)},
+	{"add-monitoring",
+	 NULL,
+	 {NULL},
+	 add_monitoring,
+	 NSECT(add_monitoring),
+	 NULL},
 	{"deaths-and-missing",
 	 "IOM Missing Migrants Project, missingmigrants.iom.int, CC BY 4.0",
 	 {"note.iom"},
 	 deaths_and_missing,
-	 NSECT(deaths_and_missing)},
+	 NSECT(deaths_and_missing),
+	 NULL},
+	{"labour-rights", NULL, {"note.labour"}, NULL, 0, report_labour_body},
 };
 
-const char *const mrm_report_templates[] = {"add-monitoring",
-					    "deaths-and-missing", NULL};
+const char *const mrm_report_templates[] = {
+	"add-monitoring", "deaths-and-missing", "labour-rights", NULL};
 
 /* ---- the writer ---- */
 
@@ -1418,7 +1462,7 @@ static int write_private(const char *dir, const char *name,
 }
 
 static int write_csvs(struct rep *r, struct mrm_stats_result **res,
-		      struct mrm_error *err)
+		      const struct report_part *part, struct mrm_error *err)
 {
 	struct mrm_buf b = MRM_BUF_INIT(TABLE_CSV_MAX);
 	struct stat sb;
@@ -1442,21 +1486,29 @@ static int write_csvs(struct rep *r, struct mrm_stats_result **res,
 		else
 			rc = write_private(r->o->csv_dir, name, &b, err);
 	}
+	for (size_t i = 0; !rc && part && i < part->ncsv; i++)
+		rc = write_private(r->o->csv_dir, part->csv_name[i],
+				   &part->csv[i], err);
 	mrm_buf_release(&b);
 	return rc;
 }
 
 static int render(struct rep *r, struct mrm_stats_result **res,
-		  const char *orgs, struct mrm_error *err)
+		  const char *orgs, const struct mrm_buf *body,
+		  struct mrm_error *err)
 {
 	header(r, orgs);
-	contents(r);
+	if (r->t->nsections)
+		contents(r);
 	for (size_t i = 0; !r->rc && i < r->t->nsections; i++) {
 		int rc = section_html(r, i, res[i]);
 
 		if (rc && !r->rc)
 			r->rc = rc;
 	}
+	if (!r->rc && body && body->len &&
+	    mrm_buf_add(r->b, body->ptr, body->len))
+		r->rc = MRM_ERR_LIMIT;
 	footer(r, orgs);
 	if (r->rc)
 		return mrm_error_set(err, r->rc, NULL, "%s",
@@ -1472,7 +1524,12 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 	struct mrm_stats_result *res[SECTIONS_MAX] = {0};
 	struct mrm_buf out = MRM_BUF_INIT(REPORT_MAX);
 	struct mrm_buf orgs = MRM_BUF_INIT(64 * 1024);
+	struct mrm_buf body = MRM_BUF_INIT(REPORT_MAX);
+	struct report_part part = {0};
 	struct rep r = {0};
+	time_t now = o->generated ? o->generated : time(NULL);
+	struct tm tm;
+	char day[16];
 	int rc;
 
 	mrm_error_clear(err);
@@ -1489,10 +1546,21 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 		if (rc)
 			mrm_error_prefix(err, "section \"%s\"", s->slug);
 	}
+	if (!rc && r.t->body) {
+		gmtime_r(&now, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		part.st = st;
+		part.o = o;
+		part.lang = r.lang;
+		part.k = r.k;
+		part.day = day;
+		part.html = &body;
+		rc = r.t->body(&part, err);
+	}
 	if (!rc)
 		rc = org_codes(&r, &orgs, err);
 	if (!rc)
-		rc = render(&r, res, orgs.ptr, err);
+		rc = render(&r, res, orgs.ptr, &body, err);
 	if (!rc && fwrite(out.ptr, 1, out.len, html) != out.len)
 		rc = mrm_error_set(err, MRM_ERR_IO, NULL,
 				   "writing the report failed");
@@ -1501,9 +1569,12 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 				   "writing the report failed: %s",
 				   strerror(errno));
 	if (!rc && o->csv_dir)
-		rc = write_csvs(&r, res, err);
+		rc = write_csvs(&r, res, &part, err);
 	for (size_t i = 0; i < SECTIONS_MAX; i++)
 		mrm_stats_result_free(res[i]);
+	for (size_t i = 0; i < part.ncsv; i++)
+		mrm_buf_release(&part.csv[i]);
+	mrm_buf_release(&body);
 	mrm_buf_release(&out);
 	mrm_buf_release(&orgs);
 	return rc;
