@@ -119,7 +119,8 @@ const struct cli_cmd cli_commands[] = {
 	 "return),\ndeaths-and-missing (works on the IOM Missing Migrants "
 	 "import),\nlabour-rights (wages owed, recruitment cost burden and "
 	 "legal caps,\nthe reference figures used with their sources, the "
-	 "welfare table;\ndocs/wages.md).\nOne self-contained HTML file with SVG charts and a print "
+	 "welfare table;\ndocs/wages.md).\nOne self-contained HTML file with "
+	 "SVG charts and a print "
 	 "stylesheet;\n--csv-dir also writes every table as CSV. --public "
 	 "applies disclosure\ncontrol to every figure.\n",
 	 cmd_report},
