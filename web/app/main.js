@@ -21,7 +21,8 @@ const pages = {
   admin: function () { return import('./pages/admin.js'); },
   policies: function () { return import('./pages/policies.js'); },
   portability: function () { return import('./pages/portability.js'); },
-  reference: function () { return import('./pages/reference.js'); }
+  reference: function () { return import('./pages/reference.js'); },
+  wages: function () { return import('./pages/wages.js'); }
 };
 
 const ROUTES = [
@@ -36,7 +37,8 @@ const ROUTES = [
   { name: 'policies', re: /^\/policies$/, page: pages.policies, need: 'public', nav: 'policies' },
   { name: 'policy', re: /^\/policies\/([a-z0-9-]+)$/, page: pages.policies, need: 'public', nav: 'policies' },
   { name: 'portability', re: /^\/portability$/, page: pages.portability, need: 'public', nav: 'portability' },
-  { name: 'reference', re: /^\/reference$/, page: pages.reference, need: 'public', nav: 'reference' }
+  { name: 'reference', re: /^\/reference$/, page: pages.reference, need: 'public', nav: 'reference' },
+  { name: 'wages', re: /^\/wages$/, page: pages.wages, need: 'records', nav: 'wages' }
 ];
 
 let seq = 0;
@@ -78,7 +80,7 @@ function updateNav(active) {
   if (!user) return;
   const need = { dashboard: 'public', events: 'records', 'new-event': 'records',
     import: 'records', reports: 'public', admin: 'admin', policies: 'public',
-    portability: 'public', reference: 'public' };
+    portability: 'public', reference: 'public', wages: 'records' };
   $all('[data-nav]').forEach(function (a) {
     const name = a.getAttribute('data-nav');
     a.parentNode.hidden = !can(need[name]);
