@@ -2157,6 +2157,104 @@ static void test_ref_routes(void **state)
 	bad_get(CASE, "/api/v1/wages?event=99999999", 404, "event");
 }
 
+/* The employers of the items of a wage or recruitment list, as
+ * "|A|B|" (recruitment costs: paid_to). */
+static void items_text(json_t *v, const char *member, char *out, size_t size)
+{
+	json_t *it;
+	size_t i;
+
+	snprintf(out, size, "|");
+	json_array_foreach(json_object_get(v, "items"), i, it)
+	{
+		const char *t = json_string_value(json_object_get(it, member));
+
+		snprintf(out + strlen(out), size - strlen(out), "%s|",
+			 t ? t : "?");
+	}
+}
+
+/* Wage records and recruitment costs: the organisation's own and those of
+ * events shared with it, never another's. */
+static void test_wages_shared(void **state)
+{
+	char sql[1024], got[256];
+	json_t *v;
+
+	(void)state;
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO wage_record(event_id, employer, country,"
+		 " admin1, period_start, period_end, days_worked, amount_paid,"
+		 " currency) VALUES"
+		 " (%lld, 'Own', 'TH', 'TH-10', '2025-03-01', '2025-03-31',"
+		 "  20, 600000, 'THB'),"
+		 " (%lld, 'Other', 'TH', 'TH-10', '2025-03-01', '2025-03-31',"
+		 "  20, 600000, 'THB'),"
+		 " (%lld, 'Shared', 'TH', 'TH-10', '2025-03-01', '2025-03-31',"
+		 "  20, 600000, 'THB');"
+		 "INSERT INTO recruitment_cost(event_id, paid_to, amount,"
+		 " currency, date, origin, destination) VALUES"
+		 " (%lld, 'agency', 1500000, 'THB', '2024-11', 'LA', 'TH'),"
+		 " (%lld, 'official', 1500000, 'THB', '2024-11', 'LA', 'TH'),"
+		 " (%lld, 'broker', 1500000, 'THB', '2024-11', 'LA', 'TH');",
+		 (long long)own_event, (long long)other_event,
+		 (long long)shared_event, (long long)own_event,
+		 (long long)other_event, (long long)shared_event);
+	assert_int_equal(
+		sqlite3_exec(mrm_store_db(db.st), sql, NULL, NULL, NULL),
+		SQLITE_OK);
+
+	v = get_json(CASE, "/api/v1/wages");
+	items_text(v, "employer", got, sizeof(got));
+	json_decref(v);
+	assert_string_equal(got, "|Own|Shared|");
+	v = get_json(COORD, "/api/v1/recruitment");
+	items_text(v, "paid_to", got, sizeof(got));
+	json_decref(v);
+	assert_string_equal(got, "|agency|broker|");
+	/* Bangkok, March 2025: 372 x 20 - 6,000 = 1,440 owed, with source */
+	snprintf(sql, sizeof(sql), "/api/v1/wages?event=%lld",
+		 (long long)shared_event);
+	v = get_json(CASE, sql);
+	items_text(v, "employer", got, sizeof(got));
+	assert_string_equal(got, "|Shared|");
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(v, "items"), 0),
+			"owed")),
+		"1440.00");
+	json_decref(v);
+	/* the labour-rights report through the reports route: figures with
+	 * their sources (3 records of the corridor: internal edition) */
+	{
+		struct resp rr;
+
+		as_role(&rr, COORD, "GET", "/api/v1/reports/labour-rights",
+			NULL);
+		expect_status(&rr, 200);
+		assert_non_null(strstr(rr.body, "Wages owed by corridor"));
+		assert_non_null(strstr(rr.body, "Royal Gazette, 27 Dec 2024"));
+		assert_non_null(strstr(rr.body, "4320.00"));
+		resp_free(&rr);
+		as_role(&rr, VIEW, "GET",
+			"/api/v1/reports/labour-rights?public=1", NULL);
+		expect_status(&rr, 200);
+		assert_null(strstr(rr.body, "4320.00"));
+		resp_free(&rr);
+	}
+	snprintf(sql, sizeof(sql), "/api/v1/recruitment?event=%lld",
+		 (long long)other_event);
+	bad_get(CASE, sql, 403, NULL);
+	snprintf(sql, sizeof(sql), "/api/v1/wages?event=%lld",
+		 (long long)other_event);
+	bad_get(CASE, sql, 403, NULL);
+	assert_int_equal(sqlite3_exec(mrm_store_db(db.st),
+				      "DELETE FROM wage_record;"
+				      "DELETE FROM recruitment_cost;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2181,6 +2279,7 @@ int main(void)
 		cmocka_unit_test(test_two_factor_login),
 		cmocka_unit_test(test_password_and_revocation),
 		cmocka_unit_test(test_ref_routes),
+		cmocka_unit_test(test_wages_shared),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_login_rate_limit),
 		cmocka_unit_test(test_portability_routes),

@@ -213,12 +213,104 @@ static void test_stats(void **state)
 	assert_non_null(strstr(err.msg, "valid: corridor"));
 }
 
+/* No cell for `key` in currency `cur`. */
+static void none(const struct mrm_stats_result *r, const char *key,
+		 const char *cur)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (!strcmp(r->cells[i].key[0], key) &&
+		    (!cur || !strcmp(r->cells[i].currency, cur)))
+			fail_msg("unexpected cell %s %s", key, cur ? cur : "");
+}
+
+/* --where: OR within a filter, AND across filters, labels resolved. */
+static void test_stats_where(void **state)
+{
+	struct mrm_stats_query q = {0};
+	struct mrm_stats_result *r;
+	struct mrm_error err;
+
+	(void)state;
+	q.measure = "wages-owed";
+	q.by = "corridor";
+	q.where[0] = "corridor=MM-TH,VN-VN";
+	q.where[1] = "sector=construction";
+	q.nwhere = 2;
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), 0);
+	assert_int_equal(find(r, "MM-TH", "THB")->value, 344000);
+	none(r, "VN-VN", NULL);
+	none(r, "MM-MM", NULL);
+	mrm_stats_result_free(r);
+
+	/* OR: garments or manufacturing; labels of the vocabularies */
+	q.where[0] = "sector=garments,manufacturing";
+	q.nwhere = 1;
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), 0);
+	assert_int_equal(find(r, "MM-MM", "MMK")->value, 2000000);
+	assert_int_equal(find(r, "VN-VN", "VND")->value, 655000);
+	none(r, "MM-TH", NULL);
+	mrm_stats_result_free(r);
+
+	q.where[0] = "nationality=Myanmar";
+	q.where[1] = "year=2024";
+	q.nwhere = 2;
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), 0);
+	assert_int_equal(find(r, "MM-MM", "MMK")->value, 2000000);
+	none(r, "MM-TH", NULL);
+	mrm_stats_result_free(r);
+
+	/* AND of two filters that no record passes: no cell at all */
+	q.where[0] = "corridor=Myanmar-Thailand";
+	q.where[1] = "year=2026";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), 0);
+	assert_int_equal(r->ncells, 0);
+	mrm_stats_result_free(r);
+
+	q.measure = "recruitment-burden";
+	q.where[0] = "corridor=LA-TH";
+	q.nwhere = 1;
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), 0);
+	assert_int_equal(find(r, "LA-TH", NULL)->value, 200);
+	assert_int_equal(find(r, "*", NULL)->count, 1);
+	none(r, "MM-TH", NULL);
+	mrm_stats_result_free(r);
+
+	q.where[0] = "nationality=MM";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), 0);
+	assert_int_equal(find(r, "MM-TH", NULL)->value, 217);
+	assert_int_equal(find(r, "*", NULL)->count, 1);
+	mrm_stats_result_free(r);
+
+	/* bad filters: located, with the valid choices */
+	q.where[0] = "sector=construction";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), MRM_ERR_INVALID);
+	assert_string_equal(err.where, "--where");
+	assert_non_null(strstr(err.msg, "valid: corridor, nationality"));
+	q.measure = "wages-owed";
+	q.where[0] = "sector=constr";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), MRM_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "construction"));
+	q.where[0] = "act_type=arrest";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), MRM_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "cannot be filtered"));
+	q.where[0] = "corridor=MM";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), MRM_ERR_INVALID);
+	q.where[0] = "corridor=MM-XX";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), MRM_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "\"XX\""));
+	q.where[0] = "year=25";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), MRM_ERR_INVALID);
+	q.where[0] = "year";
+	assert_int_equal(mrm_stats_run(db.st, &q, &r, &err), MRM_ERR_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wages_owed),
 		cmocka_unit_test(test_burden),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_stats_where),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

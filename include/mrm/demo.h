@@ -75,10 +75,13 @@ struct mrm_store;
  * Add synthetic wage records and recruitment costs (docs/wages.md) to the
  * demo events of `st` that have a labour act (wage theft, unlawful
  * deductions, forced labour, debt bondage, recruitment fee abuse) and
- * none yet: one wage record for the month of the event, paid in the
- * country's currency, often under the legal minimum; for about half of
- * the migrants in Thailand a recruitment cost paid to a broker or agency
- * three months earlier. Deterministic for a given database and `seed`.
+ * none yet, where the reference tables (ref.h) have a legal minimum for
+ * the event's place and month (in practice Thai events of 2025): one
+ * wage record for the month of the event, paid in the minimum's
+ * currency, often under it; for about half of the migrants among them a
+ * recruitment cost paid to a broker or agency three months earlier, in
+ * baht or in the currency of the corridor's legal cap. Deterministic for
+ * a given database and `seed`.
  * The counts added go to *wages_out and *costs_out (may be NULL).
  */
 int mrm_demo_add_labour(struct mrm_store *st, uint64_t seed,

@@ -25,9 +25,12 @@
 struct mrm_store;
 
 /* Template names, NULL-terminated: "add-monitoring", "deaths-and-missing",
- * "policy-impact" (the policy on the ground, policy.h: the register's
- * policy with its source and dates, acts and persons before and after its
- * date; one table, `policy` required, `from` and `to` not taken). */
+ * "labour-rights" (wages owed, recruitment cost burden beside the legal
+ * cap, the reference figures used with their sources, the welfare table;
+ * wages.h), "policy-impact" (the policy on the ground, policy.h: the
+ * register's policy with its source and dates, acts and persons before and
+ * after its date; one table, `policy` required, `from` and `to` not
+ * taken). */
 extern const char *const mrm_report_templates[];
 /* Languages of the report text, NULL-terminated: "en", "th", "my". */
 extern const char *const mrm_report_langs[];

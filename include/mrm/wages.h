@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct mrm_store;
 
@@ -66,6 +67,37 @@ int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 			 int (*cb)(void *ctx,
 				   const struct mrm_recruitment_cost *c),
 			 void *ctx, struct mrm_error *err);
+
+/*
+ * As above over every event, the records organisation `org_id` may read:
+ * those of its own events and of the events shared with it
+ * (mrm_access_share(); identities stay with the owner, and the records
+ * hold none).
+ */
+int mrm_wages_each_readable(struct mrm_store *st, int64_t org_id,
+			    int (*cb)(void *ctx,
+				      const struct mrm_wage_record *w),
+			    void *ctx, struct mrm_error *err);
+int mrm_recruitment_each_readable(
+	struct mrm_store *st, int64_t org_id,
+	int (*cb)(void *ctx, const struct mrm_recruitment_cost *c), void *ctx,
+	struct mrm_error *err);
+
+/*
+ * Import wage records (`what` "wages") or recruitment costs
+ * ("recruitment") from CSV (docs/wages.md, "From a spreadsheet"): a
+ * header of column names (event, org, victim and the members above),
+ * then one record per row, each for the event whose key is in column
+ * "event" (of organisation column "org", else opts->org, else the only
+ * event with that key). Of `opts` only org, max_errors, on_error and ctx
+ * are used; each problem goes to on_error located "FILE:LINE:COLUMN".
+ * All or nothing: 0 and *added = the records written, or
+ * MRM_ERR_INVALID with a summary in `err` and nothing written.
+ */
+struct mrm_import_opts;
+int mrm_import_labour_csv(struct mrm_store *st, FILE *fp, const char *name,
+			  const char *what, const struct mrm_import_opts *opts,
+			  unsigned long *added, struct mrm_error *err);
 
 /*
  * Wages owed for one record:

@@ -4,6 +4,7 @@
 #include "mrm/import.h"
 #include "mrm/linkage.h"
 #include "mrm/store.h"
+#include "mrm/wages.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,36 @@ static void summary(const char *path, const struct mrm_import_stats *s)
 	fputc('\n', stderr);
 }
 
+/* mrm import --what wages|recruitment FILE.csv */
+static int import_labour(const char *db, const char *what, const char *path,
+			 struct mrm_import_opts *io)
+{
+	struct mrm_store *st = NULL;
+	struct mrm_error err;
+	unsigned long added = 0;
+	FILE *in = fopen(path, "rb");
+	int rc;
+
+	if (!in) {
+		mrm_error_set(&err, MRM_ERR_IO, path, "cannot open the file");
+		return cli_error("import", &err);
+	}
+	rc = cli_open("import", db, &st);
+	if (!rc && mrm_import_labour_csv(st, in, path, what, io, &added, &err))
+		rc = cli_error("import", &err);
+	else if (!rc)
+		fprintf(stderr, "%s: added %lu %s\n", path, added,
+			!strcmp(what, "wages") ? "wage records"
+					       : "recruitment costs");
+	fclose(in);
+	mrm_store_close(st);
+	return rc;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	const char *db = NULL, *org = NULL, *mapping = NULL, *rejects = NULL,
-		   *max = NULL, *format = NULL;
+		   *max = NULL, *format = NULL, *what = NULL;
 	int skip = 0;
 	const struct cli_opt opts[] = {{"db", &db, NULL, NULL},
 				       {"org", &org, NULL, NULL},
@@ -76,6 +103,7 @@ int cmd_import(int argc, char **argv)
 				       {"rejects", &rejects, NULL, NULL},
 				       {"max-errors", &max, NULL, NULL},
 				       {"format", &format, NULL, NULL},
+				       {"what", &what, NULL, NULL},
 				       {NULL}};
 	struct progress prog = {isatty(2), 0};
 	struct mrm_import_opts io = {0};
@@ -101,6 +129,25 @@ int cmd_import(int argc, char **argv)
 		return cli_usage("import", "--format must be csv or json");
 	if (max && (atoi(max) < 1))
 		return cli_usage("import", "--max-errors must be 1 or more");
+	if (what && strcmp(what, "events")) {
+		if (strcmp(what, "wages") && strcmp(what, "recruitment"))
+			return cli_usage("import", "--what must be events, "
+						   "wages or recruitment");
+		if (mapping || skip || (format && strcmp(format, "csv")) ||
+		    is_json(pos[0], format))
+			return cli_usage(
+				"import",
+				"--what wages|recruitment reads CSV "
+				"only, without --mapping or "
+				"--skip-invalid (in JSON, wage records "
+				"are members of an event: "
+				"docs/wages.md)");
+		io.org = org;
+		io.max_errors = max ? (unsigned)atoi(max) : 0;
+		io.on_error = on_error;
+		io.ctx = &prog;
+		return import_labour(db, what, pos[0], &io);
+	}
 	if (mapping && mrm_mapping_load(&map, mapping, &err))
 		return cli_error("import", &err);
 	in = fopen(pos[0], "rb");

@@ -45,14 +45,19 @@ const struct cli_cmd cli_commands[] = {
 	 "usage: mrm import --db FILE [--org CODE] [--mapping MAP.json|NAME]\n"
 	 "                  [--skip-invalid [--rejects OUT.csv]] [--max-errors "
 	 "N]\n"
-	 "                  [--format csv|json] INPUT\n\n"
+	 "                  [--format csv|json] INPUT\n"
+	 "       mrm import --db FILE --what wages|recruitment [--org CODE]\n"
+	 "                  [--max-errors N] INPUT.csv\n\n"
 	 "Without --mapping, a CSV must use the native columns "
 	 "(docs/native-csv.md).\nA file ending in .json is read as an mrm "
 	 "export. The import is all or\nnothing: any problem is reported as "
 	 "FILE:LINE:COLUMN and nothing lands,\nunless --skip-invalid, which "
 	 "imports the good rows and writes the others\nwith their reasons to "
 	 "--rejects. Shipped mappings: iom-missing-migrants.\nExit: 0 all "
-	 "imported, 1 nothing imported, 3 some rows rejected.\n",
+	 "imported, 1 nothing imported, 3 some rows rejected.\n"
+	 "--what wages|recruitment reads wage records or recruitment costs,\n"
+	 "one a row, each keyed by column event to an event in the database\n"
+	 "(docs/wages.md); all or nothing, problems as FILE:LINE:COLUMN.\n",
 	 cmd_import},
 	{"export", "export JSON or CSV",
 	 "usage: mrm export --db FILE --format json|csv [--what acts|events|"
@@ -118,11 +123,14 @@ const struct cli_cmd cli_commands[] = {
 	 "en|th|my]\n\n"
 	 "Templates: add-monitoring (arrest, detention, deportation and "
 	 "return),\ndeaths-and-missing (works on the IOM Missing Migrants "
-	 "import),\npolicy-impact (the policy on the ground: acts and persons "
-	 "N months\n(default 12) before and after a policy's date; see mrm "
-	 "policy list).\nOne self-contained HTML file with SVG charts and a "
-	 "print stylesheet;\n--csv-dir also writes every table as CSV. "
-	 "--public applies disclosure\ncontrol to every figure.\n",
+	 "import),\nlabour-rights (wages owed, recruitment cost burden and "
+	 "legal caps,\nthe reference figures used with their sources, the "
+	 "welfare table;\ndocs/wages.md),\npolicy-impact (the policy on the "
+	 "ground: acts and persons N months\n(default 12) before and after a "
+	 "policy's date; see mrm policy list).\nOne self-contained HTML file "
+	 "with SVG charts and a print stylesheet;\n--csv-dir also writes every "
+	 "table as CSV. --public applies disclosure\ncontrol to every "
+	 "figure.\n",
 	 cmd_report},
 	{"serve", "run the web application",
 	 "usage: mrm serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"

@@ -305,21 +305,25 @@ static void ignore(void *ctx, const char *key, const struct mrm_error *e)
 	(void)ctx, (void)key, (void)e;
 }
 
-static int write_one(struct importer *im, const struct labour_table *t,
-		     sqlite3_stmt *s, json_t *o, struct lvals *lv,
-		     int64_t event_id, int64_t victim, struct mrm_error *err)
+/* "INSERT INTO table(event_id, victim_id, fields...) VALUES (?...)". */
+static int insert_sql(const struct labour_table *t, struct mrm_buf *sql)
 {
-	const char *key = json_string_value(json_object_get(o, "victim"));
-	int64_t who = victim;
+	mrm_buf_addf(sql, "INSERT INTO %s(event_id, victim_id", t->table);
+	for (size_t f = 0; f < t->n; f++)
+		mrm_buf_addf(sql, ", %s", t->fields[f].column);
+	mrm_buf_adds(sql, ") VALUES (?, ?");
+	for (size_t f = 0; f < t->n; f++)
+		mrm_buf_adds(sql, ", ?");
+	return mrm_buf_adds(sql, ")");
+}
+
+/* Bind and run insert `s` of values `lv`. */
+static int insert_run(struct mrm_store *st, const struct labour_table *t,
+		      sqlite3_stmt *s, const struct lvals *lv, int64_t event_id,
+		      int64_t who, struct mrm_error *err)
+{
 	int rc;
 
-	if (read_object(t, o, im->vocab, lv, ignore, NULL))
-		return mrm_error_set(err, MRM_ERR_INVALID, im->name,
-				     "a %s record changed between its check "
-				     "and its writing",
-				     t->member);
-	if (key && *key && importer_find_person(im, key, &who, err) < 0)
-		return err->code;
 	sqlite3_bind_int64(s, 1, event_id);
 	if (who)
 		sqlite3_bind_int64(s, 2, who);
@@ -337,11 +341,27 @@ static int write_one(struct importer *im, const struct labour_table *t,
 			sqlite3_bind_text(s, col, lv->v[i], -1,
 					  SQLITE_TRANSIENT);
 	}
-	rc = sqlite3_step(s) == SQLITE_DONE
-		     ? 0
-		     : mrm_store_fail(im->st, err, t->table);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0
+					    : mrm_store_fail(st, err, t->table);
 	sqlite3_reset(s);
 	return rc;
+}
+
+static int write_one(struct importer *im, const struct labour_table *t,
+		     sqlite3_stmt *s, json_t *o, struct lvals *lv,
+		     int64_t event_id, int64_t victim, struct mrm_error *err)
+{
+	const char *key = json_string_value(json_object_get(o, "victim"));
+	int64_t who = victim;
+
+	if (read_object(t, o, im->vocab, lv, ignore, NULL))
+		return mrm_error_set(err, MRM_ERR_INVALID, im->name,
+				     "a %s record changed between its check "
+				     "and its writing",
+				     t->member);
+	if (key && *key && importer_find_person(im, key, &who, err) < 0)
+		return err->code;
+	return insert_run(im->st, t, s, lv, event_id, who, err);
 }
 
 int importer_labour_write(struct importer *im, json_t *ev, int64_t event_id,
@@ -359,14 +379,7 @@ int importer_labour_write(struct importer *im, json_t *ev, int64_t event_id,
 
 		if (!json_array_size(list))
 			continue;
-		mrm_buf_addf(&sql, "INSERT INTO %s(event_id, victim_id",
-			     tables[t].table);
-		for (size_t f = 0; f < tables[t].n; f++)
-			mrm_buf_addf(&sql, ", %s", tables[t].fields[f].column);
-		mrm_buf_adds(&sql, ") VALUES (?, ?");
-		for (size_t f = 0; f < tables[t].n; f++)
-			mrm_buf_adds(&sql, ", ?");
-		mrm_buf_adds(&sql, ")");
+		insert_sql(&tables[t], &sql);
 		if (sqlite3_prepare_v2(im->db, mrm_buf_str(&sql), -1, &s, NULL))
 			rc = mrm_store_fail(im->st, err, tables[t].table);
 		mrm_buf_release(&sql);
@@ -378,6 +391,62 @@ int importer_labour_write(struct importer *im, json_t *ev, int64_t event_id,
 		}
 		sqlite3_finalize(s);
 	}
+	mrm_buf_release(&lv.arena);
+	return rc;
+}
+
+/* ---- one record at a time (labour_csv.c) ---- */
+
+const struct labour_table *labour_table_of(const char *member)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		if (!strcmp(tables[t].member, member))
+			return &tables[t];
+	return NULL;
+}
+
+const char *labour_field(const struct labour_table *t, size_t i)
+{
+	return i < t->n ? t->fields[i].name : NULL;
+}
+
+int labour_check(const struct labour_table *t, json_t *o,
+		 const struct mrm_vocab *vocab,
+		 void (*problem)(void *ctx, const char *key,
+				 const struct mrm_error *e),
+		 void *ctx)
+{
+	struct lvals lv;
+	int rc;
+
+	mrm_buf_init(&lv.arena, 1u << 20);
+	rc = read_object(t, o, vocab, &lv, problem, ctx);
+	mrm_buf_release(&lv.arena);
+	return rc;
+}
+
+int labour_insert(struct mrm_store *st, const struct labour_table *t, json_t *o,
+		  const struct mrm_vocab *vocab, int64_t event_id,
+		  int64_t victim, struct mrm_error *err)
+{
+	struct mrm_buf sql = MRM_BUF_INIT(4096);
+	struct lvals lv;
+	sqlite3_stmt *s;
+	int rc;
+
+	mrm_buf_init(&lv.arena, 1u << 20);
+	insert_sql(t, &sql);
+	s = mrm_store_prepare(st, mrm_buf_str(&sql));
+	if (!s)
+		rc = mrm_store_fail(st, err, t->table);
+	else if (read_object(t, o, vocab, &lv, ignore, NULL))
+		rc = mrm_error_set(err, MRM_ERR_INVALID, NULL,
+				   "a %s record was not checked before its "
+				   "writing",
+				   t->member);
+	else
+		rc = insert_run(st, t, s, &lv, event_id, victim, err);
+	mrm_buf_release(&sql);
 	mrm_buf_release(&lv.arena);
 	return rc;
 }
@@ -515,27 +584,48 @@ static int event_exists(struct mrm_store *st, int64_t id, struct mrm_error *err)
 		       : mrm_store_fail(st, err, "events");
 }
 
-int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
-		   int (*cb)(void *ctx, const struct mrm_wage_record *w),
-		   void *ctx, struct mrm_error *err)
+/* Which events' records a walk visits: of event `event` (0: all), of
+ * organisation `org` (0: all) and, when `shared`, of the events shared
+ * with `org` too. */
+#define WALK_WHERE                                                             \
+	" WHERE (?1 = 0 OR e.id = ?1) AND (?2 = 0 OR e.org_id = ?2"            \
+	" OR (?3 AND EXISTS (SELECT 1 FROM event_share x"                      \
+	" WHERE x.event_id = e.id AND x.org_id = ?2)))"
+
+static sqlite3_stmt *walk_prepare(struct mrm_store *st, const char *sql,
+				  int64_t event_id, int64_t org_id, int shared)
 {
-	sqlite3_stmt *s = mrm_store_prepare(
-		st, "SELECT w.id, w.event_id, e.key, p.key, p.nationality,"
-		    " w.employer, w.country, w.admin1, w.area, w.sector,"
-		    " w.period_start, w.period_end, w.days_worked,"
-		    " w.hours_worked, w.amount_paid, w.deductions, w.currency"
-		    " FROM wage_record w JOIN event e ON e.id = w.event_id"
-		    " LEFT JOIN person p ON p.id = w.victim_id"
-		    " WHERE (?1 = 0 OR w.event_id = ?1)"
-		    " AND (?2 = 0 OR e.org_id = ?2) ORDER BY w.id");
+	sqlite3_stmt *s = mrm_store_prepare(st, sql);
+
+	if (s) {
+		sqlite3_bind_int64(s, 1, event_id);
+		sqlite3_bind_int64(s, 2, org_id);
+		sqlite3_bind_int(s, 3, shared);
+	}
+	return s;
+}
+
+static int wages_walk(struct mrm_store *st, int64_t event_id, int64_t org_id,
+		      int shared,
+		      int (*cb)(void *ctx, const struct mrm_wage_record *w),
+		      void *ctx, struct mrm_error *err)
+{
+	sqlite3_stmt *s = walk_prepare(
+		st,
+		"SELECT w.id, w.event_id, e.key, p.key, p.nationality,"
+		" w.employer, w.country, w.admin1, w.area, w.sector,"
+		" w.period_start, w.period_end, w.days_worked,"
+		" w.hours_worked, w.amount_paid, w.deductions, w.currency"
+		" FROM wage_record w JOIN event e ON e.id = w.event_id"
+		" LEFT JOIN person p ON p.id = w.victim_id" WALK_WHERE
+		" ORDER BY w.id",
+		event_id, org_id, shared);
 	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
 
 	if (rc)
 		return rc;
 	if (!s)
 		return mrm_store_fail(st, err, "wage records");
-	sqlite3_bind_int64(s, 1, event_id);
-	sqlite3_bind_int64(s, 2, org_id);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_wage_record w = {
 			sqlite3_column_int64(s, 0),
@@ -565,28 +655,27 @@ int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 	return rc;
 }
 
-int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
-			 int (*cb)(void *ctx,
-				   const struct mrm_recruitment_cost *c),
-			 void *ctx, struct mrm_error *err)
+static int
+costs_walk(struct mrm_store *st, int64_t event_id, int64_t org_id, int shared,
+	   int (*cb)(void *ctx, const struct mrm_recruitment_cost *c),
+	   void *ctx, struct mrm_error *err)
 {
-	sqlite3_stmt *s = mrm_store_prepare(
-		st, "SELECT r.id, r.event_id, r.victim_id, e.key, p.key,"
-		    " p.nationality, e.country, r.paid_to, r.date, r.origin,"
-		    " r.destination, r.channel, r.amount, r.currency,"
-		    " r.monthly_earnings, r.earnings_currency"
-		    " FROM recruitment_cost r JOIN event e ON e.id = r.event_id"
-		    " LEFT JOIN person p ON p.id = r.victim_id"
-		    " WHERE (?1 = 0 OR r.event_id = ?1)"
-		    " AND (?2 = 0 OR e.org_id = ?2) ORDER BY r.id");
+	sqlite3_stmt *s = walk_prepare(
+		st,
+		"SELECT r.id, r.event_id, r.victim_id, e.key, p.key,"
+		" p.nationality, e.country, r.paid_to, r.date, r.origin,"
+		" r.destination, r.channel, r.amount, r.currency,"
+		" r.monthly_earnings, r.earnings_currency"
+		" FROM recruitment_cost r JOIN event e ON e.id = r.event_id"
+		" LEFT JOIN person p ON p.id = r.victim_id" WALK_WHERE
+		" ORDER BY r.id",
+		event_id, org_id, shared);
 	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
 
 	if (rc)
 		return rc;
 	if (!s)
 		return mrm_store_fail(st, err, "recruitment costs");
-	sqlite3_bind_int64(s, 1, event_id);
-	sqlite3_bind_int64(s, 2, org_id);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct mrm_recruitment_cost c = {
 			sqlite3_column_int64(s, 0),
@@ -613,4 +702,35 @@ int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
 		rc = mrm_store_fail(st, err, "recruitment costs");
 	sqlite3_reset(s);
 	return rc;
+}
+
+int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
+		   int (*cb)(void *ctx, const struct mrm_wage_record *w),
+		   void *ctx, struct mrm_error *err)
+{
+	return wages_walk(st, event_id, org_id, 0, cb, ctx, err);
+}
+
+int mrm_wages_each_readable(struct mrm_store *st, int64_t org_id,
+			    int (*cb)(void *ctx,
+				      const struct mrm_wage_record *w),
+			    void *ctx, struct mrm_error *err)
+{
+	return wages_walk(st, 0, org_id, 1, cb, ctx, err);
+}
+
+int mrm_recruitment_each(struct mrm_store *st, int64_t event_id, int64_t org_id,
+			 int (*cb)(void *ctx,
+				   const struct mrm_recruitment_cost *c),
+			 void *ctx, struct mrm_error *err)
+{
+	return costs_walk(st, event_id, org_id, 0, cb, ctx, err);
+}
+
+int mrm_recruitment_each_readable(
+	struct mrm_store *st, int64_t org_id,
+	int (*cb)(void *ctx, const struct mrm_recruitment_cost *c), void *ctx,
+	struct mrm_error *err)
+{
+	return costs_walk(st, 0, org_id, 1, cb, ctx, err);
 }

@@ -8,6 +8,7 @@
 #include "mrm/error.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct importer;
@@ -28,5 +29,30 @@ int importer_labour_write(struct importer *im, json_t *ev, int64_t event_id,
  * it has any. */
 int labour_export(struct mrm_store *st, int64_t event_id, json_t *ev,
 		  struct mrm_error *err);
+
+/*
+ * One record at a time, for the CSV import of wage records and
+ * recruitment costs (labour_csv.c). A record is a JSON object of its
+ * members (as in the JSON import; "victim" is left to the caller).
+ */
+struct labour_table;
+struct mrm_vocab;
+
+/* The table of member "wages" or "recruitment_costs", or NULL. */
+const struct labour_table *labour_table_of(const char *member);
+/* Its i-th member name, NULL past the last. */
+const char *labour_field(const struct labour_table *t, size_t i);
+/* Check record `o`: each problem goes to problem(ctx, MEMBER, e). The
+ * number of problems, or a negative code when out of memory. */
+int labour_check(const struct labour_table *t, json_t *o,
+		 const struct mrm_vocab *vocab,
+		 void (*problem)(void *ctx, const char *key,
+				 const struct mrm_error *e),
+		 void *ctx);
+/* Insert checked record `o` of event `event_id` for person `victim`
+ * (0: none), inside the caller's transaction. */
+int labour_insert(struct mrm_store *st, const struct labour_table *t, json_t *o,
+		  const struct mrm_vocab *vocab, int64_t event_id,
+		  int64_t victim, struct mrm_error *err);
 
 #endif

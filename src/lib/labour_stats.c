@@ -11,12 +11,14 @@
  * earnings) are left out; `mrm wages` and `mrm recruitment` say why for
  * each. Cells, subtotals and the total have the shape of the other
  * measures, and --public applies the same disclosure control (a cell of
- * fewer than k records is withheld).
+ * fewer than k records is withheld). --where filters as for the other
+ * measures: OR within one filter, AND across filters.
  */
 #include "stats_internal.h"
 
 #include "mrm/ref.h"
 #include "mrm/store.h"
+#include "mrm/vocab.h"
 #include "mrm/wages.h"
 
 #include <stdio.h>
@@ -46,10 +48,21 @@ struct lcell {
 	size_t nitems;
 };
 
+/* A --where filter: the record's value of `dim` must be one of vals[]
+ * (codes). Filters on different dimensions must all pass. */
+#define LWHERE_VALS_MAX 64
+struct lfilter {
+	char dim[16];
+	char *vals[LWHERE_VALS_MAX];
+	size_t n;
+};
+
 struct lagg {
 	int measure;
 	size_t ndims;
 	char *dims[MRM_STATS_DIMS_MAX];
+	struct lfilter where[MRM_STATS_WHERE_MAX];
+	size_t nwhere;
 	long from, to;
 	char **dict;
 	size_t ndict, capdict;
@@ -144,70 +157,94 @@ static int in_range(const struct lagg *a, const char *date)
 	return (!a->from || d >= a->from) && (!a->to || d <= a->to);
 }
 
+/* A record's values of the dimensions ("" when unknown). */
+struct lrec {
+	const char *corridor, *sector, *admin1, *country, *nat, *date;
+};
+
 static void dim_value(const char *dim, char *out, size_t size,
-		      const char *corridor, const char *sector,
-		      const char *admin1, const char *country, const char *nat,
-		      const char *date)
+		      const struct lrec *r)
 {
-	if (!strcmp(dim, "corridor"))
-		snprintf(out, size, "%s", corridor);
-	else if (!strcmp(dim, "sector"))
-		snprintf(out, size, "%s", sector);
-	else if (!strcmp(dim, "admin1"))
-		snprintf(out, size, "%s", admin1);
-	else if (!strcmp(dim, "country"))
-		snprintf(out, size, "%s", country);
-	else if (!strcmp(dim, "nationality"))
-		snprintf(out, size, "%s", nat);
+	const char *v = !strcmp(dim, "corridor")      ? r->corridor
+			: !strcmp(dim, "sector")      ? r->sector
+			: !strcmp(dim, "admin1")      ? r->admin1
+			: !strcmp(dim, "country")     ? r->country
+			: !strcmp(dim, "nationality") ? r->nat
+						      : NULL;
+
+	if (v)
+		snprintf(out, size, "%s", v);
 	else
-		snprintf(out, size, "%.4s", date);
+		snprintf(out, size, "%.4s", r->date);
+}
+
+/* Does the record pass every --where? A blank value is "unknown". */
+static int passes(const struct lagg *a, const struct lrec *r)
+{
+	for (size_t f = 0; f < a->nwhere; f++) {
+		const struct lfilter *w = &a->where[f];
+		char v[40];
+		int ok = 0;
+
+		dim_value(w->dim, v, sizeof(v), r);
+		for (size_t i = 0; i < w->n && !ok; i++)
+			ok = !strcmp(w->vals[i], *v ? v : "unknown");
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Count `value` of record `r` into the cells of its dimension values. */
+static int count(struct lagg *a, const struct lrec *r, const char *cur,
+		 int64_t value)
+{
+	char v[MRM_STATS_DIMS_MAX][40];
+	const char *vals[MRM_STATS_DIMS_MAX];
+
+	for (size_t d = 0; d < a->ndims; d++) {
+		dim_value(a->dims[d], v[d], sizeof(v[d]), r);
+		vals[d] = v[d];
+	}
+	add(a, vals, cur, value);
+	return a->nomem ? MRM_ERR_NOMEM : 0;
 }
 
 static int owed_cb(void *ctx, const struct mrm_wage_record *w)
 {
 	struct lagg *a = ctx;
 	struct mrm_wage_calc c;
-	char v[MRM_STATS_DIMS_MAX][40], corridor[16];
-	const char *vals[MRM_STATS_DIMS_MAX];
+	char corridor[16];
+	struct lrec r = {corridor,   w->sector,	     w->admin1,
+			 w->country, w->nationality, w->period_start};
 
-	if (!in_range(a, w->period_start) ||
-	    mrm_wage_compute(a->ref, w, &c, NULL) || !c.min_ok)
-		return 0;
 	snprintf(corridor, sizeof(corridor), "%s-%s",
 		 *w->nationality ? w->nationality : "unknown", w->country);
-	for (size_t d = 0; d < a->ndims; d++) {
-		dim_value(a->dims[d], v[d], sizeof(v[d]), corridor, w->sector,
-			  w->admin1, w->country, w->nationality,
-			  w->period_start);
-		vals[d] = v[d];
-	}
-	add(a, vals, w->currency, c.owed);
-	return a->nomem ? MRM_ERR_NOMEM : 0;
+	if (!in_range(a, w->period_start) || !passes(a, &r) ||
+	    mrm_wage_compute(a->ref, w, &c, NULL) || !c.min_ok)
+		return 0;
+	return count(a, &r, w->currency, c.owed);
 }
 
 static int burden_cb(void *ctx, const struct mrm_recruitment_cost *rc)
 {
 	struct lagg *a = ctx;
 	struct mrm_burden b;
-	char v[MRM_STATS_DIMS_MAX][40];
-	const char *vals[MRM_STATS_DIMS_MAX];
-	int r;
+	struct lrec r = {
+		"",	 "", "", "", *rc->origin ? rc->origin : rc->nationality,
+		rc->date};
+	int e;
 
 	if (*rc->date && !in_range(a, rc->date))
 		return 0;
-	if ((r = mrm_burden_compute(a->st, a->ref, rc, &b, NULL)))
-		return r;
-	if (!b.ok)
+	if ((e = mrm_burden_compute(a->st, a->ref, rc, &b, NULL)))
+		return e;
+	r.corridor = b.corridor;
+	r.country = strchr(b.corridor, '-') + 1;
+	if (!b.ok || !passes(a, &r))
 		return 0;
-	for (size_t d = 0; d < a->ndims; d++) {
-		dim_value(a->dims[d], v[d], sizeof(v[d]), b.corridor, "", "",
-			  strchr(b.corridor, '-') + 1,
-			  *rc->origin ? rc->origin : rc->nationality, rc->date);
-		vals[d] = v[d];
-	}
 	/* percent of a month's earnings, rounded */
-	add(a, vals, NULL, (b.burden_bp + 50) / 100);
-	return a->nomem ? MRM_ERR_NOMEM : 0;
+	return count(a, &r, NULL, (b.burden_bp + 50) / 100);
 }
 
 static int cmp64(const void *x, const void *y)
@@ -228,39 +265,153 @@ static double quantile(const int64_t *v, size_t n, double q)
 	return (double)v[lo] + (pos - (double)lo) * (double)(v[lo + 1] - v[lo]);
 }
 
+/* Is `dim` one of `ok`? If not, an error that lists them. */
+static int known_dim(const char *const *ok, const char *measure,
+		     const char *dim, const char *opt, struct mrm_error *err)
+{
+	char list[128] = "";
+
+	for (size_t i = 0; ok[i]; i++) {
+		if (!strcmp(ok[i], dim))
+			return 0;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%s", i ? ", " : "", ok[i]);
+	}
+	return mrm_error_set(err, MRM_ERR_INVALID, opt,
+			     "%s cannot be %s by \"%s\"; valid: %s", measure,
+			     strcmp(opt, "--by") ? "filtered" : "broken down",
+			     dim, list);
+}
+
+/* One value of a --where on `dim`, as the code the records hold: a
+ * vocabulary term (code or label), a corridor of two country codes
+ * ("MM-TH", "Myanmar-Thailand"), a year, or "unknown". */
+static int where_value(struct lagg *a, const char *dim, const char *v,
+		       char *out, size_t size, struct mrm_error *err)
+{
+	const struct mrm_vocab *vocab = mrm_store_vocab(a->st);
+	const char *scheme = mrm_stats_dim_scheme(dim), *code;
+	char near[256], from[64], *to;
+
+	if (!strcmp(v, "unknown")) {
+		snprintf(out, size, "unknown");
+		return 0;
+	}
+	if (!strcmp(dim, "year")) {
+		if (strlen(v) != 4 || strspn(v, "0123456789") != 4)
+			return mrm_error_set(err, MRM_ERR_INVALID, "--where",
+					     "year \"%s\": write a year of "
+					     "four digits, 2025",
+					     v);
+		snprintf(out, size, "%s", v);
+		return 0;
+	}
+	if (!strcmp(dim, "corridor")) {
+		const char *side[2];
+
+		snprintf(from, sizeof(from), "%s", v);
+		to = strchr(from, '-');
+		if (!to)
+			return mrm_error_set(err, MRM_ERR_INVALID, "--where",
+					     "corridor \"%s\": write ORIGIN-"
+					     "DESTINATION, MM-TH",
+					     v);
+		*to++ = '\0';
+		for (int i = 0; i < 2; i++) {
+			const char *c = i ? to : from;
+
+			side[i] = !strcmp(c, "unknown")
+					  ? "unknown"
+					  : mrm_vocab_resolve(vocab, "country",
+							      c);
+			if (!side[i]) {
+				mrm_vocab_suggest(vocab, "country", c, near,
+						  sizeof(near));
+				return mrm_error_set(
+					err, MRM_ERR_INVALID, "--where",
+					"corridor \"%s\": unknown country "
+					"\"%s\"; closest valid codes: %s",
+					v, c, near);
+			}
+		}
+		snprintf(out, size, "%s-%s", side[0], side[1]);
+		return 0;
+	}
+	if (!(code = mrm_vocab_resolve(vocab, scheme, v))) {
+		mrm_vocab_suggest(vocab, scheme, v, near, sizeof(near));
+		return mrm_error_set(err, MRM_ERR_INVALID, "--where",
+				     "unknown %s \"%s\"; closest valid terms: "
+				     "%s",
+				     dim, v, near);
+	}
+	snprintf(out, size, "%s", code);
+	return 0;
+}
+
+/* "DIM=V1,V2": the record's DIM must be one of the values. */
+static int parse_where(struct lagg *a, const char *measure,
+		       const char *const *ok, const char *w,
+		       struct mrm_error *err)
+{
+	char buf[1024], *eq, *save = NULL, *tok;
+	struct lfilter *f = &a->where[a->nwhere];
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", w);
+	eq = strchr(buf, '=');
+	if (!eq || eq == buf || !eq[1])
+		return mrm_error_set(err, MRM_ERR_INVALID, "--where",
+				     "\"%s\": write DIM=VALUE[,VALUE...]", w);
+	*eq = '\0';
+	if (a->nwhere == MRM_STATS_WHERE_MAX)
+		return mrm_error_set(err, MRM_ERR_LIMIT, "--where",
+				     "at most %d filters", MRM_STATS_WHERE_MAX);
+	if ((rc = known_dim(ok, measure, buf, "--where", err)))
+		return rc;
+	snprintf(f->dim, sizeof(f->dim), "%.15s", buf);
+	a->nwhere++;
+	for (tok = strtok_r(eq + 1, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char code[64];
+
+		while (*tok == ' ')
+			tok++;
+		if ((rc = where_value(a, f->dim, tok, code, sizeof(code), err)))
+			return rc;
+		if (f->n == LWHERE_VALS_MAX)
+			return mrm_error_set(err, MRM_ERR_LIMIT, "--where",
+					     "at most %d values in one filter",
+					     LWHERE_VALS_MAX);
+		if (!(f->vals[f->n] = strdup(code)))
+			return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
+					     "out of memory");
+		f->n++;
+	}
+	return 0;
+}
+
 static int parse(struct lagg *a, const struct mrm_stats_query *in,
 		 struct mrm_error *err)
 {
 	const char *const *ok = a->measure == L_OWED ? owed_dims : burden_dims;
 	char by[256], *save = NULL, *tok;
 
-	if (in->nwhere)
-		return mrm_error_set(err, MRM_ERR_INVALID, "--where",
-				     "%s takes no --where (use --by, --from "
-				     "and --to)",
-				     in->measure);
+	for (size_t i = 0; i < in->nwhere; i++) {
+		int rc = parse_where(a, in->measure, ok, in->where[i], err);
+
+		if (rc)
+			return rc;
+	}
 	if ((in->from && mrm_ref_date(in->from, 0, &a->from, err)) ||
 	    (in->to && mrm_ref_date(in->to, 1, &a->to, err)))
 		return MRM_ERR_INVALID;
 	snprintf(by, sizeof(by), "%s", in->by ? in->by : "");
 	for (tok = strtok_r(by, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		int found = 0;
+		int rc = known_dim(ok, in->measure, tok, "--by", err);
 
-		for (size_t i = 0; ok[i]; i++)
-			found |= !strcmp(ok[i], tok);
-		if (!found) {
-			char list[128] = "";
-
-			for (size_t i = 0; ok[i]; i++)
-				snprintf(list + strlen(list),
-					 sizeof(list) - strlen(list), "%s%s",
-					 i ? ", " : "", ok[i]);
-			return mrm_error_set(err, MRM_ERR_INVALID, "--by",
-					     "%s cannot be broken down by "
-					     "\"%s\"; valid: %s",
-					     in->measure, tok, list);
-		}
+		if (rc)
+			return rc;
 		if (a->ndims == MRM_STATS_DIMS_MAX)
 			return mrm_error_set(err, MRM_ERR_INVALID, "--by",
 					     "at most %d dimensions at once",
@@ -367,6 +518,9 @@ int labour_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
 	free(a.dict);
 	for (size_t d = 0; d < MRM_STATS_DIMS_MAX; d++)
 		free(a.dims[d]);
+	for (size_t f = 0; f < a.nwhere; f++)
+		for (size_t i = 0; i < a.where[f].n; i++)
+			free(a.where[f].vals[i]);
 	mrm_ref_free(ref);
 	return rc;
 }

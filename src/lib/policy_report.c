@@ -166,16 +166,13 @@ static int fill(const struct page *p, struct mrm_buf *out, const char *key, ...)
 /* Write message `key`, filled in and escaped. */
 static void say(struct page *p, const char *key, ...)
 {
-	struct mrm_buf text = MRM_BUF_INIT(TEXT_MAX);
 	va_list ap;
 
 	if (p->rc)
 		return;
 	va_start(ap, key);
-	p->rc = report_vfill(word(p, key), &text, ap);
+	p->rc = report_vsay(word(p, key), p->b, ap);
 	va_end(ap);
-	esc(p, text.ptr);
-	mrm_buf_release(&text);
 }
 
 static const char style[] =
@@ -513,10 +510,9 @@ int mrm_policy_impact_csv(const struct mrm_policy_impact *r,
 	return rc;
 }
 
-int report_policy_impact(struct mrm_store *st, const struct mrm_report_opts *o,
-			 struct mrm_buf *html, struct mrm_buf *csv,
-			 struct mrm_error *err)
+int report_policy_page(struct report_part *p, struct mrm_error *err)
 {
+	const struct mrm_report_opts *o = p->o;
 	struct mrm_policy_impact_opts io = {.key = o->policy,
 					    .at = o->at,
 					    .window = o->window,
@@ -525,11 +521,14 @@ int report_policy_impact(struct mrm_store *st, const struct mrm_report_opts *o,
 					    .public = o->public,
 					    .k = o->k};
 	struct mrm_policy_impact *r = NULL;
-	int rc = mrm_policy_impact(st, &io, &r, err);
+	struct mrm_buf *csv;
+	int rc = mrm_policy_impact(p->st, &io, &r, err);
 
 	if (!rc)
-		rc = mrm_policy_impact_html(st, r, o->lang, html, err);
-	if (!rc && csv && (rc = mrm_policy_impact_csv(r, csv)))
+		rc = mrm_policy_impact_html(p->st, r, mrm_report_langs[p->lang],
+					    p->html, err);
+	if (!rc && (csv = report_part_csv(p, "policy-impact")) &&
+	    (rc = mrm_policy_impact_csv(r, csv)))
 		mrm_error_set(err, rc, NULL, "cannot build the table");
 	mrm_policy_impact_free(r);
 	return rc;

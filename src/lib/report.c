@@ -252,6 +252,40 @@ static const struct report_msg msgs[] = {
 	 {"Dead and missing in all regions, by year",
 	  "ผู้เสียชีวิตและผู้สูญหายในทุกภูมิภาค จำแนกตามปี",
 	  "ဒေသအားလုံးတွင် သေဆုံးသူနှင့် ပျောက်ဆုံးသူ (ခုနှစ်အလိုက်)"}},
+	{"title.labour-rights",
+	 {"Labour rights: wages owed, recruitment costs and social security",
+	  "สิทธิแรงงาน: ค่าจ้างค้างจ่าย ค่าใช้จ่ายในการจัดหางาน และการประกันสังคม",
+	  "အလုပ်သမားအခွင့်အရေး — ပေးရန်ကျန်ရှိသော လုပ်ခလစာ၊ "
+	  "အလုပ်ရှာဖွေခန့်ထားရေး ကုန်ကျစရိတ်နှင့် လူမှုဖူလုံရေး"}},
+	{"intro.labour-rights",
+	 {"What the migrant workers documented by the network's member "
+	  "organisations were owed against the legal minimum wage, what they "
+	  "paid to be recruited, and what social security covers them. Every "
+	  "reference figure is shown with its source and the dates it is in "
+	  "force.",
+	  "ค่าจ้างที่แรงงานข้ามชาติซึ่งองค์กรสมาชิกของเครือข่ายบันทึกไว้ยังไม่ได้รับ"
+	  "เมื่อเทียบกับค่าจ้างขั้นต่ำตามกฎหมาย ค่าใช้จ่ายที่พวกเขาจ่ายเพื่อให้ได้งาน "
+	  "และความคุ้มครองทางประกันสังคมที่มีสำหรับพวกเขา ตัวเลขอ้างอิงทุกตัวแสดง"
+	  "พร้อมแหล่งที่มาและวันที่มีผลบังคับใช้",
+	  "ကွန်ရက်အဖွဲ့ဝင် အဖွဲ့အစည်းများ မှတ်တမ်းတင်ထားသော "
+	  "ရွှေ့ပြောင်းအလုပ်သမားများ ဥပဒေအရ အနည်းဆုံးလုပ်ခနှင့် "
+	  "နှိုင်းယှဉ်လျှင် မရရှိသေးသော လုပ်ခလစာ၊ အလုပ်ရရန် ပေးခဲ့ရသော "
+	  "ကုန်ကျစရိတ်နှင့် ၎င်းတို့ရရှိနိုင်သော လူမှုဖူလုံရေး "
+	  "အကာအကွယ်။ ကိုးကားချက် ကိန်းဂဏန်းတိုင်းကို ရင်းမြစ်နှင့် "
+	  "အသက်ဝင်သည့်နေ့စွဲများနှင့်အတူ ဖော်ပြထားသည်။"}},
+	{"note.labour",
+	 {"Wages owed and recruitment costs are worked out as docs/wages.md "
+	  "describes, from the wage records and recruitment costs the member "
+	  "organisations documented: they are not an estimate of all that "
+	  "migrant workers are owed.",
+	  "ค่าจ้างค้างจ่ายและค่าใช้จ่ายในการจัดหางานคำนวณตามวิธีใน "
+	  "docs/wages.md จากบันทึกที่องค์กรสมาชิกจัดทำ "
+	  "ไม่ใช่การประมาณการของค่าจ้างค้างจ่ายทั้งหมดของแรงงานข้ามชาติ",
+	  "ပေးရန်ကျန်ရှိသော လုပ်ခလစာနှင့် အလုပ်ရှာဖွေခန့်ထားရေး "
+	  "ကုန်ကျစရိတ်များကို docs/wages.md ပါ နည်းလမ်းအတိုင်း "
+	  "အဖွဲ့ဝင်အဖွဲ့အစည်းများ မှတ်တမ်းတင်ထားသော မှတ်တမ်းများမှ "
+	  "တွက်ချက်ထားသည်။ ရွှေ့ပြောင်းအလုပ်သမားအားလုံး ရရန်ရှိသော "
+	  "ပမာဏ၏ ခန့်မှန်းချက် မဟုတ်ပါ။"}},
 };
 
 /* ---- templates ---- */
@@ -274,6 +308,10 @@ struct tmpl {
 	const char *notes[2];
 	const struct section *sections;
 	size_t nsections;
+	/* A part of its own (report_internal.h), after the sections: its body,
+	 * or with `page` set the whole page, which report.c writes as it is. */
+	int (*part)(struct report_part *p, struct mrm_error *err);
+	int page;
 };
 
 static const struct section add_monitoring[] = {
@@ -349,18 +387,26 @@ static const struct section deaths_and_missing[] = {
 #define NSECT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct tmpl templates[] = {
-	{"add-monitoring", NULL, {NULL}, add_monitoring, NSECT(add_monitoring)},
-	/* no sections: built by policy_report.c (report_policy_impact) */
-	{"policy-impact", NULL, {NULL}, NULL, 0},
-	{"deaths-and-missing",
-	 "IOM Missing Migrants Project, missingmigrants.iom.int, CC BY 4.0",
-	 {"note.iom"},
-	 deaths_and_missing,
-	 NSECT(deaths_and_missing)},
+	{.name = "add-monitoring",
+	 .sections = add_monitoring,
+	 .nsections = NSECT(add_monitoring)},
+	{.name = "deaths-and-missing",
+	 .credit = "IOM Missing Migrants Project, missingmigrants.iom.int, CC "
+		   "BY 4.0",
+	 .notes = {"note.iom"},
+	 .sections = deaths_and_missing,
+	 .nsections = NSECT(deaths_and_missing)},
+	/* a body: report.c writes the page around it */
+	{.name = "labour-rights",
+	 .notes = {"note.labour"},
+	 .part = report_labour_body},
+	/* the whole page: the one of mrm policy impact --format html */
+	{.name = "policy-impact", .part = report_policy_page, .page = 1},
 };
 
 const char *const mrm_report_templates[] = {
-	"add-monitoring", "deaths-and-missing", "policy-impact", NULL};
+	"add-monitoring", "deaths-and-missing", "labour-rights",
+	"policy-impact", NULL};
 
 /* ---- the writer ---- */
 
@@ -449,6 +495,17 @@ int report_vfill(const char *p, struct mrm_buf *out, va_list ap)
 	return rc;
 }
 
+int report_vsay(const char *text, struct mrm_buf *html, va_list ap)
+{
+	struct mrm_buf filled = MRM_BUF_INIT(TEXT_MAX);
+	int rc = report_vfill(text, &filled, ap);
+
+	if (!rc)
+		rc = mrm_svg_escape(html, filled.ptr);
+	mrm_buf_release(&filled);
+	return rc;
+}
+
 /*
  * Message `key` with its {name} placeholders filled from the NULL-ended
  * (name, value) pairs in `ap`, as plain text into `out` (reset first).
@@ -474,20 +531,13 @@ static int fill(const struct rep *r, struct mrm_buf *out, const char *key, ...)
 /* Write message `key`, filled in and escaped. */
 static void say(struct rep *r, const char *key, ...)
 {
-	struct mrm_buf text = MRM_BUF_INIT(TEXT_MAX);
 	va_list ap;
-	int rc;
 
 	if (r->rc)
 		return;
 	va_start(ap, key);
-	rc = vfill(r, &text, key, ap);
+	r->rc = report_vsay(msg(r, key), r->b, ap);
 	va_end(ap);
-	if (rc)
-		r->rc = rc;
-	else
-		esc(r, text.ptr);
-	mrm_buf_release(&text);
 }
 
 /* ---- labels ---- */
@@ -1340,7 +1390,7 @@ static int check_policy_opts(const struct rep *r,
 			  : o->country ? "--country"
 				       : NULL;
 
-	if (r->t->sections) {
+	if (r->t->part != report_policy_page) {
 		if (opt)
 			return mrm_error_set(err, MRM_ERR_INVALID, opt,
 					     "only --template policy-impact "
@@ -1470,10 +1520,28 @@ static int write_private(const char *dir, const char *name,
 	return rc;
 }
 
-/* The CSV directory, created (mode 0700) if missing. */
-static int csv_dir(const struct rep *r, struct mrm_error *err)
+struct mrm_buf *report_part_csv(struct report_part *p, const char *name)
 {
+	struct mrm_buf *b;
+
+	if (!p->o->csv_dir || p->ncsv == REPORT_PART_CSV_MAX)
+		return NULL;
+	snprintf(p->csv_name[p->ncsv], sizeof(p->csv_name[0]), "%02zu-%s.csv",
+		 p->ncsv + 1, name);
+	b = &p->csv[p->ncsv++];
+	mrm_buf_init(b, TABLE_CSV_MAX);
+	return b;
+}
+
+/* The tables of the sections, then those of the template's part, into the
+ * CSV directory (created, mode 0700, if missing). */
+static int write_csvs(struct rep *r, struct mrm_stats_result **res,
+		      const struct report_part *part, struct mrm_error *err)
+{
+	struct mrm_buf b = MRM_BUF_INIT(TABLE_CSV_MAX);
 	struct stat sb;
+	char name[128];
+	int rc = 0;
 
 	if (mkdir(r->o->csv_dir, 0700) && errno != EEXIST)
 		return mrm_error_set(err, MRM_ERR_IO, r->o->csv_dir,
@@ -1482,18 +1550,6 @@ static int csv_dir(const struct rep *r, struct mrm_error *err)
 	if (stat(r->o->csv_dir, &sb) || !S_ISDIR(sb.st_mode))
 		return mrm_error_set(err, MRM_ERR_IO, r->o->csv_dir,
 				     "is not a directory");
-	return 0;
-}
-
-static int write_csvs(struct rep *r, struct mrm_stats_result **res,
-		      struct mrm_error *err)
-{
-	struct mrm_buf b = MRM_BUF_INIT(TABLE_CSV_MAX);
-	char name[128];
-	int rc = csv_dir(r, err);
-
-	if (rc)
-		return rc;
 	for (size_t i = 0; !rc && i < r->t->nsections; i++) {
 		mrm_buf_reset(&b);
 		snprintf(name, sizeof(name), "%02zu-%s.csv", i + 1,
@@ -1504,21 +1560,29 @@ static int write_csvs(struct rep *r, struct mrm_stats_result **res,
 		else
 			rc = write_private(r->o->csv_dir, name, &b, err);
 	}
+	for (size_t i = 0; !rc && i < part->ncsv; i++)
+		rc = write_private(r->o->csv_dir, part->csv_name[i],
+				   &part->csv[i], err);
 	mrm_buf_release(&b);
 	return rc;
 }
 
 static int render(struct rep *r, struct mrm_stats_result **res,
-		  const char *orgs, struct mrm_error *err)
+		  const char *orgs, const struct mrm_buf *body,
+		  struct mrm_error *err)
 {
 	header(r, orgs);
-	contents(r);
+	if (r->t->nsections)
+		contents(r);
 	for (size_t i = 0; !r->rc && i < r->t->nsections; i++) {
 		int rc = section_html(r, i, res[i]);
 
 		if (rc && !r->rc)
 			r->rc = rc;
 	}
+	if (!r->rc && body && body->len &&
+	    mrm_buf_add(r->b, body->ptr, body->len))
+		r->rc = MRM_ERR_LIMIT;
 	footer(r, orgs);
 	if (r->rc)
 		return mrm_error_set(err, r->rc, NULL, "%s",
@@ -1528,13 +1592,32 @@ static int render(struct rep *r, struct mrm_stats_result **res,
 	return 0;
 }
 
+/* The template's part: its body into `body`, or its whole page into the
+ * report's page. */
+static int run_part(struct rep *r, struct report_part *part,
+		    struct mrm_buf *body, struct mrm_error *err)
+{
+	time_t now = r->o->generated ? r->o->generated : time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(part->day, sizeof(part->day), "%Y-%m-%d", &tm);
+	part->st = r->st;
+	part->o = r->o;
+	part->lang = r->lang;
+	part->k = r->k;
+	part->html = r->t->page ? r->b : body;
+	return r->t->part(part, err);
+}
+
 int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 		     FILE *html, struct mrm_error *err)
 {
 	struct mrm_stats_result *res[SECTIONS_MAX] = {0};
 	struct mrm_buf out = MRM_BUF_INIT(REPORT_MAX);
 	struct mrm_buf orgs = MRM_BUF_INIT(64 * 1024);
-	struct mrm_buf table = MRM_BUF_INIT(TABLE_CSV_MAX);
+	struct mrm_buf body = MRM_BUF_INIT(REPORT_MAX);
+	struct report_part part = {0};
 	struct rep r = {0};
 	int rc;
 
@@ -1544,9 +1627,6 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 	r.b = &out;
 	r.vocab = mrm_store_vocab(st);
 	rc = resolve(&r, o, err);
-	if (!rc && !r.t->sections)
-		rc = report_policy_impact(st, o, &out,
-					  o->csv_dir ? &table : NULL, err);
 	for (size_t i = 0; !rc && i < r.t->nsections; i++) {
 		const struct section *s = &r.t->sections[i];
 
@@ -1555,10 +1635,12 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 		if (rc)
 			mrm_error_prefix(err, "section \"%s\"", s->slug);
 	}
-	if (!rc && r.t->sections)
+	if (!rc && r.t->part)
+		rc = run_part(&r, &part, &body, err);
+	if (!rc && !r.t->page)
 		rc = org_codes(&r, &orgs, err);
-	if (!rc && r.t->sections)
-		rc = render(&r, res, orgs.ptr, err);
+	if (!rc && !r.t->page)
+		rc = render(&r, res, orgs.ptr, &body, err);
 	if (!rc && fwrite(out.ptr, 1, out.len, html) != out.len)
 		rc = mrm_error_set(err, MRM_ERR_IO, NULL,
 				   "writing the report failed");
@@ -1566,15 +1648,14 @@ int mrm_report_write(struct mrm_store *st, const struct mrm_report_opts *o,
 		rc = mrm_error_set(err, MRM_ERR_IO, NULL,
 				   "writing the report failed: %s",
 				   strerror(errno));
-	if (!rc && o->csv_dir && r.t->sections)
-		rc = write_csvs(&r, res, err);
-	else if (!rc && o->csv_dir && !(rc = csv_dir(&r, err)))
-		rc = write_private(o->csv_dir, "01-policy-impact.csv", &table,
-				   err);
+	if (!rc && o->csv_dir)
+		rc = write_csvs(&r, res, &part, err);
 	for (size_t i = 0; i < SECTIONS_MAX; i++)
 		mrm_stats_result_free(res[i]);
+	for (size_t i = 0; i < part.ncsv; i++)
+		mrm_buf_release(&part.csv[i]);
+	mrm_buf_release(&body);
 	mrm_buf_release(&out);
 	mrm_buf_release(&orgs);
-	mrm_buf_release(&table);
 	return rc;
 }

@@ -1,8 +1,8 @@
 /*
- * report_internal.h - (internal) what report.c shares with the reports
- * built elsewhere (policy_report.c): the reports' own words in English,
- * Thai and Burmese, filling in {name} placeholders, and the
- * "policy-impact" template.
+ * report_internal.h - (internal) what report.c shares with the templates
+ * built in other files: the reports' own words in English, Thai and
+ * Burmese and the filling in of their {name} placeholders, and the one
+ * hook for a template that is not a list of statistics sections.
  */
 #ifndef MRM_REPORT_INTERNAL_H
 #define MRM_REPORT_INTERNAL_H
@@ -38,15 +38,57 @@ const char *report_word(const struct report_msg *tab, size_t n, int lang,
  * pair stays as it is. */
 int report_vfill(const char *text, struct mrm_buf *out, va_list ap);
 
+/* `text` filled in as report_vfill() does, HTML-escaped, appended to
+ * `html`. 0, or the failure (out of memory, limit). */
+int report_vsay(const char *text, struct mrm_buf *html, va_list ap);
+
 /*
- * The "policy-impact" template (policy_report.c): the comparison that
- * o->policy, at, window, by, country, public and k describe, as a page in
- * language `lang` (an index) into `html`, and its table as CSV (codes, not
- * labels) into `csv` when that is not NULL. Errors as
- * mrm_policy_impact() and mrm_policy_impact_html().
+ * A template's part: the hook of a template that is not (only) a list of
+ * statistics sections. report.c checks the options, fills this in, calls
+ * the template's part and, when it succeeds, writes what it made; when it
+ * fails nothing is written. Two kinds, by the template's entry in report.c:
+ *
+ * - a body (labour-rights): report.c writes the page around it (title,
+ *   period, edition, credit, footer); the part appends its sections to
+ *   `html`.
+ * - a whole page (policy-impact): the part writes the whole page into
+ *   `html`, the very page its own command and API write too (mrm policy
+ *   impact --format html), which report.c writes as it is, so the three
+ *   stay byte-identical.
+ *
+ * Either may add tables as CSV with report_part_csv().
  */
-int report_policy_impact(struct mrm_store *st, const struct mrm_report_opts *o,
-			 struct mrm_buf *html, struct mrm_buf *csv,
-			 struct mrm_error *err);
+#define REPORT_PART_CSV_MAX 8
+
+struct report_part {
+	struct mrm_store *st;
+	const struct mrm_report_opts *o;
+	int lang;     /* index in mrm_report_langs */
+	unsigned k;   /* disclosure threshold */
+	char day[16]; /* the report's date, YYYY-MM-DD */
+	struct mrm_buf *html;
+	int rc; /* the first failure to add to html (out of memory, limit) */
+	/* tables as CSV (codes, not labels): CSV_DIR/NN-NAME.csv; report.c
+	 * releases them */
+	char csv_name[REPORT_PART_CSV_MAX][64];
+	struct mrm_buf csv[REPORT_PART_CSV_MAX];
+	size_t ncsv;
+};
+
+/* A new table for CSV_DIR/NN-`name`.csv, NN its number among the part's
+ * tables; NULL when the report writes no CSV (no csv_dir) or the part has
+ * REPORT_PART_CSV_MAX tables already. */
+struct mrm_buf *report_part_csv(struct report_part *p, const char *name);
+
+/* The body of template labour-rights (report_labour.c). 0, or an error. */
+int report_labour_body(struct report_part *p, struct mrm_error *err);
+
+/*
+ * The whole page of template policy-impact (policy_report.c): the
+ * comparison that o->policy, at, window, by, country, public and k
+ * describe, in language p->lang, and its table as CSV (01-policy-impact).
+ * Errors as mrm_policy_impact() and mrm_policy_impact_html().
+ */
+int report_policy_page(struct report_part *p, struct mrm_error *err);
 
 #endif

@@ -322,12 +322,18 @@ json_t *mrm_wage_json(const struct mrm_wage_record *w,
 		      const struct mrm_wage_calc *c)
 {
 	json_t *o = json_object();
+	char corridor[32];
 
 	if (!o)
 		return NULL;
+	/* as the statistics group it: the worker's nationality to the
+	 * country of work */
+	snprintf(corridor, sizeof(corridor), "%s-%s",
+		 *w->nationality ? w->nationality : "unknown", w->country);
 	set(o, "id", json_integer(w->id));
 	set(o, "event", json_string(w->event_key));
 	set(o, "victim", opt_str(w->victim_key));
+	set(o, "corridor", json_string(corridor));
 	set(o, "employer", opt_str(w->employer));
 	set(o, "country", json_string(w->country));
 	set(o, "admin1", opt_str(w->admin1));

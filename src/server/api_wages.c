@@ -41,8 +41,9 @@ static int cost(void *ctx, const struct mrm_recruitment_cost *rec)
 	return rc ? rc : add(w, mrm_burden_json(rec, &b));
 }
 
-/* The records of ?event=ID (which the user may read) or of the user's
- * organisation. */
+/* The records of ?event=ID (which the user may read: the organisation's
+ * own, or shared with it), or of every event the user's organisation may
+ * read. */
 static int list(struct srv_req *r, int wages)
 {
 	struct mrm_error err;
@@ -62,18 +63,23 @@ static int list(struct srv_req *r, int wages)
 						   "no event %ld", event)
 				       : srv_fail(r, &err);
 	}
-	if (api_allow(r, MRM_ACT_READ_RECORDS, org))
-		return 0;
+	if (mrm_access_check(r->st, &r->who, MRM_ACT_READ_RECORDS, org, event,
+			     &err))
+		return srv_fail(r, &err);
 	if (mrm_ref_load(&ref, &err))
 		return srv_fail(r, &err);
 	w.ref = ref;
 	w.items = json_array();
-	rc = !w.items
-		     ? mrm_error_set(&err, MRM_ERR_NOMEM, NULL, "out of memory")
-	     : wages ? mrm_wages_each(r->st, event, event ? 0 : org, wage, &w,
-				      &err)
-		     : mrm_recruitment_each(r->st, event, event ? 0 : org, cost,
-					    &w, &err);
+	if (!w.items)
+		rc = mrm_error_set(&err, MRM_ERR_NOMEM, NULL, "out of memory");
+	else if (event)
+		rc = wages ? mrm_wages_each(r->st, event, 0, wage, &w, &err)
+			   : mrm_recruitment_each(r->st, event, 0, cost, &w,
+						  &err);
+	else
+		rc = wages ? mrm_wages_each_readable(r->st, org, wage, &w, &err)
+			   : mrm_recruitment_each_readable(r->st, org, cost, &w,
+							   &err);
 	mrm_ref_free(ref);
 	if (rc) {
 		json_decref(w.items);

@@ -149,6 +149,19 @@ try {
 	assert.ok(refText.includes('2025-07-01'), 'the reference page shows the dates');
 	await shot(page, 'reference');
 
+	// Wages and recruitment: Bangkok, March 2025, 1,440 baht owed, shown
+	// with the source of the 372-baht minimum; totals by corridor.
+	await page.click('[data-nav="wages"]');
+	await page.waitForSelector('#wg-records[data-loaded="true"]', { timeout: 10000 });
+	const card = await page.locator('[data-wage-id="1"]').textContent();
+	assert.ok(card.includes('1,440.00 THB'), 'the wages page shows what is owed');
+	assert.ok(card.includes('Royal Gazette, 27 Dec 2024'), 'with the source of the minimum');
+	assert.ok(card.includes('2025-01-01'), 'and the date it is in force from');
+	const totalsText = await page.locator('#wg-totals').textContent();
+	assert.ok(totalsText.includes('MM-TH') && totalsText.includes('3,440.00 THB'),
+		'the totals by corridor sum what is owed');
+	await shot(page, 'wages');
+
 	// Thai and Burmese interface.
 	await page.selectOption('#lang', 'th');
 	await page.waitForTimeout(300);

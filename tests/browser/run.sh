@@ -24,6 +24,8 @@ echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login alice -
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-MM --login bob --role caseworker >/dev/null
 # carol logs in with two factors: the secret is the first line of totp
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login carol --role viewer >/dev/null
+# wage records of MKN-TH (docs/wages.md's worked examples) for the wages page
+"$MRM" import --db "$dir/t.db" "$MRM_SOURCE_DIR/tests/data/wages.json" >/dev/null 2>&1
 totp_secret=$("$MRM" user totp --db "$dir/t.db" --login carol 2>/dev/null | head -n 1)
 # dana administers MKN-TH (the account actions of the administration page)
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login dana --role admin >/dev/null

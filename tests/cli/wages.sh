@@ -38,6 +38,15 @@ expect_exit 0 mrm stats --db a.db --measure wages-owed --by sector --public
 contains out '<5'
 expect_exit 1 mrm stats --db a.db --measure wages-owed --by act_type
 contains err 'valid: corridor'
+# --where: OR within, AND across; located errors
+expect_exit 0 mrm stats --db a.db --measure wages-owed --by corridor --format csv \
+	--where corridor=MM-TH,VN-VN --where sector=construction
+contains out 'MM-TH,THB,3440.00'
+lacks out 'VN-VN'
+expect_exit 1 mrm stats --db a.db --measure wages-owed --where sector=constr
+contains err 'closest valid terms'
+expect_exit 1 mrm stats --db a.db --measure recruitment-burden --where sector=construction
+contains err 'cannot be filtered by "sector"'
 
 # round trip: export, import into a new database, export again
 expect_exit 0 mrm export --db a.db --format json --out one.json

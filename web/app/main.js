@@ -22,7 +22,8 @@ const pages = {
   policies: function () { return import('./pages/policies.js'); },
   portability: function () { return import('./pages/portability.js'); },
   reference: function () { return import('./pages/reference.js'); },
-  account: function () { return import('./pages/account.js'); }
+  account: function () { return import('./pages/account.js'); },
+  wages: function () { return import('./pages/wages.js'); }
 };
 
 const ROUTES = [
@@ -38,7 +39,8 @@ const ROUTES = [
   { name: 'policy', re: /^\/policies\/([a-z0-9-]+)$/, page: pages.policies, need: 'public', nav: 'policies' },
   { name: 'portability', re: /^\/portability$/, page: pages.portability, need: 'public', nav: 'portability' },
   { name: 'reference', re: /^\/reference$/, page: pages.reference, need: 'public', nav: 'reference' },
-  { name: 'account', re: /^\/account$/, page: pages.account, need: 'public', nav: 'account' }
+  { name: 'account', re: /^\/account$/, page: pages.account, need: 'public', nav: 'account' },
+  { name: 'wages', re: /^\/wages$/, page: pages.wages, need: 'records', nav: 'wages' }
 ];
 
 let seq = 0;
@@ -80,7 +82,8 @@ function updateNav(active) {
   if (!user) return;
   const need = { dashboard: 'public', events: 'records', 'new-event': 'records',
     import: 'records', reports: 'public', admin: 'admin', policies: 'public',
-    portability: 'public', reference: 'public', account: 'public' };
+    portability: 'public', reference: 'public', account: 'public',
+    wages: 'records' };
   $all('[data-nav]').forEach(function (a) {
     const name = a.getAttribute('data-nav');
     a.parentNode.hidden = !can(need[name]);
