@@ -6,7 +6,8 @@ import { h, field, checkField, select } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { dateError, status, pageHeading, langOptions, dateValid, setFieldError, clearErrors } from '../ui.js';
 
-const TEMPLATES = ['add-monitoring', 'deaths-and-missing'];
+// policy-impact needs a policy: it is opened from the Policies page.
+const TEMPLATES = ['add-monitoring', 'deaths-and-missing', 'labour-rights'];
 
 export function render(main) {
   const internal = can('stats');
