@@ -23,82 +23,125 @@ enum { TAG_NULL = 0, TAG_INT = 1, TAG_TEXT = 2, TAG_BLOB = 3, TAG_REAL = 4 };
 
 /* ---- the canonical serialisation ---- */
 
-static void put_be(crypto_generichash_state *h, uint64_t v, int bytes)
+/*
+ * The bytes of a serialisation go to BLAKE2b through a small buffer: a row
+ * is many short values (a tag, a length, a few bytes each), and one
+ * update per value cost an import more than its inserts did.
+ */
+struct sink {
+	crypto_generichash_state h;
+	size_t n;
+	unsigned char b[2048];
+};
+
+static void sink_init(struct sink *k)
+{
+	crypto_generichash_init(&k->h, NULL, 0, MRM_AUDIT_HASH);
+	k->n = 0;
+}
+
+static void sink_flush(struct sink *k)
+{
+	crypto_generichash_update(&k->h, k->b, (unsigned long long)k->n);
+	k->n = 0;
+}
+
+static void sink_put(struct sink *k, const void *p, size_t n)
+{
+	if (n > sizeof(k->b) - k->n) {
+		sink_flush(k);
+		if (n > sizeof(k->b)) {
+			crypto_generichash_update(&k->h, p,
+						  (unsigned long long)n);
+			return;
+		}
+	}
+	memcpy(k->b + k->n, p, n);
+	k->n += n;
+}
+
+static void sink_final(struct sink *k, unsigned char out[MRM_AUDIT_HASH])
+{
+	sink_flush(k);
+	crypto_generichash_final(&k->h, out, MRM_AUDIT_HASH);
+}
+
+static void put_be(struct sink *k, uint64_t v, int bytes)
 {
 	unsigned char b[8];
 
 	for (int i = 0; i < bytes; i++)
 		b[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
-	crypto_generichash_update(h, b, (unsigned long long)bytes);
+	sink_put(k, b, (size_t)bytes);
 }
 
-static void put_tag(crypto_generichash_state *h, int tag)
+static void put_tag(struct sink *k, int tag)
 {
 	unsigned char t = (unsigned char)tag;
 
-	crypto_generichash_update(h, &t, 1);
+	sink_put(k, &t, 1);
 }
 
-static void put_int(crypto_generichash_state *h, int64_t v)
+static void put_int(struct sink *k, int64_t v)
 {
-	put_tag(h, TAG_INT);
-	put_be(h, (uint64_t)v, 8);
+	put_tag(k, TAG_INT);
+	put_be(k, (uint64_t)v, 8);
 }
 
 /* An integer where 0 stands for NULL. */
-static void put_opt_int(crypto_generichash_state *h, int64_t v)
+static void put_opt_int(struct sink *k, int64_t v)
 {
 	if (v)
-		put_int(h, v);
+		put_int(k, v);
 	else
-		put_tag(h, TAG_NULL);
+		put_tag(k, TAG_NULL);
 }
 
-static void put_bytes(crypto_generichash_state *h, int tag, const void *p,
-		      size_t n)
+static void put_bytes(struct sink *k, int tag, const void *p, size_t n)
 {
 	if (!p) {
-		put_tag(h, TAG_NULL);
+		put_tag(k, TAG_NULL);
 		return;
 	}
-	put_tag(h, tag);
-	put_be(h, (uint64_t)n, 4);
-	crypto_generichash_update(h, p, (unsigned long long)n);
+	put_tag(k, tag);
+	put_be(k, (uint64_t)n, 4);
+	sink_put(k, p, n);
 }
 
-static void put_text(crypto_generichash_state *h, const char *s)
+static void put_text(struct sink *k, const char *s)
 {
-	put_bytes(h, TAG_TEXT, s, s ? strlen(s) : 0);
+	put_bytes(k, TAG_TEXT, s, s ? strlen(s) : 0);
 }
 
 void mrm_audit_entry_hash(const unsigned char prev[MRM_AUDIT_HASH],
 			  const struct mrm_audit_fields *f,
 			  unsigned char out[MRM_AUDIT_HASH])
 {
-	crypto_generichash_state h;
-	unsigned char version = SERIAL_VERSION;
+	struct sink k;
 
-	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
-	crypto_generichash_update(&h, prev, MRM_AUDIT_HASH);
-	crypto_generichash_update(&h, &version, 1);
-	put_int(&h, f->seq);
-	put_text(&h, f->at);
-	put_opt_int(&h, f->user_id);
-	put_text(&h, f->actor);
-	put_text(&h, f->action);
-	put_text(&h, f->table);
-	put_opt_int(&h, f->record);
-	put_text(&h, f->detail);
-	put_bytes(&h, TAG_BLOB, f->old_hash, MRM_AUDIT_HASH);
-	put_bytes(&h, TAG_BLOB, f->new_hash, MRM_AUDIT_HASH);
-	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
+	sink_init(&k);
+	sink_put(&k, prev, MRM_AUDIT_HASH);
+	put_tag(&k, SERIAL_VERSION);
+	put_int(&k, f->seq);
+	put_text(&k, f->at);
+	put_opt_int(&k, f->user_id);
+	put_text(&k, f->actor);
+	put_text(&k, f->action);
+	put_text(&k, f->table);
+	put_opt_int(&k, f->record);
+	put_text(&k, f->detail);
+	put_bytes(&k, TAG_BLOB, f->old_hash, MRM_AUDIT_HASH);
+	put_bytes(&k, TAG_BLOB, f->new_hash, MRM_AUDIT_HASH);
+	sink_final(&k, out);
 }
 
 /* ---- hashes of records ---- */
 
-static void put_column(crypto_generichash_state *h, sqlite3_stmt *s, int col)
+/* Column `col` of the current row of `s`; the caller holds the
+ * connection's mutex, which makes its value safe to read directly. */
+static void put_column(struct sink *h, sqlite3_stmt *s, int col)
 {
-	size_t n = (size_t)sqlite3_column_bytes(s, col);
+	sqlite3_value *v = sqlite3_column_value(s, col);
 	const void *blob;
 	union {
 		double d;
@@ -106,35 +149,42 @@ static void put_column(crypto_generichash_state *h, sqlite3_stmt *s, int col)
 	} real;
 
 	put_text(h, sqlite3_column_name(s, col));
-	switch (sqlite3_column_type(s, col)) {
+	switch (sqlite3_value_type(v)) {
 	case SQLITE_NULL: put_tag(h, TAG_NULL); break;
-	case SQLITE_INTEGER: put_int(h, sqlite3_column_int64(s, col)); break;
+	case SQLITE_INTEGER: put_int(h, sqlite3_value_int64(v)); break;
 	case SQLITE_FLOAT:
-		real.d = sqlite3_column_double(s, col);
+		real.d = sqlite3_value_double(v);
 		put_tag(h, TAG_REAL);
 		put_be(h, real.u, 8);
 		break;
 	case SQLITE_BLOB:
-		blob = sqlite3_column_blob(s, col);
-		put_bytes(h, TAG_BLOB, blob ? blob : "", n);
+		blob = sqlite3_value_blob(v);
+		put_bytes(h, TAG_BLOB, blob ? blob : "",
+			  (size_t)sqlite3_value_bytes(v));
 		break;
 	default:
-		put_bytes(h, TAG_TEXT, sqlite3_column_text(s, col),
-			  (size_t)sqlite3_column_bytes(s, col));
+		blob = sqlite3_value_text(v);
+		put_bytes(h, TAG_TEXT, blob, (size_t)sqlite3_value_bytes(v));
 	}
 }
 
 void mrm_audit_row_hash(struct sqlite3_stmt *s,
 			unsigned char out[MRM_AUDIT_HASH])
 {
-	crypto_generichash_state h;
+	/* Each sqlite3_column_*() call takes the connection's mutex: hold
+	 * it (it is recursive) for the row instead, and read the values
+	 * under it. */
+	sqlite3_mutex *m = sqlite3_db_mutex(sqlite3_db_handle(s));
 	int ncol = sqlite3_column_count(s);
+	struct sink k;
 
-	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
-	put_int(&h, ncol);
+	sqlite3_mutex_enter(m);
+	sink_init(&k);
+	put_int(&k, ncol);
 	for (int c = 0; c < ncol; c++)
-		put_column(&h, s, c);
-	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
+		put_column(&k, s, c);
+	sqlite3_mutex_leave(m);
+	sink_final(&k, out);
 }
 
 int mrm_audit_hash_rows(struct mrm_store *st, sqlite3_stmt *s,
@@ -367,6 +417,60 @@ int mrm_audit_rows(struct mrm_store *st, const struct mrm_audit_entry *e,
 	else
 		x.old_hash = h;
 	return rc ? rc : mrm_audit_append(st, &x, err);
+}
+
+int mrm_audit_hash_query(struct mrm_store *st, const char *sql, int64_t arg,
+			 unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
+			 struct mrm_error *err)
+{
+	sqlite3_stmt *s = mrm_store_prepare(st, sql);
+	int rc;
+
+	if (!s)
+		return mrm_store_fail(st, err, "audit: hashing");
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, arg);
+	rc = mrm_audit_hash_rows(st, s, out, nrows, err);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
+static int change_hash(struct mrm_store *st, const struct mrm_audit_change *c,
+		       unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
+		       struct mrm_error *err)
+{
+	if (c->sql)
+		return mrm_audit_hash_query(st, c->sql, c->arg, out, nrows,
+					    err);
+	*nrows = 1;
+	return mrm_audit_hash_record(st, c->table, c->record, out, err);
+}
+
+int mrm_audit_change_begin(struct mrm_store *st, struct mrm_audit_change *c,
+			   struct mrm_error *err)
+{
+	if (sqlite3_get_autocommit(mrm_store_db(st)))
+		return mrm_error_set(err, MRM_ERR_INVALID, "audit",
+				     "a change must be recorded inside the "
+				     "transaction that makes it");
+	return change_hash(st, c, c->old, &c->old_rows, err);
+}
+
+int mrm_audit_change_end(struct mrm_store *st, struct mrm_audit_change *c,
+			 const char *action, const char *detail,
+			 struct mrm_error *err)
+{
+	unsigned char h[MRM_AUDIT_HASH];
+	int64_t n;
+	struct mrm_audit_entry e = {.action = action,
+				    .table = c->table,
+				    .record = c->record,
+				    .detail = detail,
+				    .old_hash = c->old,
+				    .new_hash = h};
+	int rc = change_hash(st, c, h, &n, err);
+
+	return rc ? rc : mrm_audit_append(st, &e, err);
 }
 
 void mrm_audit_head_format(int64_t seq, const unsigned char *hash,

@@ -48,6 +48,13 @@ static const struct {
 	{"intervention",
 	 "SELECT * FROM intervention WHERE event_id >= ? ORDER BY id",
 	 FROM_EVENT, 0},
+	/* the labour records of a JSON import (labour.c) */
+	{"wage_record",
+	 "SELECT * FROM wage_record WHERE event_id >= ? ORDER BY id",
+	 FROM_EVENT, 0},
+	{"recruitment_cost",
+	 "SELECT * FROM recruitment_cost WHERE event_id >= ? ORDER BY id",
+	 FROM_EVENT, 0},
 };
 
 #define NADDED (sizeof(added) / sizeof(added[0]))
@@ -99,10 +106,14 @@ int importer_audit(struct importer *im, const char *name, struct mrm_error *err)
 	struct mrm_audit_entry e = {.action = "import", .new_hash = sum};
 	struct mrm_buf detail = MRM_BUF_INIT(4096);
 	crypto_generichash_state batch;
+	sqlite3_mutex *m = sqlite3_db_mutex(im->db);
 	struct mrm_audit_chain chain;
 	int64_t n;
 	int rc = mrm_audit_chain_load(im->st, &chain, err);
 
+	/* hold the connection's mutex (recursive), so that the many calls
+	 * below need not each take it */
+	sqlite3_mutex_enter(m);
 	crypto_generichash_init(&batch, NULL, 0, MRM_AUDIT_HASH);
 	mrm_buf_addf(&detail, "%.200s:", name ? name : "");
 	for (size_t t = 0; !rc && t < NADDED; t++) {
@@ -115,6 +126,7 @@ int importer_audit(struct importer *im, const char *name, struct mrm_error *err)
 	e.detail = mrm_buf_str(&detail);
 	if (!rc)
 		rc = mrm_audit_chain_append(im->st, &chain, &e, err);
+	sqlite3_mutex_leave(m);
 	mrm_buf_release(&detail);
 	return rc;
 }
