@@ -88,6 +88,18 @@ void mrm_audit_row_hash(struct sqlite3_stmt *s,
 			unsigned char out[MRM_AUDIT_HASH]);
 
 /*
+ * Step `s` (a prepared, bound SELECT) to its end and call `cb` with each
+ * row (`s` on it) and its row hash; a non-zero return of `cb` stops the
+ * walk and is returned. Faster than mrm_audit_row_hash() row by row (the
+ * column names are serialised once). `s` is reset. `cb` must not use
+ * another thread.
+ */
+int mrm_audit_each_row(struct mrm_store *st, struct sqlite3_stmt *s,
+		       int (*cb)(void *ctx, struct sqlite3_stmt *s,
+				 const unsigned char hash[MRM_AUDIT_HASH]),
+		       void *ctx, struct mrm_error *err);
+
+/*
  * The hash of the rows that `s` (a prepared, bound SELECT) gives: BLAKE2b
  * of their row hashes in order. *nrows (may be NULL) is set to the number
  * of rows; `s` is reset.

@@ -137,9 +137,9 @@ void mrm_audit_entry_hash(const unsigned char prev[MRM_AUDIT_HASH],
 
 /* ---- hashes of records ---- */
 
-/* Column `col` of the current row of `s`; the caller holds the
- * connection's mutex, which makes its value safe to read directly. */
-static void put_column(struct sink *h, sqlite3_stmt *s, int col)
+/* The value of column `col` of the current row of `s`; the caller holds
+ * the connection's mutex, which makes it safe to read directly. */
+static void put_value(struct sink *h, sqlite3_stmt *s, int col)
 {
 	sqlite3_value *v = sqlite3_column_value(s, col);
 	const void *blob;
@@ -148,7 +148,6 @@ static void put_column(struct sink *h, sqlite3_stmt *s, int col)
 		uint64_t u;
 	} real;
 
-	put_text(h, sqlite3_column_name(s, col));
 	switch (sqlite3_value_type(v)) {
 	case SQLITE_NULL: put_tag(h, TAG_NULL); break;
 	case SQLITE_INTEGER: put_int(h, sqlite3_value_int64(v)); break;
@@ -168,6 +167,65 @@ static void put_column(struct sink *h, sqlite3_stmt *s, int col)
 	}
 }
 
+/*
+ * The serialised names of the columns of a statement, made once for all
+ * its rows: name c is bytes off[c] to off[c + 1] of `b`.
+ */
+struct names {
+	int ncol;
+	size_t *off;
+	unsigned char *b;
+};
+
+static void names_release(struct names *n)
+{
+	free(n->off);
+	free(n->b);
+}
+
+static int names_init(struct names *n, sqlite3_stmt *s)
+{
+	size_t len = 0;
+
+	n->ncol = sqlite3_column_count(s);
+	n->off = malloc(((size_t)n->ncol + 1) * sizeof(*n->off));
+	for (int c = 0; c < n->ncol; c++)
+		len += 5 + strlen(sqlite3_column_name(s, c));
+	n->b = malloc(len ? len : 1);
+	if (!n->off || !n->b) {
+		names_release(n);
+		return -1;
+	}
+	n->off[0] = 0;
+	for (int c = 0; c < n->ncol; c++) {
+		const char *name = sqlite3_column_name(s, c);
+		size_t k = strlen(name), at = n->off[c];
+
+		n->b[at] = TAG_TEXT;
+		for (int i = 0; i < 4; i++)
+			n->b[at + 1 + (size_t)i] =
+				(unsigned char)(k >> (8 * (3 - i)));
+		memcpy(n->b + at + 5, name, k);
+		n->off[c + 1] = at + 5 + k;
+	}
+	return 0;
+}
+
+/* The row hash of the current row of `s`, its names serialised in `n`. */
+static void row_hash(sqlite3_stmt *s, const struct names *n,
+		     unsigned char out[MRM_AUDIT_HASH])
+{
+	struct sink k;
+
+	sink_init(&k);
+	put_int(&k, n->ncol);
+	for (int c = 0; c < n->ncol; c++) {
+		sink_put(&k, n->b + n->off[c], n->off[c + 1] - n->off[c]);
+		put_value(&k, s, c);
+	}
+	sink_final(&k, out);
+}
+
 void mrm_audit_row_hash(struct sqlite3_stmt *s,
 			unsigned char out[MRM_AUDIT_HASH])
 {
@@ -181,33 +239,70 @@ void mrm_audit_row_hash(struct sqlite3_stmt *s,
 	sqlite3_mutex_enter(m);
 	sink_init(&k);
 	put_int(&k, ncol);
-	for (int c = 0; c < ncol; c++)
-		put_column(&k, s, c);
+	for (int c = 0; c < ncol; c++) {
+		put_text(&k, sqlite3_column_name(s, c));
+		put_value(&k, s, c);
+	}
 	sqlite3_mutex_leave(m);
 	sink_final(&k, out);
+}
+
+int mrm_audit_each_row(struct mrm_store *st, sqlite3_stmt *s,
+		       int (*cb)(void *ctx, sqlite3_stmt *s,
+				 const unsigned char hash[MRM_AUDIT_HASH]),
+		       void *ctx, struct mrm_error *err)
+{
+	sqlite3_mutex *m = sqlite3_db_mutex(mrm_store_db(st));
+	unsigned char row[MRM_AUDIT_HASH];
+	struct names n;
+	int rc = 0, step = SQLITE_DONE;
+
+	if (names_init(&n, s))
+		return mrm_error_set(err, MRM_ERR_NOMEM, "audit",
+				     "out of memory");
+	/* the mutex held for the walk: see mrm_audit_row_hash() */
+	sqlite3_mutex_enter(m);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		row_hash(s, &n, row);
+		rc = cb(ctx, s, row);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "audit: hashing");
+	sqlite3_reset(s);
+	sqlite3_mutex_leave(m);
+	names_release(&n);
+	return rc;
+}
+
+struct rows_sum {
+	crypto_generichash_state h;
+	int64_t n;
+};
+
+static int add_row(void *ctx, sqlite3_stmt *s,
+		   const unsigned char hash[MRM_AUDIT_HASH])
+{
+	struct rows_sum *r = ctx;
+
+	(void)s;
+	crypto_generichash_update(&r->h, hash, MRM_AUDIT_HASH);
+	r->n++;
+	return 0;
 }
 
 int mrm_audit_hash_rows(struct mrm_store *st, sqlite3_stmt *s,
 			unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
 			struct mrm_error *err)
 {
-	crypto_generichash_state h;
-	unsigned char row[MRM_AUDIT_HASH];
-	int64_t n = 0;
-	int step;
+	struct rows_sum r = {.n = 0};
+	int rc;
 
-	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		mrm_audit_row_hash(s, row);
-		crypto_generichash_update(&h, row, MRM_AUDIT_HASH);
-		n++;
-	}
-	sqlite3_reset(s);
+	crypto_generichash_init(&r.h, NULL, 0, MRM_AUDIT_HASH);
+	rc = mrm_audit_each_row(st, s, add_row, &r, err);
 	if (nrows)
-		*nrows = n;
-	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
-	return step == SQLITE_DONE ? 0
-				   : mrm_store_fail(st, err, "audit: hashing");
+		*nrows = r.n;
+	crypto_generichash_final(&r.h, out, MRM_AUDIT_HASH);
+	return rc;
 }
 
 int mrm_audit_hash_record(struct mrm_store *st, const char *table, int64_t id,
@@ -238,14 +333,30 @@ int mrm_audit_hash_record(struct mrm_store *st, const char *table, int64_t id,
 
 static void now_iso(char out[32])
 {
+	/* the seconds are formatted once a second (an import appends tens
+	 * of thousands of entries in one) */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char sec[24];
 	struct timespec ts;
 	struct tm tm;
-	char sec[24];
+	size_t n;
+	int ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, 32, "%s.%03dZ", sec, (int)(ts.tv_nsec / 1000000));
+	if (ts.tv_sec != last) {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = ts.tv_sec;
+	}
+	ms = (int)(ts.tv_nsec / 1000000);
+	n = strlen(sec);
+	memcpy(out, sec, n);
+	out[n] = '.';
+	out[n + 1] = (char)('0' + ms / 100);
+	out[n + 2] = (char)('0' + ms / 10 % 10);
+	out[n + 3] = (char)('0' + ms % 10);
+	out[n + 4] = 'Z';
+	out[n + 5] = '\0';
 }
 
 int mrm_audit_head(struct mrm_store *st, int64_t *seq,
