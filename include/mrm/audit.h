@@ -88,6 +88,18 @@ void mrm_audit_row_hash(struct sqlite3_stmt *s,
 			unsigned char out[MRM_AUDIT_HASH]);
 
 /*
+ * Step `s` (a prepared, bound SELECT) to its end and call `cb` with each
+ * row (`s` on it) and its row hash; a non-zero return of `cb` stops the
+ * walk and is returned. Faster than mrm_audit_row_hash() row by row (the
+ * column names are serialised once). `s` is reset. `cb` must not use
+ * another thread.
+ */
+int mrm_audit_each_row(struct mrm_store *st, struct sqlite3_stmt *s,
+		       int (*cb)(void *ctx, struct sqlite3_stmt *s,
+				 const unsigned char hash[MRM_AUDIT_HASH]),
+		       void *ctx, struct mrm_error *err);
+
+/*
  * The hash of the rows that `s` (a prepared, bound SELECT) gives: BLAKE2b
  * of their row hashes in order. *nrows (may be NULL) is set to the number
  * of rows; `s` is reset.
@@ -120,6 +132,38 @@ int mrm_audit_created(struct mrm_store *st, const char *table, int64_t id,
 int mrm_audit_rows(struct mrm_store *st, const struct mrm_audit_entry *e,
 		   const char *sql, const void *blob, size_t len, int64_t id,
 		   int after, struct mrm_error *err);
+
+/*
+ * The hash of the rows `sql` (a SELECT) gives, as mrm_audit_hash_rows():
+ * `arg` is bound to its parameter when it has one. *nrows (may be NULL)
+ * gets their number.
+ */
+int mrm_audit_hash_query(struct mrm_store *st, const char *sql, int64_t arg,
+			 unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
+			 struct mrm_error *err);
+
+/*
+ * A change of a record, recorded with its hashes before and after: fill
+ * in `table` and `record`, and `sql` and `arg` when the record is not one
+ * row of `table` by rowid (then the rows `sql` selects with `arg`, as
+ * mrm_audit_hash_query()); call mrm_audit_change_begin() before the write
+ * and mrm_audit_change_end() after it, in the same transaction. The
+ * entry has the action and detail given to the end, the hashes of the
+ * rows before and after.
+ */
+struct mrm_audit_change {
+	const char *table;
+	int64_t record;
+	const char *sql; /* NULL: the row of `table` whose rowid is `record` */
+	int64_t arg;
+	unsigned char old[MRM_AUDIT_HASH];
+	int64_t old_rows; /* how many rows `sql` gave before */
+};
+int mrm_audit_change_begin(struct mrm_store *st, struct mrm_audit_change *c,
+			   struct mrm_error *err);
+int mrm_audit_change_end(struct mrm_store *st, struct mrm_audit_change *c,
+			 const char *action, const char *detail,
+			 struct mrm_error *err);
 
 /* The last entry: its seq (0 when the log is empty) and hash. */
 int mrm_audit_head(struct mrm_store *st, int64_t *seq,

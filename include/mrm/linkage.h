@@ -90,6 +90,14 @@ int mrm_linkage_rebuild(struct mrm_store *st, const struct mrm_linkage_key *key,
 			struct mrm_error *err);
 
 /*
+ * Record in the audit log that `key` was placed beside the database
+ * (`what`: "created" or "imported from FILE"): an entry "linkage-key"
+ * whose new hash identifies the key without revealing it.
+ */
+int mrm_linkage_noted(struct mrm_store *st, const char *what,
+		      const struct mrm_linkage_key *key, struct mrm_error *err);
+
+/*
  * After an import: when the database has a key file (DB.linkage), compute
  * the values of the persons that have none yet; without one, nothing
  * (*done 0). `done` may be NULL.

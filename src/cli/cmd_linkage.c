@@ -47,6 +47,19 @@ static int place_key(const char *sub, const char *key_path, const char *from,
 	return rc;
 }
 
+/* The audit entry of a key placed by init or import. */
+static int note_key(struct mrm_store *st, const char *sub, const char *from,
+		    const struct mrm_linkage_key *key, struct mrm_error *err)
+{
+	char what[600];
+
+	if (!strcmp(sub, "init"))
+		snprintf(what, sizeof(what), "created");
+	else
+		snprintf(what, sizeof(what), "imported from %.500s", from);
+	return mrm_linkage_noted(st, what, key, err);
+}
+
 static int run(const char *sub, const char *db, const char *file,
 	       struct mrm_error *err)
 {
@@ -65,6 +78,8 @@ static int run(const char *sub, const char *db, const char *file,
 		rc = place_key(sub, key_path, file, err);
 	if (!rc)
 		rc = mrm_linkage_load(key_path, &key, err);
+	if (!rc && (!strcmp(sub, "init") || !strcmp(sub, "import")))
+		rc = note_key(st, sub, file, &key, err);
 	if (!rc && !strcmp(sub, "export")) {
 		rc = mrm_linkage_save(file, &key, err);
 		if (!rc)

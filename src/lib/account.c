@@ -2,6 +2,7 @@
 #include "mrm/account.h"
 
 #include "mrm/keyring.h"
+#include "mrm/audit.h"
 #include "mrm/auth.h"
 #include "mrm/crypto.h"
 #include "mrm/embedded.h"
@@ -128,19 +129,35 @@ int mrm_user_id(struct mrm_store *st, const char *login, int64_t *id,
 	return rc;
 }
 
-/* Delete the sessions of `user_id` but `keep` (within a transaction). */
+/* A user's sessions and tokens, as the audit log hashes them. */
+#define SESSIONS_OF_USER                                                       \
+	"SELECT * FROM session WHERE user_id = ? ORDER BY token_hash"
+#define TOKENS_OF_USER                                                         \
+	"SELECT * FROM api_token WHERE user_id = ? ORDER BY token_hash"
+
+/* Delete the sessions of `user_id` but `keep` (within a transaction); a
+ * "revoke" entry in the audit log when any ended. */
 static int end_sessions(struct mrm_store *st, int64_t user_id, const char *keep,
 			int *ended, struct mrm_error *err)
 {
 	unsigned char hash[HASH_BYTES] = {0};
+	struct mrm_audit_change c = {.table = "session",
+				     .record = user_id,
+				     .sql = SESSIONS_OF_USER,
+				     .arg = user_id};
 	sqlite3_stmt *s = NULL;
-	int rc = prepare(st,
-			 "DELETE FROM session WHERE user_id = ?"
-			 " AND token_hash IS NOT ?",
-			 &s, err);
+	char detail[64];
+	int n = 0, rc = prepare(st,
+				"DELETE FROM session WHERE user_id = ?"
+				" AND token_hash IS NOT ?",
+				&s, err);
 
-	if (rc)
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
+	if (rc) {
+		sqlite3_finalize(s);
 		return rc;
+	}
 	if (keep && strlen(keep) == MRM_TOKEN_HEX)
 		crypto_generichash(hash, sizeof(hash),
 				   (const unsigned char *)keep, MRM_TOKEN_HEX,
@@ -150,10 +167,15 @@ static int end_sessions(struct mrm_store *st, int64_t user_id, const char *keep,
 	rc = sqlite3_step(s) == SQLITE_DONE
 		     ? 0
 		     : mrm_store_fail(st, err, "sessions");
+	if (!rc)
+		n = sqlite3_changes(mrm_store_db(st));
 	if (!rc && ended)
-		*ended = sqlite3_changes(mrm_store_db(st));
+		*ended = n;
 	sqlite3_finalize(s);
-	return rc;
+	snprintf(detail, sizeof(detail), "%d session%s ended", n,
+		 n == 1 ? "" : "s");
+	return rc || !n ? rc
+			: mrm_audit_change_end(st, &c, "revoke", detail, err);
 }
 
 /* Commit when rc is 0, else roll back; returns rc (or the commit's). */
@@ -231,6 +253,7 @@ int mrm_user_set_password(struct mrm_store *st, int64_t user_id,
 			  struct mrm_error *err)
 {
 	char login[128], hash[MRM_PWHASH_BYTES];
+	struct mrm_audit_change c = {.table = "user", .record = user_id};
 	sqlite3_stmt *s = NULL;
 	int rc = login_of(st, user_id, login, sizeof(login), NULL, err);
 
@@ -242,7 +265,10 @@ int mrm_user_set_password(struct mrm_store *st, int64_t user_id,
 		rc = mrm_store_begin(st, err);
 	if (rc)
 		return rc;
-	rc = prepare(st, "UPDATE user SET pw_hash = ? WHERE id = ?", &s, err);
+	rc = mrm_audit_change_begin(st, &c, err);
+	if (!rc)
+		rc = prepare(st, "UPDATE user SET pw_hash = ? WHERE id = ?", &s,
+			     err);
 	if (!rc) {
 		sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, user_id);
@@ -250,6 +276,8 @@ int mrm_user_set_password(struct mrm_store *st, int64_t user_id,
 			rc = mrm_store_fail(st, err, "users");
 		sqlite3_finalize(s);
 	}
+	if (!rc)
+		rc = mrm_audit_change_end(st, &c, "password", NULL, err);
 	if (!rc)
 		rc = end_sessions(st, user_id, keep, NULL, err);
 	sodium_memzero(hash, sizeof(hash));
@@ -289,21 +317,63 @@ int mrm_user_change_password(struct mrm_store *st, const struct mrm_actor *who,
 int mrm_user_disable(struct mrm_store *st, int64_t user_id, int disabled,
 		     struct mrm_error *err)
 {
+	struct mrm_audit_change c = {.table = "user", .record = user_id};
+	struct mrm_audit_change t = {.table = "api_token",
+				     .record = user_id,
+				     .sql = TOKENS_OF_USER,
+				     .arg = user_id};
+	int changed = 0;
+	char detail[64];
+	int rc = mrm_store_begin(st, err);
+
+	if (rc)
+		return rc;
+	rc = mrm_audit_change_begin(st, &c, err);
+	if (!rc)
+		rc = run2(st, "UPDATE user SET disabled = ?2 WHERE id = ?1",
+			  user_id, disabled ? 1 : 0, &changed, err);
+	if (!rc && !changed)
+		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
+				   "no user with id %lld", (long long)user_id);
+	if (!rc)
+		rc = mrm_audit_change_end(
+			st, &c, disabled ? "disable" : "enable", NULL, err);
+	if (!rc && disabled)
+		rc = end_sessions(st, user_id, NULL, NULL, err);
+	if (!rc && disabled)
+		rc = mrm_audit_change_begin(st, &t, err);
+	if (!rc && disabled)
+		rc = run2(st, "DELETE FROM api_token WHERE user_id = ?",
+			  user_id, 0, &changed, err);
+	if (!rc && disabled && changed) {
+		snprintf(detail, sizeof(detail), "%d API token%s revoked",
+			 changed, changed == 1 ? "" : "s");
+		rc = mrm_audit_change_end(st, &t, "revoke", detail, err);
+	}
+	return finish(st, rc, err);
+}
+
+/* Run `sql` on user `user_id` (as run2()) in a transaction of its own,
+ * with an `action` entry in the audit log; MRM_ERR_NOTFOUND when there
+ * is no such user. */
+static int user_change(struct mrm_store *st, int64_t user_id,
+		       const char *action, const char *sql, int64_t b,
+		       struct mrm_error *err)
+{
+	struct mrm_audit_change c = {.table = "user", .record = user_id};
 	int changed = 0;
 	int rc = mrm_store_begin(st, err);
 
 	if (rc)
 		return rc;
-	rc = run2(st, "UPDATE user SET disabled = ?2 WHERE id = ?1", user_id,
-		  disabled ? 1 : 0, &changed, err);
+	rc = mrm_audit_change_begin(st, &c, err);
+	if (!rc)
+		rc = run2(st, sql, user_id, b, &changed, err);
 	if (!rc && !changed)
 		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
 				   "no user with id %lld", (long long)user_id);
-	if (!rc && disabled)
-		rc = end_sessions(st, user_id, NULL, NULL, err);
-	if (!rc && disabled)
-		rc = run2(st, "DELETE FROM api_token WHERE user_id = ?",
-			  user_id, 0, NULL, err);
+	if (!rc)
+		rc = mrm_audit_change_end(st, &c, action, NULL, err);
 	return finish(st, rc, err);
 }
 
@@ -372,13 +442,20 @@ int mrm_totp_enrol(struct mrm_store *st, int64_t user_id, int pending,
 {
 	unsigned char key[MRM_TOTP_SECRET_BYTES];
 	struct mrm_buf sealed = MRM_BUF_INIT(256);
+	struct mrm_audit_change c = {.table = "user", .record = user_id};
 	char login[128], ad[TOTP_AD_MAX];
 	sqlite3_stmt *s = NULL;
 	int rc = login_of(st, user_id, login, sizeof(login), NULL, err);
 
 	secret[0] = uri[0] = '\0';
-	if (rc)
+	if (!rc)
+		rc = mrm_store_begin(st, err);
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
+	if (rc) {
+		mrm_store_rollback(st);
 		return rc;
+	}
 	randombytes_buf(key, sizeof(key));
 	totp_ad(user_id, ad);
 	rc = mrm_store_seal(st, user_org(st, user_id), ad, key, sizeof(key),
@@ -404,6 +481,10 @@ int mrm_totp_enrol(struct mrm_store *st, int64_t user_id, int pending,
 			rc = mrm_store_fail(st, err, "users");
 		sqlite3_finalize(s);
 	}
+	if (!rc)
+		rc = mrm_audit_change_end(
+			st, &c, pending ? "totp-enrol" : "totp-on", NULL, err);
+	rc = finish(st, rc, err);
 	sodium_memzero(key, sizeof(key));
 	mrm_buf_release(&sealed);
 	if (rc) {
@@ -433,26 +514,20 @@ int mrm_totp_confirm(struct mrm_store *st, int64_t user_id, const char *code,
 				   "new secret; check the phone's clock and "
 				   "try the next code");
 	sodium_memzero(key, sizeof(key));
-	if (!rc)
-		rc = run2(st,
-			  "UPDATE user SET totp_secret = totp_pending,"
-			  " totp_pending = NULL, totp_step = ?2 WHERE id = ?1",
-			  user_id, step, NULL, err);
-	return rc;
+	return rc ? rc
+		  : user_change(st, user_id, "totp-confirm",
+				"UPDATE user SET totp_secret = totp_pending,"
+				" totp_pending = NULL, totp_step = ?2 WHERE "
+				"id = ?1",
+				step, err);
 }
 
 int mrm_totp_off(struct mrm_store *st, int64_t user_id, struct mrm_error *err)
 {
-	int changed = 0;
-	int rc = run2(st,
-		      "UPDATE user SET totp_secret = NULL, totp_pending = NULL"
-		      " WHERE id = ?",
-		      user_id, 0, &changed, err);
-
-	if (!rc && !changed)
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
-				   "no user with id %lld", (long long)user_id);
-	return rc;
+	return user_change(st, user_id, "totp-off",
+			   "UPDATE user SET totp_secret = NULL,"
+			   " totp_pending = NULL WHERE id = ?",
+			   0, err);
 }
 
 int mrm_totp_login(struct mrm_store *st, int64_t user_id, const char *code,

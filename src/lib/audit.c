@@ -23,141 +23,286 @@ enum { TAG_NULL = 0, TAG_INT = 1, TAG_TEXT = 2, TAG_BLOB = 3, TAG_REAL = 4 };
 
 /* ---- the canonical serialisation ---- */
 
-static void put_be(crypto_generichash_state *h, uint64_t v, int bytes)
+/*
+ * The bytes of a serialisation go to BLAKE2b through a small buffer: a row
+ * is many short values (a tag, a length, a few bytes each), and one
+ * update per value cost an import more than its inserts did.
+ */
+struct sink {
+	crypto_generichash_state h;
+	size_t n;
+	unsigned char b[2048];
+};
+
+static void sink_init(struct sink *k)
+{
+	crypto_generichash_init(&k->h, NULL, 0, MRM_AUDIT_HASH);
+	k->n = 0;
+}
+
+static void sink_flush(struct sink *k)
+{
+	crypto_generichash_update(&k->h, k->b, (unsigned long long)k->n);
+	k->n = 0;
+}
+
+static void sink_put(struct sink *k, const void *p, size_t n)
+{
+	if (n > sizeof(k->b) - k->n) {
+		sink_flush(k);
+		if (n > sizeof(k->b)) {
+			crypto_generichash_update(&k->h, p,
+						  (unsigned long long)n);
+			return;
+		}
+	}
+	memcpy(k->b + k->n, p, n);
+	k->n += n;
+}
+
+static void sink_final(struct sink *k, unsigned char out[MRM_AUDIT_HASH])
+{
+	sink_flush(k);
+	crypto_generichash_final(&k->h, out, MRM_AUDIT_HASH);
+}
+
+static void put_be(struct sink *k, uint64_t v, int bytes)
 {
 	unsigned char b[8];
 
 	for (int i = 0; i < bytes; i++)
 		b[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
-	crypto_generichash_update(h, b, (unsigned long long)bytes);
+	sink_put(k, b, (size_t)bytes);
 }
 
-static void put_tag(crypto_generichash_state *h, int tag)
+static void put_tag(struct sink *k, int tag)
 {
 	unsigned char t = (unsigned char)tag;
 
-	crypto_generichash_update(h, &t, 1);
+	sink_put(k, &t, 1);
 }
 
-static void put_int(crypto_generichash_state *h, int64_t v)
+static void put_int(struct sink *k, int64_t v)
 {
-	put_tag(h, TAG_INT);
-	put_be(h, (uint64_t)v, 8);
+	put_tag(k, TAG_INT);
+	put_be(k, (uint64_t)v, 8);
 }
 
 /* An integer where 0 stands for NULL. */
-static void put_opt_int(crypto_generichash_state *h, int64_t v)
+static void put_opt_int(struct sink *k, int64_t v)
 {
 	if (v)
-		put_int(h, v);
+		put_int(k, v);
 	else
-		put_tag(h, TAG_NULL);
+		put_tag(k, TAG_NULL);
 }
 
-static void put_bytes(crypto_generichash_state *h, int tag, const void *p,
-		      size_t n)
+static void put_bytes(struct sink *k, int tag, const void *p, size_t n)
 {
 	if (!p) {
-		put_tag(h, TAG_NULL);
+		put_tag(k, TAG_NULL);
 		return;
 	}
-	put_tag(h, tag);
-	put_be(h, (uint64_t)n, 4);
-	crypto_generichash_update(h, p, (unsigned long long)n);
+	put_tag(k, tag);
+	put_be(k, (uint64_t)n, 4);
+	sink_put(k, p, n);
 }
 
-static void put_text(crypto_generichash_state *h, const char *s)
+static void put_text(struct sink *k, const char *s)
 {
-	put_bytes(h, TAG_TEXT, s, s ? strlen(s) : 0);
+	put_bytes(k, TAG_TEXT, s, s ? strlen(s) : 0);
 }
 
 void mrm_audit_entry_hash(const unsigned char prev[MRM_AUDIT_HASH],
 			  const struct mrm_audit_fields *f,
 			  unsigned char out[MRM_AUDIT_HASH])
 {
-	crypto_generichash_state h;
-	unsigned char version = SERIAL_VERSION;
+	struct sink k;
 
-	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
-	crypto_generichash_update(&h, prev, MRM_AUDIT_HASH);
-	crypto_generichash_update(&h, &version, 1);
-	put_int(&h, f->seq);
-	put_text(&h, f->at);
-	put_opt_int(&h, f->user_id);
-	put_text(&h, f->actor);
-	put_text(&h, f->action);
-	put_text(&h, f->table);
-	put_opt_int(&h, f->record);
-	put_text(&h, f->detail);
-	put_bytes(&h, TAG_BLOB, f->old_hash, MRM_AUDIT_HASH);
-	put_bytes(&h, TAG_BLOB, f->new_hash, MRM_AUDIT_HASH);
-	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
+	sink_init(&k);
+	sink_put(&k, prev, MRM_AUDIT_HASH);
+	put_tag(&k, SERIAL_VERSION);
+	put_int(&k, f->seq);
+	put_text(&k, f->at);
+	put_opt_int(&k, f->user_id);
+	put_text(&k, f->actor);
+	put_text(&k, f->action);
+	put_text(&k, f->table);
+	put_opt_int(&k, f->record);
+	put_text(&k, f->detail);
+	put_bytes(&k, TAG_BLOB, f->old_hash, MRM_AUDIT_HASH);
+	put_bytes(&k, TAG_BLOB, f->new_hash, MRM_AUDIT_HASH);
+	sink_final(&k, out);
 }
 
 /* ---- hashes of records ---- */
 
-static void put_column(crypto_generichash_state *h, sqlite3_stmt *s, int col)
+/* The value of column `col` of the current row of `s`; the caller holds
+ * the connection's mutex, which makes it safe to read directly. */
+static void put_value(struct sink *h, sqlite3_stmt *s, int col)
 {
-	size_t n = (size_t)sqlite3_column_bytes(s, col);
+	sqlite3_value *v = sqlite3_column_value(s, col);
 	const void *blob;
 	union {
 		double d;
 		uint64_t u;
 	} real;
 
-	put_text(h, sqlite3_column_name(s, col));
-	switch (sqlite3_column_type(s, col)) {
+	switch (sqlite3_value_type(v)) {
 	case SQLITE_NULL: put_tag(h, TAG_NULL); break;
-	case SQLITE_INTEGER: put_int(h, sqlite3_column_int64(s, col)); break;
+	case SQLITE_INTEGER: put_int(h, sqlite3_value_int64(v)); break;
 	case SQLITE_FLOAT:
-		real.d = sqlite3_column_double(s, col);
+		real.d = sqlite3_value_double(v);
 		put_tag(h, TAG_REAL);
 		put_be(h, real.u, 8);
 		break;
 	case SQLITE_BLOB:
-		blob = sqlite3_column_blob(s, col);
-		put_bytes(h, TAG_BLOB, blob ? blob : "", n);
+		blob = sqlite3_value_blob(v);
+		put_bytes(h, TAG_BLOB, blob ? blob : "",
+			  (size_t)sqlite3_value_bytes(v));
 		break;
 	default:
-		put_bytes(h, TAG_TEXT, sqlite3_column_text(s, col),
-			  (size_t)sqlite3_column_bytes(s, col));
+		blob = sqlite3_value_text(v);
+		put_bytes(h, TAG_TEXT, blob, (size_t)sqlite3_value_bytes(v));
 	}
+}
+
+/*
+ * The serialised names of the columns of a statement, made once for all
+ * its rows: name c is bytes off[c] to off[c + 1] of `b`.
+ */
+struct names {
+	int ncol;
+	size_t *off;
+	unsigned char *b;
+};
+
+static void names_release(struct names *n)
+{
+	free(n->off);
+	free(n->b);
+}
+
+static int names_init(struct names *n, sqlite3_stmt *s)
+{
+	size_t len = 0;
+
+	n->ncol = sqlite3_column_count(s);
+	n->off = malloc(((size_t)n->ncol + 1) * sizeof(*n->off));
+	for (int c = 0; c < n->ncol; c++)
+		len += 5 + strlen(sqlite3_column_name(s, c));
+	n->b = malloc(len ? len : 1);
+	if (!n->off || !n->b) {
+		names_release(n);
+		return -1;
+	}
+	n->off[0] = 0;
+	for (int c = 0; c < n->ncol; c++) {
+		const char *name = sqlite3_column_name(s, c);
+		size_t k = strlen(name), at = n->off[c];
+
+		n->b[at] = TAG_TEXT;
+		for (int i = 0; i < 4; i++)
+			n->b[at + 1 + (size_t)i] =
+				(unsigned char)(k >> (8 * (3 - i)));
+		memcpy(n->b + at + 5, name, k);
+		n->off[c + 1] = at + 5 + k;
+	}
+	return 0;
+}
+
+/* The row hash of the current row of `s`, its names serialised in `n`. */
+static void row_hash(sqlite3_stmt *s, const struct names *n,
+		     unsigned char out[MRM_AUDIT_HASH])
+{
+	struct sink k;
+
+	sink_init(&k);
+	put_int(&k, n->ncol);
+	for (int c = 0; c < n->ncol; c++) {
+		sink_put(&k, n->b + n->off[c], n->off[c + 1] - n->off[c]);
+		put_value(&k, s, c);
+	}
+	sink_final(&k, out);
 }
 
 void mrm_audit_row_hash(struct sqlite3_stmt *s,
 			unsigned char out[MRM_AUDIT_HASH])
 {
-	crypto_generichash_state h;
+	/* Each sqlite3_column_*() call takes the connection's mutex: hold
+	 * it (it is recursive) for the row instead, and read the values
+	 * under it. */
+	sqlite3_mutex *m = sqlite3_db_mutex(sqlite3_db_handle(s));
 	int ncol = sqlite3_column_count(s);
+	struct sink k;
 
-	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
-	put_int(&h, ncol);
-	for (int c = 0; c < ncol; c++)
-		put_column(&h, s, c);
-	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
+	sqlite3_mutex_enter(m);
+	sink_init(&k);
+	put_int(&k, ncol);
+	for (int c = 0; c < ncol; c++) {
+		put_text(&k, sqlite3_column_name(s, c));
+		put_value(&k, s, c);
+	}
+	sqlite3_mutex_leave(m);
+	sink_final(&k, out);
+}
+
+int mrm_audit_each_row(struct mrm_store *st, sqlite3_stmt *s,
+		       int (*cb)(void *ctx, sqlite3_stmt *s,
+				 const unsigned char hash[MRM_AUDIT_HASH]),
+		       void *ctx, struct mrm_error *err)
+{
+	sqlite3_mutex *m = sqlite3_db_mutex(mrm_store_db(st));
+	unsigned char row[MRM_AUDIT_HASH];
+	struct names n;
+	int rc = 0, step = SQLITE_DONE;
+
+	if (names_init(&n, s))
+		return mrm_error_set(err, MRM_ERR_NOMEM, "audit",
+				     "out of memory");
+	/* the mutex held for the walk: see mrm_audit_row_hash() */
+	sqlite3_mutex_enter(m);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		row_hash(s, &n, row);
+		rc = cb(ctx, s, row);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(st, err, "audit: hashing");
+	sqlite3_reset(s);
+	sqlite3_mutex_leave(m);
+	names_release(&n);
+	return rc;
+}
+
+struct rows_sum {
+	crypto_generichash_state h;
+	int64_t n;
+};
+
+static int add_row(void *ctx, sqlite3_stmt *s,
+		   const unsigned char hash[MRM_AUDIT_HASH])
+{
+	struct rows_sum *r = ctx;
+
+	(void)s;
+	crypto_generichash_update(&r->h, hash, MRM_AUDIT_HASH);
+	r->n++;
+	return 0;
 }
 
 int mrm_audit_hash_rows(struct mrm_store *st, sqlite3_stmt *s,
 			unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
 			struct mrm_error *err)
 {
-	crypto_generichash_state h;
-	unsigned char row[MRM_AUDIT_HASH];
-	int64_t n = 0;
-	int step;
+	struct rows_sum r = {.n = 0};
+	int rc;
 
-	crypto_generichash_init(&h, NULL, 0, MRM_AUDIT_HASH);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		mrm_audit_row_hash(s, row);
-		crypto_generichash_update(&h, row, MRM_AUDIT_HASH);
-		n++;
-	}
-	sqlite3_reset(s);
+	crypto_generichash_init(&r.h, NULL, 0, MRM_AUDIT_HASH);
+	rc = mrm_audit_each_row(st, s, add_row, &r, err);
 	if (nrows)
-		*nrows = n;
-	crypto_generichash_final(&h, out, MRM_AUDIT_HASH);
-	return step == SQLITE_DONE ? 0
-				   : mrm_store_fail(st, err, "audit: hashing");
+		*nrows = r.n;
+	crypto_generichash_final(&r.h, out, MRM_AUDIT_HASH);
+	return rc;
 }
 
 int mrm_audit_hash_record(struct mrm_store *st, const char *table, int64_t id,
@@ -188,14 +333,30 @@ int mrm_audit_hash_record(struct mrm_store *st, const char *table, int64_t id,
 
 static void now_iso(char out[32])
 {
+	/* the seconds are formatted once a second (an import appends tens
+	 * of thousands of entries in one) */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char sec[24];
 	struct timespec ts;
 	struct tm tm;
-	char sec[24];
+	size_t n;
+	int ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, 32, "%s.%03dZ", sec, (int)(ts.tv_nsec / 1000000));
+	if (ts.tv_sec != last) {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = ts.tv_sec;
+	}
+	ms = (int)(ts.tv_nsec / 1000000);
+	n = strlen(sec);
+	memcpy(out, sec, n);
+	out[n] = '.';
+	out[n + 1] = (char)('0' + ms / 100);
+	out[n + 2] = (char)('0' + ms / 10 % 10);
+	out[n + 3] = (char)('0' + ms % 10);
+	out[n + 4] = 'Z';
+	out[n + 5] = '\0';
 }
 
 int mrm_audit_head(struct mrm_store *st, int64_t *seq,
@@ -367,6 +528,60 @@ int mrm_audit_rows(struct mrm_store *st, const struct mrm_audit_entry *e,
 	else
 		x.old_hash = h;
 	return rc ? rc : mrm_audit_append(st, &x, err);
+}
+
+int mrm_audit_hash_query(struct mrm_store *st, const char *sql, int64_t arg,
+			 unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
+			 struct mrm_error *err)
+{
+	sqlite3_stmt *s = mrm_store_prepare(st, sql);
+	int rc;
+
+	if (!s)
+		return mrm_store_fail(st, err, "audit: hashing");
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, arg);
+	rc = mrm_audit_hash_rows(st, s, out, nrows, err);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
+static int change_hash(struct mrm_store *st, const struct mrm_audit_change *c,
+		       unsigned char out[MRM_AUDIT_HASH], int64_t *nrows,
+		       struct mrm_error *err)
+{
+	if (c->sql)
+		return mrm_audit_hash_query(st, c->sql, c->arg, out, nrows,
+					    err);
+	*nrows = 1;
+	return mrm_audit_hash_record(st, c->table, c->record, out, err);
+}
+
+int mrm_audit_change_begin(struct mrm_store *st, struct mrm_audit_change *c,
+			   struct mrm_error *err)
+{
+	if (sqlite3_get_autocommit(mrm_store_db(st)))
+		return mrm_error_set(err, MRM_ERR_INVALID, "audit",
+				     "a change must be recorded inside the "
+				     "transaction that makes it");
+	return change_hash(st, c, c->old, &c->old_rows, err);
+}
+
+int mrm_audit_change_end(struct mrm_store *st, struct mrm_audit_change *c,
+			 const char *action, const char *detail,
+			 struct mrm_error *err)
+{
+	unsigned char h[MRM_AUDIT_HASH];
+	int64_t n;
+	struct mrm_audit_entry e = {.action = action,
+				    .table = c->table,
+				    .record = c->record,
+				    .detail = detail,
+				    .old_hash = c->old,
+				    .new_hash = h};
+	int rc = change_hash(st, c, h, &n, err);
+
+	return rc ? rc : mrm_audit_append(st, &e, err);
 }
 
 void mrm_audit_head_format(int64_t seq, const unsigned char *hash,

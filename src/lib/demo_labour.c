@@ -3,9 +3,11 @@
 #include "mrm/demo.h"
 
 #include "mrm/ref.h"
+#include "mrm/audit.h"
 #include "mrm/store.h"
 #include "mrm/wages.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -178,7 +180,7 @@ static int insert_cost(sqlite3_stmt *ins, sqlite3_stmt *sel,
 {
 	const char *nat = (const char *)sqlite3_column_text(sel, 5);
 	const char *cur;
-	char when[8];
+	char when[24]; /* wide enough for any int year: gcc checks */
 	int y, m, rc;
 	int64_t amount;
 
@@ -205,6 +207,52 @@ static int insert_cost(sqlite3_stmt *ins, sqlite3_stmt *sel,
 	return rc;
 }
 
+/* The largest id of `table` (0 when empty), or -1 on a failure. */
+static int64_t max_id(sqlite3 *db, const char *table)
+{
+	char sql[96];
+	sqlite3_stmt *s = NULL;
+	int64_t id = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM %s",
+		 table);
+	if (!sqlite3_prepare_v2(db, sql, -1, &s, NULL) &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+/* The audit entry of the rows added after ids `w` and `c`: one "import"
+ * entry whose hash covers them all, as an import's. */
+static int audit_added(struct mrm_store *st, int64_t w, int64_t c,
+		       unsigned long nw, unsigned long nc,
+		       struct mrm_error *err)
+{
+	unsigned char h[2][MRM_AUDIT_HASH], sum[MRM_AUDIT_HASH];
+	char detail[128];
+	int rc = mrm_audit_hash_query(
+		st, "SELECT * FROM wage_record WHERE id > ? ORDER BY id", w,
+		h[0], NULL, err);
+
+	if (!rc)
+		rc = mrm_audit_hash_query(st,
+					  "SELECT * FROM recruitment_cost "
+					  "WHERE id > ? ORDER BY id",
+					  c, h[1], NULL, err);
+	if (rc)
+		return rc;
+	crypto_generichash(sum, sizeof(sum), h[0], sizeof(h), NULL, 0);
+	snprintf(detail, sizeof(detail),
+		 "demo labour data: %lu wage_record %lu recruitment_cost", nw,
+		 nc);
+	return mrm_audit_append(st,
+				&(struct mrm_audit_entry){.action = "import",
+							  .detail = detail,
+							  .new_hash = sum},
+				err);
+}
+
 int mrm_demo_add_labour(struct mrm_store *st, uint64_t seed,
 			unsigned long *wages_out, unsigned long *costs_out,
 			struct mrm_error *err)
@@ -214,6 +262,7 @@ int mrm_demo_add_labour(struct mrm_store *st, uint64_t seed,
 	struct mrm_ref *ref = NULL;
 	uint64_t x = seed ^ 0x6c61626f7572ULL;
 	unsigned long nw = 0, nc = 0;
+	int64_t first_w = -1, first_c = -1;
 	int rc = 0, step = SQLITE_DONE;
 
 	if (wages_out)
@@ -254,8 +303,14 @@ int mrm_demo_add_labour(struct mrm_store *st, uint64_t seed,
 			-1, &cost, NULL);
 	if (!rc)
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (!rc) {
+		first_w = max_id(db, "wage_record");
+		first_c = max_id(db, "recruitment_cost");
+		rc = first_w < 0 || first_c < 0;
+	}
 	if (rc) {
 		rc = mrm_store_fail(st, err, "demo wage records");
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		goto out;
 	}
 	while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -273,6 +328,8 @@ int mrm_demo_add_labour(struct mrm_store *st, uint64_t seed,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = -1;
+	if (!rc && (nw || nc))
+		rc = audit_added(st, first_w, first_c, nw, nc, err);
 	if (!rc)
 		rc = mrm_store_touch(st, err);
 	if (rc < 0 && !(err && err->code))

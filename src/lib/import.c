@@ -609,7 +609,7 @@ static int row_event(struct importer *im, int64_t *event_id,
 	return rc ? no_room(im, rc, "events", err) : 0;
 }
 
-int importer_write_row(struct importer *im, struct mrm_error *err)
+static int write_row(struct importer *im, struct mrm_error *err)
 {
 	int64_t event_id = 0, victim = 0;
 	int rc = row_event(im, &event_id, err);
@@ -644,6 +644,23 @@ int importer_write_row(struct importer *im, struct mrm_error *err)
 					   err);
 	if (!rc && im->labour)
 		rc = importer_policy_write(im, im->labour, event_id, err);
+	return rc;
+}
+
+/*
+ * Hold the connection's mutex (it is recursive) while writing a row: each
+ * bind, step and reset would take it otherwise, about forty times a row.
+ * The connection is this thread's alone meanwhile (the CSV reader thread
+ * never touches it).
+ */
+int importer_write_row(struct importer *im, struct mrm_error *err)
+{
+	sqlite3_mutex *m = sqlite3_db_mutex(im->db);
+	int rc;
+
+	sqlite3_mutex_enter(m);
+	rc = write_row(im, err);
+	sqlite3_mutex_leave(m);
 	return rc;
 }
 

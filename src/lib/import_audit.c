@@ -48,6 +48,13 @@ static const struct {
 	{"intervention",
 	 "SELECT * FROM intervention WHERE event_id >= ? ORDER BY id",
 	 FROM_EVENT, 0},
+	/* the labour records of a JSON import (labour.c) */
+	{"wage_record",
+	 "SELECT * FROM wage_record WHERE event_id >= ? ORDER BY id",
+	 FROM_EVENT, 0},
+	{"recruitment_cost",
+	 "SELECT * FROM recruitment_cost WHERE event_id >= ? ORDER BY id",
+	 FROM_EVENT, 0},
 };
 
 #define NADDED (sizeof(added) / sizeof(added[0]))
@@ -59,6 +66,31 @@ static int64_t first_of(const struct importer *im, int from)
 				  : im->first_person;
 }
 
+/* What table_rows() passes to each row. */
+struct walk {
+	struct importer *im;
+	crypto_generichash_state *batch;
+	struct mrm_audit_chain *chain;
+	struct mrm_audit_entry e;
+	int per_record;
+	int64_t count;
+	struct mrm_error *err;
+};
+
+static int one_row(void *ctx, sqlite3_stmt *s,
+		   const unsigned char hash[MRM_AUDIT_HASH])
+{
+	struct walk *w = ctx;
+
+	crypto_generichash_update(w->batch, hash, MRM_AUDIT_HASH);
+	w->count++;
+	if (!w->per_record)
+		return 0;
+	w->e.record = sqlite3_column_int64(s, 0);
+	w->e.new_hash = hash;
+	return mrm_audit_chain_append(w->im->st, w->chain, &w->e, w->err);
+}
+
 /* Hash the added rows of added[t] into `batch`; append an entry for each
  * when the table has them. */
 static int table_rows(struct importer *im, size_t t, const char *name,
@@ -66,29 +98,23 @@ static int table_rows(struct importer *im, size_t t, const char *name,
 		      struct mrm_audit_chain *chain, int64_t *count,
 		      struct mrm_error *err)
 {
-	unsigned char row[MRM_AUDIT_HASH];
-	struct mrm_audit_entry e = {.action = "create",
-				    .table = added[t].table,
-				    .detail = name,
-				    .new_hash = row};
+	struct walk w = {.im = im,
+			 .batch = batch,
+			 .chain = chain,
+			 .e = {.action = "create",
+			       .table = added[t].table,
+			       .detail = name},
+			 .per_record = added[t].per_record,
+			 .err = err};
 	sqlite3_stmt *s = NULL;
-	int rc = 0, step;
+	int rc;
 
 	*count = 0;
 	if (sqlite3_prepare_v2(im->db, added[t].sql, -1, &s, NULL))
 		return mrm_store_fail(im->st, err, "audit of the import");
 	sqlite3_bind_int64(s, 1, first_of(im, added[t].from));
-	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		mrm_audit_row_hash(s, row);
-		crypto_generichash_update(batch, row, sizeof(row));
-		(*count)++;
-		if (!added[t].per_record)
-			continue;
-		e.record = sqlite3_column_int64(s, 0);
-		rc = mrm_audit_chain_append(im->st, chain, &e, err);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mrm_store_fail(im->st, err, "audit of the import");
+	rc = mrm_audit_each_row(im->st, s, one_row, &w, err);
+	*count = w.count;
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -99,10 +125,14 @@ int importer_audit(struct importer *im, const char *name, struct mrm_error *err)
 	struct mrm_audit_entry e = {.action = "import", .new_hash = sum};
 	struct mrm_buf detail = MRM_BUF_INIT(4096);
 	crypto_generichash_state batch;
+	sqlite3_mutex *m = sqlite3_db_mutex(im->db);
 	struct mrm_audit_chain chain;
 	int64_t n;
 	int rc = mrm_audit_chain_load(im->st, &chain, err);
 
+	/* hold the connection's mutex (recursive), so that the many calls
+	 * below need not each take it */
+	sqlite3_mutex_enter(m);
 	crypto_generichash_init(&batch, NULL, 0, MRM_AUDIT_HASH);
 	mrm_buf_addf(&detail, "%.200s:", name ? name : "");
 	for (size_t t = 0; !rc && t < NADDED; t++) {
@@ -115,6 +145,7 @@ int importer_audit(struct importer *im, const char *name, struct mrm_error *err)
 	e.detail = mrm_buf_str(&detail);
 	if (!rc)
 		rc = mrm_audit_chain_append(im->st, &chain, &e, err);
+	sqlite3_mutex_leave(m);
 	mrm_buf_release(&detail);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "mrm/keyring.h"
 
 #include "keyring_internal.h"
+#include "mrm/audit.h"
 #include "mrm/backup.h"
 #include "mrm/fields.h"
 #include "mrm/org.h"
@@ -48,6 +49,10 @@ struct mrm_keyring {
 };
 
 /* ---- small helpers ---- */
+
+/* The key rows the audit log hashes: of one organisation, of all. */
+#define KEYS_OF_ORG "SELECT * FROM org_key WHERE org_id = ? ORDER BY version"
+#define ALL_KEYS    "SELECT * FROM org_key ORDER BY org_id, version"
 
 static int exec(struct mrm_store *st, const char *sql, struct mrm_error *err)
 {
@@ -421,9 +426,20 @@ static int dek_store(struct mrm_store *st, int64_t org, uint32_t version,
 {
 	struct mrm_buf w = MRM_BUF_INIT(256);
 	unsigned char rec[REC_WRAP_BYTES];
+	struct mrm_audit_change c = {.table = "org_key",
+				     .record = org,
+				     .sql = KEYS_OF_ORG,
+				     .arg = org};
 	sqlite3_stmt *s, *m;
+	char detail[32];
+	/* sealing outside a transaction makes its key in one of its own */
+	int own = sqlite3_get_autocommit(mrm_store_db(st));
 	int rc = wrap(store_kek(st), org, version, dek, &w, err), has_pk;
 
+	if (!rc && own)
+		rc = mrm_store_begin(st, err);
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
 	if (rc)
 		goto out;
 	has_pk = meta_get(st, "recovery_pk", &m) == 1 &&
@@ -447,7 +463,14 @@ static int dek_store(struct mrm_store *st, int64_t org, uint32_t version,
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = mrm_store_fail(st, err, "storing a new data key");
 	sqlite3_reset(s);
+	snprintf(detail, sizeof(detail), "version %u", version);
+	if (!rc)
+		rc = mrm_audit_change_end(st, &c, "key-create", detail, err);
 out:
+	if (own && !rc)
+		rc = mrm_store_commit(st, err);
+	if (own && rc)
+		mrm_store_rollback(st);
 	mrm_buf_release(&w);
 	return rc;
 }
@@ -572,7 +595,7 @@ static int dek_current(struct mrm_store *st, int64_t org, uint32_t *version,
 		       struct mrm_error *err)
 {
 	struct mrm_keyring *kr = ring(st);
-	uint32_t kept, any;
+	uint32_t kept = 0, any = 0;
 	int rc;
 
 	if (!kr)
@@ -744,10 +767,14 @@ static int rotate_batch(struct mrm_store *st, int64_t org, uint32_t target,
 	struct mrm_buf plain = MRM_BUF_INIT(64u << 20);
 	struct mrm_buf sealed = MRM_BUF_INIT(64u << 20);
 	struct mrm_buf old = MRM_BUF_INIT(64u << 20);
-	unsigned char v[VB];
+	unsigned char v[VB], before[MRM_AUDIT_HASH], after[MRM_AUDIT_HASH];
+	crypto_generichash_state hb, ha;
+	char detail[96];
 	int rc = mrm_store_begin(st, err);
 
 	be32_put(v, target);
+	crypto_generichash_init(&hb, NULL, 0, sizeof(before));
+	crypto_generichash_init(&ha, NULL, 0, sizeof(after));
 	*did = 0;
 	for (size_t i = 0; !rc && *did < batch && secret_next(&i); i++) {
 		const struct mrm_field *f = &mrm_fields[i];
@@ -785,10 +812,32 @@ static int rotate_batch(struct mrm_store *st, int64_t org, uint32_t target,
 			}
 			rc = reseal(st, f, org, id, old.ptr, old.len, &plain,
 				    &sealed, err);
+			crypto_generichash_update(
+				&hb, (const unsigned char *)old.ptr, old.len);
+			crypto_generichash_update(
+				&ha, (const unsigned char *)sealed.ptr,
+				sealed.len);
 			cursor[i] = id;
 			(*did)++;
 		}
 	}
+	crypto_generichash_final(&hb, before, sizeof(before));
+	crypto_generichash_final(&ha, after, sizeof(after));
+	snprintf(detail, sizeof(detail),
+		 "%lld values re-encrypted under key version %u",
+		 (long long)*did, target);
+	/* one entry per batch: the hashes are of the values re-encrypted,
+	 * before and after, in the order done */
+	if (!rc && *did)
+		rc = mrm_audit_append(
+			st,
+			&(struct mrm_audit_entry){.action = "key-rotate",
+						  .table = "org",
+						  .record = org,
+						  .detail = detail,
+						  .old_hash = before,
+						  .new_hash = after},
+			err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc)
@@ -804,10 +853,16 @@ static int rotate_batch(struct mrm_store *st, int64_t org, uint32_t target,
 static int rotate_finish(struct mrm_store *st, int64_t org, uint32_t target,
 			 struct mrm_error *err)
 {
-	char sql[160];
+	struct mrm_audit_change c = {.table = "org_key",
+				     .record = org,
+				     .sql = KEYS_OF_ORG,
+				     .arg = org};
+	char sql[160], detail[96];
 	int64_t left = 0;
 	int rc = mrm_store_begin(st, err);
 
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
 	if (!rc)
 		rc = count_other(st, org, target, &left, err);
 	if (!rc && left)
@@ -822,6 +877,11 @@ static int rotate_finish(struct mrm_store *st, int64_t org, uint32_t target,
 		 (long long)org, target, (long long)org);
 	if (!rc)
 		rc = exec(st, sql, err);
+	snprintf(detail, sizeof(detail),
+		 "rotation done: key versions other than %u destroyed", target);
+	if (!rc)
+		rc = mrm_audit_change_end(st, &c, "key-rotate-end", detail,
+					  err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc)
@@ -861,9 +921,14 @@ static int rotate_org(struct mrm_store *st, int64_t org, const char *code,
 static int rotate_start(struct mrm_store *st, int64_t org, int fresh,
 			uint32_t *target, struct mrm_error *err)
 {
+	struct mrm_audit_change c = {
+		.table = "org_key_rotation",
+		.record = org,
+		.sql = "SELECT * FROM org_key_rotation WHERE org_id = ?",
+		.arg = org};
 	sqlite3_stmt *s;
 	uint32_t kept = 0, any = 0;
-	char sql[160];
+	char sql[160], detail[64];
 	int rc = mrm_store_begin(st, err), found = 0;
 
 	s = rc ? NULL
@@ -888,8 +953,15 @@ static int rotate_start(struct mrm_store *st, int64_t org, int fresh,
 			 "INSERT INTO org_key_rotation(org_id, target) "
 			 "VALUES (%lld, %u)",
 			 (long long)org, *target);
+		snprintf(detail, sizeof(detail),
+			 "rotation begun: to key version %u", *target);
+		if (!rc)
+			rc = mrm_audit_change_begin(st, &c, err);
 		if (!rc)
 			rc = exec(st, sql, err);
+		if (!rc)
+			rc = mrm_audit_change_end(st, &c, "key-rotate-begin",
+						  detail, err);
 	}
 	if (!rc)
 		rc = mrm_store_commit(st, err);
@@ -1118,9 +1190,10 @@ static char *with_suffix(const char *path, const char *suffix)
  * into place (the old one kept as DB.key.old) after the commit.
  */
 static int set_kek(struct mrm_store *st, const struct mrm_kek_spec *to,
-		   const struct dek_rows *d, const char **note,
-		   struct mrm_error *err)
+		   const struct dek_rows *d, const char *action,
+		   const char **note, struct mrm_error *err)
 {
+	struct mrm_audit_change c = {.table = "org_key", .sql = ALL_KEYS};
 	const char *path = mrm_store_path(st);
 	char *keypath = with_suffix(path, ".key");
 	char *newpath = with_suffix(path, ".key.new");
@@ -1145,10 +1218,20 @@ static int set_kek(struct mrm_store *st, const struct mrm_kek_spec *to,
 	if (!rc)
 		rc = mrm_store_begin(st, err);
 	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
+	if (!rc)
 		rc = rewrap_all(st, &kek, d, err);
 	if (!rc)
 		rc = kek_meta(st, &kek, to->passphrase ? salt : NULL, ops, mem,
 			      err);
+	if (!rc)
+		rc = mrm_audit_change_end(
+			st, &c, action,
+			to->passphrase ? "data keys wrapped under a new "
+					 "passphrase"
+				       : "data keys wrapped under a new key "
+					 "file",
+			err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc) {
@@ -1190,7 +1273,7 @@ int mrm_keys_rotate_kek(struct mrm_store *st, const struct mrm_kek_spec *to,
 	int rc = dek_all(st, NULL, NULL, &d, err);
 
 	if (!rc)
-		rc = set_kek(st, to, &d, note, err);
+		rc = set_kek(st, to, &d, "key-rotate-kek", note, err);
 	dek_rows_release(&d);
 	return rc;
 }
@@ -1282,13 +1365,17 @@ int mrm_keys_recovery(struct mrm_store *st, char out[MRM_RECOVERY_TEXT],
 {
 	unsigned char seed[SEED_BYTES], pk[crypto_box_PUBLICKEYBYTES],
 		sk[crypto_box_SECRETKEYBYTES], rec[REC_WRAP_BYTES];
+	struct mrm_audit_change c = {.table = "org_key", .sql = ALL_KEYS};
 	struct dek_rows d;
+	char detail[96];
 	int rc = dek_all(st, NULL, NULL, &d, err);
 
 	randombytes_buf(seed, sizeof(seed));
 	crypto_box_seed_keypair(pk, sk, seed);
 	if (!rc)
 		rc = mrm_store_begin(st, err);
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
 	for (size_t i = 0; !rc && i < d.n; i++) {
 		sqlite3_stmt *s = mrm_store_prepare(
 			st, "UPDATE org_key SET recovery = ? WHERE org_id = ? "
@@ -1308,6 +1395,10 @@ int mrm_keys_recovery(struct mrm_store *st, char out[MRM_RECOVERY_TEXT],
 	}
 	if (!rc)
 		rc = meta_put(st, "recovery_pk", pk, sizeof(pk), 0, err);
+	snprintf(detail, sizeof(detail),
+		 "a new recovery key: %zu data key versions sealed to it", d.n);
+	if (!rc)
+		rc = mrm_audit_change_end(st, &c, "key-recovery", detail, err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc)
@@ -1356,7 +1447,7 @@ int mrm_keys_recover(const char *db_path, const char *text,
 	if (!rc)
 		rc = dek_all(st, pk, sk, &d, err);
 	if (!rc)
-		rc = set_kek(st, to, &d, note, err);
+		rc = set_kek(st, to, &d, "key-recover", note, err);
 	dek_rows_release(&d);
 	mrm_store_close(st);
 	sodium_memzero(seed, sizeof(seed));
@@ -1366,14 +1457,44 @@ int mrm_keys_recover(const char *db_path, const char *text,
 
 /* ---- wipe ---- */
 
+/* What a wipe of `org` destroys, for its audit entry. */
+static int wipe_detail(struct mrm_store *st, const char *code, int64_t org,
+		       char *out, size_t size, struct mrm_error *err)
+{
+	sqlite3_stmt *s = mrm_store_prepare(
+		st, "SELECT group_concat(version, ', ') FROM (SELECT version "
+		    "FROM org_key WHERE org_id = ? ORDER BY version)");
+
+	if (!s)
+		return mrm_store_fail(st, err, "org_key");
+	sqlite3_bind_int64(s, 1, org);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return mrm_store_fail(st, err, "org_key");
+	}
+	if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+		snprintf(out, size,
+			 "organisation %.60s (#%lld): no key left to destroy",
+			 code, (long long)org);
+	else
+		snprintf(out, size,
+			 "organisation %.60s (#%lld): key versions %.300s "
+			 "destroyed; its sealed values can no longer be read",
+			 code, (long long)org, sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	return 0;
+}
+
 int mrm_keys_wipe(struct mrm_store *st, const char *org_code, int *clean,
 		  struct mrm_error *err)
 {
+	struct mrm_audit_change c = {.table = "org_key", .sql = KEYS_OF_ORG};
 	uint32_t kept = 0, any = 0;
 	int64_t org = 0;
-	char sql[320];
+	char sql[320], detail[512];
 	int rc = mrm_org_id(st, org_code, &org, err);
 
+	c.record = c.arg = org;
 	*clean = 0;
 	if (!rc)
 		rc = exec(st, "PRAGMA secure_delete = ON", err);
@@ -1381,6 +1502,11 @@ int mrm_keys_wipe(struct mrm_store *st, const char *org_code, int *clean,
 		rc = mrm_store_begin(st, err);
 	if (!rc)
 		rc = last_version(st, org, &kept, &any, err);
+	if (!rc)
+		rc = wipe_detail(st, org_code, org, detail, sizeof(detail),
+				 err);
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM org_key WHERE org_id = %lld;"
 		 "DELETE FROM org_key_rotation WHERE org_id = %lld;"
@@ -1389,6 +1515,9 @@ int mrm_keys_wipe(struct mrm_store *st, const char *org_code, int *clean,
 		 (long long)org, (long long)org, (long long)org, any);
 	if (!rc)
 		rc = exec(st, sql, err);
+	/* the entry is not the organisation's: it outlives the wipe */
+	if (!rc)
+		rc = mrm_audit_change_end(st, &c, "key-wipe", detail, err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc)

@@ -3,6 +3,7 @@
 
 #include "mrm/keyring.h"
 #include "mrm/crypto.h"
+#include "mrm/audit.h"
 #include "mrm/store.h"
 
 #include <errno.h>
@@ -175,8 +176,9 @@ int mrm_linkage_load(const char *path, struct mrm_linkage_key *key,
 	}
 	close(fd);
 	text[n] = '\0';
-	hex = !strncmp(text, MAGIC "\n", sizeof(MAGIC)) ? text + sizeof(MAGIC)
-							: NULL;
+	hex = n >= sizeof(MAGIC) && !memcmp(text, MAGIC "\n", sizeof(MAGIC))
+		      ? text + sizeof(MAGIC)
+		      : NULL;
 	len = hex ? strcspn(hex, "\r\n") : 0;
 	if (!rc && (!hex || len != 2 * MRM_LINKAGE_KEY_BYTES ||
 		    sodium_hex2bin(key->bytes, MRM_LINKAGE_KEY_BYTES, hex, len,
@@ -544,27 +546,65 @@ int mrm_linkage_rebuild(struct mrm_store *st, const struct mrm_linkage_key *key,
 			int all, struct mrm_linkage_stats *stats,
 			struct mrm_error *err)
 {
+	/* one entry for the rebuild: the persons' values before and after */
+	struct mrm_audit_change c = {.table = "person",
+				     .sql = "SELECT id, linkage_key FROM "
+					    "person WHERE linkage_key IS "
+					    "NOT NULL ORDER BY id"};
 	struct mrm_linkage_stats local;
 	int64_t changed = 0;
+	char detail[160];
 	int rc;
 
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
 	rc = mrm_store_begin(st, err);
-	if (rc)
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
+	if (rc) {
+		mrm_store_rollback(st);
 		return rc;
+	}
 	rc = rebuild_rows(st, key, all, stats, &changed, err);
 	/* the statistics' cached facts are stale when a value changed */
 	if (!rc && changed)
 		rc = mrm_store_touch(st, err);
 	if (!rc)
 		rc = count_shared(st, &stats->shared, err);
+	snprintf(detail, sizeof(detail),
+		 "%s: %lld persons read, %lld with a value, %lld changed, "
+		 "%lld sharing theirs",
+		 all ? "rebuild" : "after an import", (long long)stats->persons,
+		 (long long)stats->keyed, (long long)changed,
+		 (long long)stats->shared);
+	/* an import's pass that changed nothing writes nothing */
+	if (!rc && (all || changed))
+		rc = mrm_audit_change_end(st, &c, "linkage-rebuild", detail,
+					  err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc)
 		mrm_store_rollback(st);
 	return rc;
+}
+
+int mrm_linkage_noted(struct mrm_store *st, const char *what,
+		      const struct mrm_linkage_key *key, struct mrm_error *err)
+{
+	unsigned char id[MRM_AUDIT_HASH];
+	static const unsigned char salt[] = "mrm linkage key id";
+
+	/* which key, without giving it away: a hash of it under a fixed
+	 * key, so that the entries of two databases show whether they
+	 * hold the same key */
+	crypto_generichash(id, sizeof(id), key->bytes, sizeof(key->bytes), salt,
+			   sizeof(salt) - 1);
+	return mrm_audit_note(st,
+			      &(struct mrm_audit_entry){.action = "linkage-key",
+							.detail = what,
+							.new_hash = id},
+			      err);
 }
 
 int mrm_linkage_after_import(struct mrm_store *st, int *done,

@@ -2,6 +2,8 @@
  * comparison is in policy_impact.c) */
 #include "mrm/policy.h"
 
+#include "mrm/audit.h"
+
 #include "mrm/csv.h"
 #include "mrm/embedded.h"
 #include "mrm/fields.h"
@@ -407,7 +409,12 @@ static int up_to_date(struct mrm_store *st)
 int mrm_policy_sync(struct mrm_store *st, int force, int *loaded,
 		    struct mrm_error *err)
 {
-	int rc;
+	/* one entry for the register: the shipped rows before and after */
+	struct mrm_audit_change c = {
+		.table = "policy",
+		.sql = "SELECT * FROM policy WHERE shipped = 1 ORDER BY id"};
+	char detail[64];
+	int rc, n = 0;
 
 	if (loaded)
 		*loaded = 0;
@@ -415,7 +422,15 @@ int mrm_policy_sync(struct mrm_store *st, int force, int *loaded,
 		return 0;
 	rc = mrm_store_begin(st, err);
 	if (!rc)
-		rc = install_count(mrm_store_db(st), loaded, err);
+		rc = mrm_audit_change_begin(st, &c, err);
+	if (!rc)
+		rc = install_count(mrm_store_db(st), &n, err);
+	snprintf(detail, sizeof(detail),
+		 "the shipped register: %d policies loaded", n);
+	if (!rc)
+		rc = mrm_audit_change_end(st, &c, "policy-sync", detail, err);
+	if (!rc && loaded)
+		*loaded = n;
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 	if (rc)
@@ -462,7 +477,12 @@ int mrm_policy_add(struct mrm_store *st, const struct mrm_actor *who,
 	if (who)
 		sqlite3_bind_int64(s, 13, who->org_id);
 	switch (sqlite3_step(s)) {
-	case SQLITE_DONE: break;
+	case SQLITE_DONE:
+		rc = mrm_audit_created(
+			st, "policy",
+			sqlite3_last_insert_rowid(mrm_store_db(st)), p->key,
+			err);
+		break;
 	case SQLITE_CONSTRAINT_UNIQUE:
 		rc = mrm_error_set(err, MRM_ERR_EXISTS, "key",
 				   "a policy \"%s\" exists already; choose "
@@ -693,14 +713,25 @@ static int link_target(struct mrm_store *st, const struct mrm_actor *who,
 	return rc;
 }
 
+/* Run `sql` on the link of `event_id` to `policy` (`key`), with an
+ * `action` entry in the audit log when it changed anything: the hashes
+ * are of the event's links. */
 static int link_write(struct mrm_store *st, const char *sql, int64_t event_id,
-		      int64_t policy, int *changed, struct mrm_error *err)
+		      int64_t policy, const char *action, const char *key,
+		      int *changed, struct mrm_error *err)
 {
+	struct mrm_audit_change c = {.table = "event",
+				     .record = event_id,
+				     .sql = "SELECT * FROM event_policy WHERE "
+					    "event_id = ? ORDER BY policy_id",
+				     .arg = event_id};
 	sqlite3_stmt *s;
 	int rc = mrm_store_begin(st, err);
 
+	if (!rc)
+		rc = mrm_audit_change_begin(st, &c, err);
 	if (rc)
-		return rc;
+		goto out;
 	s = mrm_store_prepare(st, sql);
 	if (!s) {
 		rc = mrm_store_fail(st, err, "policy links");
@@ -712,6 +743,8 @@ static int link_write(struct mrm_store *st, const char *sql, int64_t event_id,
 		rc = mrm_store_fail(st, err, "policy links");
 	*changed = sqlite3_changes(mrm_store_db(st));
 	sqlite3_reset(s);
+	if (!rc && *changed)
+		rc = mrm_audit_change_end(st, &c, action, key, err);
 	if (!rc)
 		rc = mrm_store_commit(st, err);
 out:
@@ -731,7 +764,8 @@ int mrm_policy_link(struct mrm_store *st, const struct mrm_actor *who,
 		rc = link_write(st,
 				"INSERT OR IGNORE INTO event_policy(event_id, "
 				"policy_id) VALUES (?, ?)",
-				event_id, policy, &changed, err);
+				event_id, policy, "policy-link", key, &changed,
+				err);
 	return rc;
 }
 
@@ -746,7 +780,8 @@ int mrm_policy_unlink(struct mrm_store *st, const struct mrm_actor *who,
 		rc = link_write(st,
 				"DELETE FROM event_policy WHERE event_id = ? "
 				"AND policy_id = ?",
-				event_id, policy, &changed, err);
+				event_id, policy, "policy-unlink", key,
+				&changed, err);
 	if (!rc && !changed)
 		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "policy",
 				   "event #%lld is not linked to \"%s\"",
