@@ -147,7 +147,7 @@ static void test_round_trip(void **state)
 	static const char *const left[] = {"b.mrmbak", "r.db", "r.db.key",
 					   NULL};
 	struct fx *f = *state;
-	size_t len;
+	size_t len = 0;
 	char *bytes;
 
 	backup(f);
@@ -209,7 +209,7 @@ static void assert_refused(struct fx *f, const void *bytes, size_t len,
 {
 	static const char *const left[] = {"b.mrmbak", "o.db", "o.db.key",
 					   NULL};
-	char keypath[200];
+	char keypath[256];
 
 	if (bytes)
 		spit(f->bak, bytes, len);
@@ -236,7 +236,7 @@ static size_t final_chunk(size_t len)
 static void test_truncated(void **state)
 {
 	struct fx *f = *state;
-	size_t len, cuts[6], last;
+	size_t len = 0, cuts[6], last;
 	char *bytes;
 
 	backup(f);
@@ -258,7 +258,7 @@ static void test_truncated(void **state)
 static void test_altered(void **state)
 {
 	struct fx *f = *state;
-	size_t len, at[6];
+	size_t len = 0, at[6];
 	char *bytes, *more;
 
 	backup(f);
@@ -321,7 +321,7 @@ static void test_not_a_backup(void **state)
 	assert_refused(f, "mrm-backup", 10, "not an mrm backup", NULL);
 	/* The database itself is not a backup either. */
 	{
-		size_t len;
+		size_t len = 0;
 		char *db = slurp(f->t.path, &len);
 
 		assert_non_null(db);
@@ -437,7 +437,7 @@ static void test_passphrase(void **state)
 	struct tdb t = {0}, r = {0};
 	struct mrm_error err;
 	char bak[200], out[200], key[260], *before, *after, *bytes;
-	size_t len;
+	size_t len = 0;
 
 	(void)state;
 	before = pass_db(&t);
@@ -578,7 +578,7 @@ static void test_recovery(void **state)
 		fail_msg("restore: %s: %s", f->err.where, f->err.msg);
 	assert_int_equal(mode_of(f->key2), 0600);
 	{
-		size_t n1, n2;
+		size_t n1 = 0, n2 = 0;
 		char *k1, *k2;
 		char key[200];
 
@@ -603,7 +603,7 @@ static void write_v1(struct tdb *t, const char *bak)
 	char copy[200], keypath[200];
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
-	size_t len, off = 0, n;
+	size_t len = 0, off = 0, n;
 	FILE *out;
 
 	snprintf(copy, sizeof(copy), "%s/v1copy", t->dir);

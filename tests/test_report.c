@@ -281,7 +281,7 @@ static void check_page(const char *html, size_t charts)
 /* The section with id `id` ("s1"), as a malloc'd string. */
 static char *section(const char *html, const char *id)
 {
-	char open[32];
+	char open[96];
 	const char *a, *b;
 
 	snprintf(open, sizeof(open), "<section class=\"sec\" id=\"%s\">", id);
