@@ -40,6 +40,12 @@ int mrm_store_create(const char *path, struct mrm_error *err);
  */
 int mrm_store_open(struct mrm_store **out, const char *path,
 		   struct mrm_error *err);
+/*
+ * The same for a connection that only one thread uses at a time (the
+ * server's workers): SQLite then takes no mutex around each call.
+ */
+int mrm_store_open_worker(struct mrm_store **out, const char *path,
+			  struct mrm_error *err);
 void mrm_store_close(struct mrm_store *st);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback is safe without a begin). */

@@ -366,9 +366,8 @@ out:
 
 /* ---- one event ---- */
 
-int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
-			   int64_t id, struct mrm_buf *out,
-			   struct mrm_error *err)
+static int visible_text(struct mrm_store *st, const struct mrm_actor *who,
+			int64_t id, struct mrm_buf *out, struct mrm_error *err)
 {
 	int64_t org = 0;
 	int rc, ok, ident;
@@ -392,6 +391,23 @@ int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
 	if (ident < 0)
 		return ident;
 	return mrm_event_text(st, id, 1, ident, out, err);
+}
+
+int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
+			   int64_t id, struct mrm_buf *out,
+			   struct mrm_error *err)
+{
+	sqlite3 *db = mrm_store_db(st);
+	int own = sqlite3_get_autocommit(db), rc;
+
+	/* one snapshot, and one lock of the file rather than one per
+	 * statement */
+	if (own && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
+		return mrm_store_fail(st, err, "events");
+	rc = visible_text(st, who, id, out, err);
+	if (own)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return rc;
 }
 
 int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,

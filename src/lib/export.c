@@ -62,106 +62,136 @@ static int put(json_t *o, const char *key, json_t *v, struct mrm_error *err)
 
 #define ENT_FIELDS_MAX 32
 
-/* The SELECTs, built once from the catalogue: column 0 is the row's id,
- * then one column per field of the entity, then (details and victims) the
- * act or person the row belongs to. */
+/*
+ * The SELECTs, built once from the catalogue. A row of an entity is its
+ * id column then one column per field; the acts' statement also carries,
+ * on each act's row, its victim_id and the rows of its one-to-one details
+ * and its victim (LEFT JOINs: a NULL id where there is none). Several
+ * perpetrators of an act come from their own statement (the last counts).
+ */
 static struct {
-	char *sql[MRM_ENT_COUNT];
+	char *sql[MRM_ENT_COUNT]; /* NULL: on the acts' rows */
 	unsigned short field[MRM_ENT_COUNT][ENT_FIELDS_MAX];
 	int nfields[MRM_ENT_COUNT];
 	int currency[MRM_ENT_COUNT]; /* field index of the currency, or -1 */
+	int base[MRM_ENT_COUNT];     /* column of the row's id */
 	int ok;
 } cat;
 static pthread_once_t cat_once = PTHREAD_ONCE_INIT;
 
-static const char *const acts_of_event =
-	"(SELECT id FROM act WHERE event_id = ?1)";
+#define VICTIM_COL (1 + cat.nfields[MRM_ENT_ACT]) /* on the acts' rows */
+
+/* Details and the victim that the acts' statement joins. */
+static int on_act_row(enum mrm_entity e)
+{
+	return e == MRM_ENT_ARREST || e == MRM_ENT_DETENTION ||
+	       e == MRM_ENT_DEPORTATION || e == MRM_ENT_RETURN ||
+	       e == MRM_ENT_VICTIM;
+}
+
+/* ", t.id, t.field..." of entity `e` under alias `t` from column `base`. */
+static int cat_columns(struct mrm_buf *sql, enum mrm_entity e, const char *t,
+		       int base)
+{
+	int rc = mrm_buf_addf(sql, "%s.%s", t,
+			      on_act_row(e) && e != MRM_ENT_VICTIM ? "act_id"
+								   : "id");
+
+	cat.currency[e] = -1;
+	cat.base[e] = base;
+	for (size_t i = 0; !rc && i < mrm_field_count; i++) {
+		const struct mrm_field *f = &mrm_fields[i];
+
+		if (f->ent != e)
+			continue;
+		if (cat.nfields[e] == ENT_FIELDS_MAX)
+			return MRM_ERR_LIMIT;
+		if (f->type == MRM_F_CURRENCY)
+			cat.currency[e] = cat.nfields[e];
+		cat.field[e][cat.nfields[e]++] = (unsigned short)i;
+		rc = f->type == MRM_F_ORG
+			     ? mrm_buf_addf(sql,
+					    ", (SELECT code FROM org WHERE "
+					    "org.id = %s.%s)",
+					    t, f->column)
+			     : mrm_buf_addf(sql, ", %s.%s", t, f->column);
+	}
+	return rc;
+}
+
+static int cat_sql(enum mrm_entity e, struct mrm_buf *sql)
+{
+	static const char *const alias[MRM_ENT_COUNT] = {
+		[MRM_ENT_ARREST] = "r",	     [MRM_ENT_DETENTION] = "d",
+		[MRM_ENT_DEPORTATION] = "p", [MRM_ENT_RETURN] = "b",
+		[MRM_ENT_VICTIM] = "v",
+	};
+	int rc = mrm_buf_adds(sql, "SELECT ");
+
+	if (!rc)
+		rc = cat_columns(sql, e, "t", 0);
+	switch (e) {
+	case MRM_ENT_EVENT:
+		return rc ? rc
+			  : mrm_buf_adds(sql, " FROM event t WHERE t.id = ?1");
+	case MRM_ENT_ACT: {
+		int col = VICTIM_COL + 1;
+
+		rc = rc ? rc : mrm_buf_adds(sql, ", t.victim_id");
+		for (int j = 0; !rc && j < MRM_ENT_COUNT; j++)
+			if (on_act_row(j)) {
+				rc = mrm_buf_adds(sql, ", ");
+				if (!rc)
+					rc = cat_columns(sql, j, alias[j], col);
+				col += 1 + cat.nfields[j];
+			}
+		rc = rc ? rc : mrm_buf_adds(sql, " FROM act t");
+		for (int j = 0; !rc && j < MRM_ENT_COUNT; j++)
+			if (on_act_row(j))
+				rc = mrm_buf_addf(
+					sql, " LEFT JOIN %s %s ON %s.%s = t.%s",
+					mrm_entity_table(j), alias[j], alias[j],
+					j == MRM_ENT_VICTIM ? "id" : "act_id",
+					j == MRM_ENT_VICTIM ? "victim_id"
+							    : "id");
+		return rc ? rc
+			  : mrm_buf_adds(
+				    sql,
+				    " WHERE t.event_id = ?1 ORDER BY t.id");
+	}
+	case MRM_ENT_PERPETRATOR:
+		return rc ? rc
+			  : mrm_buf_addf(sql,
+					 ", t.act_id FROM act a JOIN %s t ON "
+					 "t.act_id = a.id WHERE a.event_id = "
+					 "?1 ORDER BY t.act_id, t.id",
+					 mrm_entity_table(e));
+	case MRM_ENT_SOURCE:
+		return rc ? rc
+			  : mrm_buf_adds(sql, " FROM source t WHERE t.event_id "
+					      "= ?1 ORDER BY t.id");
+	case MRM_ENT_INTERVENTION:
+		return rc ? rc
+			  : mrm_buf_adds(sql,
+					 ", (SELECT key FROM person WHERE "
+					 "person.id = t.victim_id) FROM "
+					 "intervention t WHERE t.event_id = "
+					 "?1 ORDER BY t.id");
+	default: return MRM_ERR_INVALID;
+	}
+}
 
 static void cat_build(void)
 {
 	for (int e = 0; e < MRM_ENT_COUNT; e++) {
-		struct mrm_buf sql = MRM_BUF_INIT(8192);
-		const char *table = mrm_entity_table(e);
-		int rc;
+		struct mrm_buf sql = MRM_BUF_INIT(16384);
 
-		cat.currency[e] = -1;
-		rc = mrm_buf_addf(&sql, "SELECT %s",
-				  e == MRM_ENT_ARREST ||
-						  e == MRM_ENT_DETENTION ||
-						  e == MRM_ENT_DEPORTATION ||
-						  e == MRM_ENT_RETURN
-					  ? "act_id"
-					  : "id");
-		for (size_t i = 0; !rc && i < mrm_field_count; i++) {
-			const struct mrm_field *f = &mrm_fields[i];
-
-			if (f->ent != (enum mrm_entity)e)
-				continue;
-			if (cat.nfields[e] == ENT_FIELDS_MAX)
-				return;
-			if (f->type == MRM_F_CURRENCY)
-				cat.currency[e] = cat.nfields[e];
-			cat.field[e][cat.nfields[e]++] = (unsigned short)i;
-			rc = f->type == MRM_F_ORG
-				     ? mrm_buf_addf(&sql,
-						    ", (SELECT code FROM org "
-						    "WHERE org.id = %s)",
-						    f->column)
-				     : mrm_buf_addf(&sql, ", %s", f->column);
-		}
-		switch (e) {
-		case MRM_ENT_EVENT:
-			rc = rc ? rc
-				: mrm_buf_adds(&sql,
-					       " FROM event WHERE id = ?1");
-			break;
-		case MRM_ENT_ACT:
-			rc = rc ? rc
-				: mrm_buf_adds(&sql,
-					       ", victim_id FROM act WHERE "
-					       "event_id = ?1 ORDER BY id");
-			break;
-		case MRM_ENT_VICTIM:
-			rc = rc ? rc
-				: mrm_buf_adds(&sql,
-					       ", id FROM person WHERE id IN "
-					       "(SELECT victim_id FROM act "
-					       "WHERE event_id = ?1) ORDER BY "
-					       "id");
-			break;
-		case MRM_ENT_SOURCE:
-			rc = rc ? rc
-				: mrm_buf_adds(&sql,
-					       " FROM source WHERE "
-					       "event_id = ?1 ORDER BY id");
-			break;
-		case MRM_ENT_INTERVENTION:
-			rc = rc ? rc
-				: mrm_buf_adds(
-					  &sql,
-					  ", (SELECT key FROM person WHERE "
-					  "person.id = victim_id) FROM "
-					  "intervention WHERE event_id = "
-					  "?1 ORDER BY id");
-			break;
-		default:
-			/* several perpetrators of one act: the last counts */
-			rc = rc ? rc
-				: mrm_buf_addf(&sql,
-					       ", act_id FROM %s WHERE act_id "
-					       "IN %s ORDER BY act_id, %s",
-					       table, acts_of_event,
-					       e == MRM_ENT_PERPETRATOR
-						       ? "id"
-						       : "act_id");
-		}
-		if (rc) {
+		if (on_act_row(e))
+			continue;
+		if (cat_sql(e, &sql) || !(cat.sql[e] = mrm_buf_detach(&sql))) {
 			mrm_buf_release(&sql);
 			return;
 		}
-		cat.sql[e] = mrm_buf_detach(&sql);
-		if (!cat.sql[e])
-			return;
 	}
 	cat.ok = 1;
 }
@@ -221,7 +251,8 @@ static int exporter_init(struct exporter *x, struct mrm_store *st, int shape,
 	if (!cat.ok)
 		return no_memory(err);
 	for (int e = 0; e < MRM_ENT_COUNT; e++)
-		if (!(x->sel[e] = mrm_store_prepare(st, cat.sql[e])))
+		if (cat.sql[e] &&
+		    !(x->sel[e] = mrm_store_prepare(st, cat.sql[e])))
 			return mrm_store_fail(st, err, "preparing the export");
 	x->attrs = mrm_store_prepare(st, "SELECT name, value FROM event_attr "
 					 "WHERE event_id = ? ORDER BY name, "
@@ -350,7 +381,8 @@ static int value_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
 	switch (f->type) {
 	case MRM_F_SECRET:
 		snprintf(ad, sizeof(ad), "%s/%lld/%s", mrm_entity_table(f->ent),
-			 (long long)sqlite3_column_int64(s, 0), f->column);
+			 (long long)sqlite3_column_int64(s, cat.base[f->ent]),
+			 f->column);
 		mrm_buf_reset(&x->plain);
 		rc = mrm_unseal(
 			mrm_store_key(x->st), ad, sqlite3_column_blob(s, col),
@@ -398,16 +430,18 @@ static int fields_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
 		       struct mrm_error *err)
 {
 	size_t plen = strlen(mrm_entity_prefix(ent)) + 1;
-	const char *currency = cat.currency[ent] < 0
-				       ? NULL
-				       : (const char *)sqlite3_column_text(
-						 s, 1 + cat.currency[ent]);
+	int base = cat.base[ent];
+	const char *currency =
+		cat.currency[ent] < 0
+			? NULL
+			: (const char *)sqlite3_column_text(
+				  s, base + 1 + cat.currency[ent]);
 	int rc = 0;
 
 	for (int i = 0; !rc && i < cat.nfields[ent]; i++) {
 		const struct mrm_field *f = &mrm_fields[cat.field[ent][i]];
 		const char *name = f->name + plen;
-		int col = 1 + i;
+		int col = base + 1 + i;
 
 		if (sqlite3_column_type(s, col) == SQLITE_NULL ||
 		    (f->type == MRM_F_SECRET && !x->identities))
@@ -452,7 +486,7 @@ static int pieces_read(struct exporter *x, enum mrm_entity ent, int64_t id,
 {
 	struct pieces *p = &x->parts[ent];
 	sqlite3_stmt *s = x->sel[ent];
-	int rc = 0, step, key_col = 1 + cat.nfields[ent];
+	int rc = 0, step, key_col = cat.base[ent] + 1 + cat.nfields[ent];
 	unsigned had = 0;
 
 	sqlite3_bind_int64(s, 1, id);
@@ -504,15 +538,15 @@ static const struct piece *piece_find(const struct exporter *x,
 	return lo && p->at[lo - 1].key == key ? &p->at[lo - 1] : NULL;
 }
 
-/* `,"key":{...}` of the piece of `ent` with `id`, if there is one. */
+/* `,"prefix":{...}` of the piece of `ent` with `id`, if there is one. */
 static int piece_text(struct exporter *x, struct mrm_buf *b,
-		      enum mrm_entity ent, const char *key, int64_t id)
+		      enum mrm_entity ent, int64_t id)
 {
 	const struct piece *pc = piece_find(x, ent, id);
 	int rc = 0;
 
 	if (pc) {
-		rc = key_text(b, key);
+		rc = key_text(b, mrm_entity_prefix(ent));
 		if (!rc)
 			rc = mrm_buf_add(b, x->parts[ent].text.ptr + pc->off,
 					 pc->len);
@@ -520,29 +554,50 @@ static int piece_text(struct exporter *x, struct mrm_buf *b,
 	return rc;
 }
 
+/* `,"key":{...}` of the row of `ent` joined on the act's row, if any. */
+static int joined_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
+		       enum mrm_entity ent, struct mrm_error *err)
+{
+	unsigned had = 0;
+	int rc;
+
+	if (sqlite3_column_type(s, cat.base[ent]) == SQLITE_NULL)
+		return 0;
+	rc = key_text(b, mrm_entity_prefix(ent)) || mrm_buf_addc(b, '{')
+		     ? no_memory(err)
+		     : 0;
+	if (!rc)
+		rc = fields_text(x, b, s, ent, 0, &had, err);
+	if (!rc && mrm_buf_addc(b, '}'))
+		rc = no_memory(err);
+	return rc;
+}
+
 static int act_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
 		    struct mrm_error *err)
 {
 	int64_t act_id = sqlite3_column_int64(s, 0);
-	int victim_col = 1 + cat.nfields[MRM_ENT_ACT];
 	int visible = x->shape == SHAPE_VISIBLE, rc;
 	unsigned had = 0;
 
 	rc = sep(b) || mrm_buf_addc(b, '{') ? no_memory(err) : 0;
 	if (!rc)
 		rc = fields_text(x, b, s, MRM_ENT_ACT, visible, &had, err);
-	for (size_t i = 0; !rc && i < mrm_act_nparts; i++)
-		rc = piece_text(x, b, mrm_act_parts[i],
-				mrm_entity_prefix(mrm_act_parts[i]), act_id);
-	if (!rc && sqlite3_column_type(s, victim_col) != SQLITE_NULL)
-		rc = piece_text(x, b, MRM_ENT_VICTIM,
-				mrm_entity_prefix(MRM_ENT_VICTIM),
-				sqlite3_column_int64(s, victim_col));
-	if (!rc && visible)
-		rc = missing_precisions(b, had);
-	if (!rc)
-		rc = mrm_buf_addc(b, '}');
-	return rc ? text_error(rc, err) : 0;
+	for (size_t i = 0; !rc && i < mrm_act_nparts; i++) {
+		enum mrm_entity part = mrm_act_parts[i];
+
+		if (on_act_row(part))
+			rc = joined_text(x, b, s, part, err);
+		else if (piece_text(x, b, part, act_id))
+			rc = no_memory(err);
+	}
+	if (!rc && sqlite3_column_type(s, VICTIM_COL) != SQLITE_NULL)
+		rc = joined_text(x, b, s, MRM_ENT_VICTIM, err);
+	if (!rc && visible && missing_precisions(b, had))
+		rc = no_memory(err);
+	if (!rc && mrm_buf_addc(b, '}'))
+		rc = no_memory(err);
+	return rc;
 }
 
 static int intervention_text(struct exporter *x, struct mrm_buf *b,
@@ -686,9 +741,8 @@ static int event_text(struct exporter *x, int64_t id, struct mrm_buf *b,
 	if (!rc)
 		rc = attrs_text(x, b, id, err);
 	for (size_t i = 0; !rc && i < mrm_act_nparts; i++)
-		rc = pieces_read(x, mrm_act_parts[i], id, err);
-	if (!rc)
-		rc = pieces_read(x, MRM_ENT_VICTIM, id, err);
+		if (!on_act_row(mrm_act_parts[i]))
+			rc = pieces_read(x, mrm_act_parts[i], id, err);
 	if (!rc)
 		rc = list_text(x, b, "acts", MRM_ENT_ACT, id, 1, act_text, err);
 	if (!rc)

@@ -252,8 +252,8 @@ out:
 	return rc;
 }
 
-int mrm_store_open(struct mrm_store **out, const char *path,
-		   struct mrm_error *err)
+static int store_open(struct mrm_store **out, const char *path, int flags,
+		      struct mrm_error *err)
 {
 	struct mrm_store *st = store_new(path);
 	char *keypath = mrm_key_path_for(path);
@@ -271,8 +271,8 @@ int mrm_store_open(struct mrm_store **out, const char *path,
 				   path);
 		goto out;
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | flags,
+			    NULL) != SQLITE_OK) {
 		rc = mrm_store_fail(st, err, "cannot open the database");
 		goto out;
 	}
@@ -299,6 +299,19 @@ out:
 	return rc;
 }
 
+int mrm_store_open(struct mrm_store **out, const char *path,
+		   struct mrm_error *err)
+{
+	return store_open(out, path, 0, err);
+}
+
+int mrm_store_open_worker(struct mrm_store **out, const char *path,
+			  struct mrm_error *err)
+{
+	/* no SQLite mutex taken and released around every call */
+	return store_open(out, path, SQLITE_OPEN_NOMUTEX, err);
+}
+
 int mrm_store_begin(struct mrm_store *st, struct mrm_error *err)
 {
 	return exec(st, "BEGIN IMMEDIATE", err);
@@ -319,15 +332,14 @@ int mrm_store_touch(struct mrm_store *st, struct mrm_error *err)
 
 int64_t mrm_store_generation(struct mrm_store *st)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = mrm_store_prepare(
+		st, "SELECT value FROM meta WHERE key = 'generation'");
 	int64_t gen = 0;
 
-	if (!sqlite3_prepare_v2(
-		    st->db, "SELECT value FROM meta WHERE key = 'generation'",
-		    -1, &s, NULL) &&
-	    sqlite3_step(s) == SQLITE_ROW)
+	if (s && sqlite3_step(s) == SQLITE_ROW)
 		gen = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_reset(s);
 	return gen;
 }
 

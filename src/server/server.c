@@ -103,7 +103,7 @@ struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 	if (s->spare) {
 		st = s->spare;
 		s->spare = NULL;
-	} else if (mrm_store_open(&st, s->db, err)) {
+	} else if (mrm_store_open_worker(&st, s->db, err)) {
 		free(sl);
 		goto out;
 	}
@@ -602,6 +602,9 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	*out = NULL;
 	if ((rc = mrm_crypto_init(err)))
 		return rc;
+	/* no global mutex around SQLite's every allocation (the workers
+	 * would queue on it); refused, harmlessly, once SQLite has started */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
@@ -617,7 +620,7 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	if (!rc && !(s->db = strdup(s->o.db)))
 		rc = mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	if (!rc)
-		rc = mrm_store_open(&s->spare, s->db, err);
+		rc = mrm_store_open_worker(&s->spare, s->db, err);
 	if (rc) {
 		srv_free(s);
 		return rc;
