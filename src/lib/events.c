@@ -397,16 +397,17 @@ int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
 			   int64_t id, struct mrm_buf *out,
 			   struct mrm_error *err)
 {
-	sqlite3 *db = mrm_store_db(st);
-	int own = sqlite3_get_autocommit(db), rc;
+	int own = sqlite3_get_autocommit(mrm_store_db(st)), rc;
+	sqlite3_stmt *s;
 
 	/* one snapshot, and one lock of the file rather than one per
 	 * statement */
-	if (own && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
+	if (own && (!(s = mrm_store_prepare(st, "BEGIN")) ||
+		    sqlite3_step(s) != SQLITE_DONE))
 		return mrm_store_fail(st, err, "events");
 	rc = visible_text(st, who, id, out, err);
-	if (own)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (own && (s = mrm_store_prepare(st, "COMMIT")))
+		sqlite3_step(s);
 	return rc;
 }
 

@@ -164,7 +164,7 @@ static int cat_sql(enum mrm_entity e, struct mrm_buf *sql)
 			  : mrm_buf_addf(sql,
 					 ", t.act_id FROM act a JOIN %s t ON "
 					 "t.act_id = a.id WHERE a.event_id = "
-					 "?1 ORDER BY t.act_id, t.id",
+					 "?1 ORDER BY a.id, t.id",
 					 mrm_entity_table(e));
 	case MRM_ENT_SOURCE:
 		return rc ? rc

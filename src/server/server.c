@@ -587,7 +587,6 @@ static void srv_free(struct srv *s)
 	pthread_mutex_destroy(&s->mu);
 	srv_cache_release(&s->answers);
 	pthread_mutex_destroy(&s->stats_mu);
-	pthread_mutex_destroy(&s->log_mu);
 	free(s->db);
 	free(s);
 }
@@ -612,7 +611,6 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	pthread_mutex_init(&s->mu, NULL);
 	srv_cache_init(&s->answers);
 	pthread_mutex_init(&s->stats_mu, NULL);
-	pthread_mutex_init(&s->log_mu, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	rc = check_opts(&s->o, err);
 	if (!rc)

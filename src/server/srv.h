@@ -42,7 +42,6 @@ struct srv {
 	uint16_t port;
 	int tls;
 	FILE *log;
-	pthread_mutex_t log_mu;
 
 	pthread_mutex_t mu; /* guards what follows */
 	pthread_cond_t idle;
@@ -213,7 +212,10 @@ json_t *srv_error_json(const char *code, const char *field, const char *msg);
 /* Add a header to the answer already set. */
 void srv_header(struct srv_req *r, const char *name, const char *value);
 
-/* Write a line about the server to the access log (not a request). */
+/* Lines of the access log are cut at this many bytes. */
+#define SRV_LOG_LINE_MAX 1024
+
+/* Write a line to the access log (one write(2), no lock). */
 void srv_log(struct srv *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
