@@ -107,8 +107,9 @@ struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 		free(sl);
 		goto out;
 	}
-	/* a worker's page cache: small, there are several of them */
-	sqlite3_exec(mrm_store_db(st), "PRAGMA cache_size=-8192", NULL, NULL,
+	/* a worker's page cache: small, there are several of them (the
+	 * kernel's page cache holds the file too; an event's pages are few) */
+	sqlite3_exec(mrm_store_db(st), "PRAGMA cache_size=-2048", NULL, NULL,
 		     NULL);
 	sl->thread = me;
 	sl->st = st;
@@ -212,9 +213,19 @@ static int authenticate(struct srv_req *r)
 	if (authz) {
 		if (strncasecmp(authz, "Bearer ", 7))
 			return 0;
-		rc = mrm_auth_bearer(r->st, authz + 7, &r->who, &err);
+		rc = !srv_auth_cache_get(&r->srv->auth, SRV_AUTH_BEARER,
+					 authz + 7, &r->who, NULL);
+		if (rc &&
+		    !(rc = mrm_auth_bearer(r->st, authz + 7, &r->who, &err)))
+			srv_auth_cache_put(&r->srv->auth, SRV_AUTH_BEARER,
+					   authz + 7, &r->who, NULL);
 	} else if (cookie && strlen(cookie) == MRM_TOKEN_HEX) {
-		rc = mrm_auth_session(r->st, cookie, &r->who, r->csrf, &err);
+		rc = !srv_auth_cache_get(&r->srv->auth, SRV_AUTH_SESSION,
+					 cookie, &r->who, r->csrf);
+		if (rc && !(rc = mrm_auth_session(r->st, cookie, &r->who,
+						  r->csrf, &err)))
+			srv_auth_cache_put(&r->srv->auth, SRV_AUTH_SESSION,
+					   cookie, &r->who, r->csrf);
 		if (!rc) {
 			r->via_cookie = 1;
 			memcpy(r->session, cookie, sizeof(r->session));
@@ -586,6 +597,7 @@ static void srv_free(struct srv *s)
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->mu);
 	srv_cache_release(&s->answers);
+	srv_auth_cache_release(&s->auth);
 	pthread_mutex_destroy(&s->stats_mu);
 	free(s->db);
 	free(s);
@@ -610,6 +622,7 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	s->o = *o;
 	pthread_mutex_init(&s->mu, NULL);
 	srv_cache_init(&s->answers);
+	srv_auth_cache_init(&s->auth);
 	pthread_mutex_init(&s->stats_mu, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	rc = check_opts(&s->o, err);

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "authcache.h"
 #include "cache.h"
 
 struct mrm_store;
@@ -47,9 +48,10 @@ struct srv {
 	pthread_cond_t idle;
 	unsigned active; /* requests between their start and their end */
 	struct srv_slot *slots;
-	struct mrm_store *spare;  /* opened at start; the first worker's */
-	struct srv_cache answers; /* statistics answers (cache.h) */
-	pthread_mutex_t stats_mu; /* one statistics query at a time */
+	struct mrm_store *spare;    /* opened at start; the first worker's */
+	struct srv_cache answers;   /* statistics answers (cache.h) */
+	pthread_mutex_t stats_mu;   /* one statistics query at a time */
+	struct srv_auth_cache auth; /* tokens and sessions (authcache.h) */
 };
 
 /* ---- routes ---- */
