@@ -273,45 +273,46 @@ static int sep(struct mrm_buf *b)
 }
 
 /* A JSON string of s[0..n) (UTF-8 checked: jansson refuses anything else,
- * MRM_ERR_NOMEM like its NULL). */
+ * MRM_ERR_NOMEM like its NULL). Room for the worst case is taken at once
+ * and what is not used given back. */
 static int str_text(struct mrm_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t run = 0;
+	char *w;
 	int rc;
 
 	if (!s || mrm_utf8_check(s, n) != n)
 		return MRM_ERR_NOMEM;
-	rc = mrm_buf_addc(b, '"');
-	for (size_t i = 0; !rc && i < n; i++) {
+	if ((rc = mrm_buf_extend(b, 6 * n + 2, &w)))
+		return rc;
+	*w++ = '"';
+	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-		size_t elen = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*w++ = (char)c;
 			continue;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
 		}
-		rc = mrm_buf_add(b, s + run, i - run);
-		if (!rc)
-			rc = mrm_buf_add(b, esc, elen);
-		run = i + 1;
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\b': *w++ = 'b'; break;
+		case '\f': *w++ = 'f'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		default:
+			memcpy(w, "u00", 3);
+			w[3] = hex[c >> 4];
+			w[4] = hex[c & 15];
+			w += 5;
+		}
 	}
-	if (!rc)
-		rc = mrm_buf_add(b, s + run, n - run);
-	return rc ? rc : mrm_buf_addc(b, '"');
+	*w++ = '"';
+	b->len = (size_t)(w - b->ptr);
+	b->ptr[b->len] = '\0';
+	return 0;
 }
 
 /* `"key":` after a comma where one is needed. */
@@ -360,6 +361,51 @@ static int real_text(struct mrm_buf *b, double v)
 	return mrm_buf_add(b, t, (size_t)n);
 }
 
+/* An integer in decimal, as "%lld" writes it, at the end of t[24]: its
+ * first character (*len of them). */
+static const char *int_chars(int64_t v, char t[24], size_t *len)
+{
+	char *p = t + 24;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	*len = (size_t)(t + 24 - p);
+	return p;
+}
+
+static int int_text(struct mrm_buf *b, int64_t v)
+{
+	char t[24];
+	size_t n;
+	const char *p = int_chars(v, t, &n);
+
+	return mrm_buf_add(b, p, n);
+}
+
+/* The associated data a sealed field was sealed with: "table/id/column"
+ * (without printf: this is on every sealed value's way out). */
+static void ad_of(char *ad, size_t size, const char *table, int64_t id,
+		  const char *column)
+{
+	char t[24];
+	size_t lt = strlen(table), lc = strlen(column), n;
+	const char *num = int_chars(id, t, &n);
+
+	if (lt + n + lc + 3 > size) {
+		snprintf(ad, size, "%s/%lld/%s", table, (long long)id, column);
+		return;
+	}
+	memcpy(ad, table, lt);
+	ad[lt] = '/';
+	memcpy(ad + lt + 1, num, n);
+	ad[lt + 1 + n] = '/';
+	memcpy(ad + lt + 2 + n, column, lc + 1);
+}
+
 /* ---- rows ---- */
 
 static int text_error(int rc, struct mrm_error *err)
@@ -380,9 +426,8 @@ static int value_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
 
 	switch (f->type) {
 	case MRM_F_SECRET:
-		snprintf(ad, sizeof(ad), "%s/%lld/%s", mrm_entity_table(f->ent),
-			 (long long)sqlite3_column_int64(s, cat.base[f->ent]),
-			 f->column);
+		ad_of(ad, sizeof(ad), mrm_entity_table(f->ent),
+		      sqlite3_column_int64(s, cat.base[f->ent]), f->column);
 		mrm_buf_reset(&x->plain);
 		rc = mrm_unseal(
 			mrm_store_key(x->st), ad, sqlite3_column_blob(s, col),
@@ -391,10 +436,7 @@ static int value_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
 			return rc;
 		rc = str_text(b, mrm_buf_str(&x->plain), x->plain.len);
 		break;
-	case MRM_F_INT:
-		rc = mrm_buf_addf(b, "%lld",
-				  (long long)sqlite3_column_int64(s, col));
-		break;
+	case MRM_F_INT: rc = int_text(b, sqlite3_column_int64(s, col)); break;
 	case MRM_F_BOOL:
 		rc = mrm_buf_adds(b, sqlite3_column_int(s, col) ? "true"
 								: "false");
@@ -730,13 +772,11 @@ static int event_text(struct exporter *x, int64_t id, struct mrm_buf *b,
 	rc = mrm_buf_addc(b, '{');
 	/* the visible shape puts the id first, for readers */
 	if (!rc && visible)
-		rc = key_text(b, "id") ||
-		     mrm_buf_addf(b, "%lld", (long long)id);
+		rc = key_text(b, "id") || int_text(b, id);
 	rc = rc ? text_error(rc, err)
 		: fields_text(x, b, s, MRM_ENT_EVENT, visible, &had, err);
 	sqlite3_reset(s);
-	if (!rc && !visible &&
-	    (key_text(b, "id") || mrm_buf_addf(b, "%lld", (long long)id)))
+	if (!rc && !visible && (key_text(b, "id") || int_text(b, id)))
 		rc = no_memory(err);
 	if (!rc)
 		rc = attrs_text(x, b, id, err);

@@ -83,12 +83,21 @@ int srv_parse_listen(const char *listen, struct sockaddr_storage *ss,
 
 /* ---- the workers' database connections ---- */
 
+/* The calling thread's connection, found without a lock once known. */
+static __thread struct {
+	unsigned long serial; /* of the server (srv->serial) */
+	struct mrm_store *st;
+} mine;
+static unsigned long serials; /* servers started */
+
 struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 {
 	pthread_t me = pthread_self();
 	struct mrm_store *st = NULL;
 	struct srv_slot *sl;
 
+	if (mine.serial == s->serial && mine.st)
+		return mine.st;
 	pthread_mutex_lock(&s->mu);
 	for (sl = s->slots; sl; sl = sl->next)
 		if (pthread_equal(sl->thread, me)) {
@@ -117,6 +126,10 @@ struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 	s->slots = sl;
 out:
 	pthread_mutex_unlock(&s->mu);
+	if (st) {
+		mine.serial = s->serial;
+		mine.st = st;
+	}
 	return st;
 }
 
@@ -454,9 +467,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	}
 	r->srv = s;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-	pthread_mutex_lock(&s->mu);
-	s->active++;
-	pthread_mutex_unlock(&s->mu);
+	__atomic_add_fetch(&s->active, 1, __ATOMIC_SEQ_CST);
 	return r;
 }
 
@@ -489,10 +500,12 @@ static void on_done(void *cls, struct MHD_Connection *c, void **req_cls,
 	*req_cls = NULL;
 	log_request(r, toe);
 	req_free(r);
-	pthread_mutex_lock(&s->mu);
-	if (!--s->active)
+	/* the lock only to wake srv_stop(), which waits holding it */
+	if (!__atomic_sub_fetch(&s->active, 1, __ATOMIC_SEQ_CST)) {
+		pthread_mutex_lock(&s->mu);
 		pthread_cond_broadcast(&s->idle);
-	pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->mu);
+	}
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -620,6 +633,7 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	if (!s)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	s->o = *o;
+	s->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_init(&s->mu, NULL);
 	srv_cache_init(&s->answers);
 	srv_auth_cache_init(&s->auth);
@@ -669,6 +683,7 @@ void srv_stop(struct srv *s)
 {
 	struct timespec deadline;
 	MHD_socket fd;
+	unsigned left;
 
 	if (!s)
 		return;
@@ -678,12 +693,13 @@ void srv_stop(struct srv *s)
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += (time_t)s->o.drain_seconds;
 	pthread_mutex_lock(&s->mu);
-	while (s->active &&
+	while (__atomic_load_n(&s->active, __ATOMIC_SEQ_CST) &&
 	       pthread_cond_timedwait(&s->idle, &s->mu, &deadline) != ETIMEDOUT)
 		;
-	if (s->active)
-		srv_log(s, "stopping with %u request%s still in flight",
-			s->active, s->active == 1 ? "" : "s");
+	left = __atomic_load_n(&s->active, __ATOMIC_SEQ_CST);
+	if (left)
+		srv_log(s, "stopping with %u request%s still in flight", left,
+			left == 1 ? "" : "s");
 	pthread_mutex_unlock(&s->mu);
 	MHD_stop_daemon(s->daemon);
 	srv_free(s);

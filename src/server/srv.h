@@ -38,6 +38,7 @@ struct srv_slot {
 
 struct srv {
 	struct MHD_Daemon *daemon;
+	unsigned long serial; /* this server among those this process ran */
 	struct srv_opts o;
 	char *db;
 	uint16_t port;
@@ -46,7 +47,8 @@ struct srv {
 
 	pthread_mutex_t mu; /* guards what follows */
 	pthread_cond_t idle;
-	unsigned active; /* requests between their start and their end */
+	unsigned active; /* requests between their start and their end
+			  * (atomic; the lock to wait for it to reach 0) */
 	struct srv_slot *slots;
 	struct mrm_store *spare;    /* opened at start; the first worker's */
 	struct srv_cache answers;   /* statistics answers (cache.h) */
