@@ -3,7 +3,9 @@
  * columns (values of every width read back as written, only the columns
  * asked for loaded), the token cache (kept, stale after its time,
  * forgotten at once on logout) and the event written as text (the same
- * bytes as the JSON objects of mrm_event_visible_json()).
+ * bytes as the JSON objects of mrm_event_visible_json(), with the members
+ * other modules add: wages, recruitment costs, policies; sensitive fields
+ * whose keys were wiped shown as destroyed).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,11 +15,20 @@
 #include <cmocka.h>
 
 #include "facts.h"
+#include "labour.h"
 #include "mrm/auth.h"
 #include "mrm/crypto.h"
 #include "mrm/events.h"
+#include "mrm/export.h"
+#include "mrm/fields.h"
+#include "mrm/import.h"
+#include "mrm/keyring.h"
 #include "mrm/org.h"
+#include "mrm/policy.h"
+#include "policy_internal.h"
 #include "testutil.h"
+
+#include <sqlite3.h>
 
 #include "authcache.h"
 
@@ -193,6 +204,240 @@ static void test_event_text_is_the_json(void **state)
 	tdb_close(&t);
 }
 
+/* An event with every kind of member: attributes, details of acts, a
+ * victim with sensitive fields, sources, an intervention naming its
+ * victim, wages and recruitment costs. */
+static const char full_json[] =
+	"{\"format\":\"mrm-export/1\",\"events\":[{\"org\":\"MKN-TH\","
+	"\"key\":\"f1\",\"title\":\"Raid \\\"A\\\"\\n\\u00e9\",\"narrative\":"
+	"\"what happened\",\"start_date\":\"2025-03\",\"country\":\"TH\","
+	"\"latitude\":13.75,\"attrs\":{\"b\":[\"y\",\"x\"],\"a\":[\"z\"]},"
+	"\"acts\":[{\"type\":\"arrest\",\"start_date\":\"2025-03-02\","
+	"\"arrest\":{\"authority\":\"police\",\"money_demanded\":\"5000.50\","
+	"\"currency\":\"THB\"},\"victim\":{\"key\":\"fp1\",\"name\":"
+	"\"Aung\",\"sex\":\"male\"}},{\"type\":\"detention\",\"end_date\":"
+	"\"2025-04\",\"detention\":{\"facility_name\":\"IDC\","
+	"\"legal_counsel\":false},\"victim\":{\"key\":\"fp1\"}}],"
+	"\"sources\":[{\"kind\":\"interview\",\"reliability\":4}],"
+	"\"interventions\":[{\"type\":\"legal_aid\",\"start_date\":\"2025\","
+	"\"victim\":\"fp1\",\"compensation\":\"100.00\",\"currency\":"
+	"\"THB\"}],"
+	"\"wages\":[{\"victim\":\"fp1\",\"employer\":\"Site A\",\"country\":"
+	"\"TH\",\"sector\":\"construction\",\"period_start\":\"2025-03-01\","
+	"\"period_end\":\"2025-03-31\",\"days_worked\":20,\"amount_paid\":"
+	"\"6000.00\",\"currency\":\"THB\"}],\"recruitment_costs\":[{"
+	"\"victim\":\"fp1\",\"paid_to\":\"broker\",\"amount\":\"15000.00\","
+	"\"currency\":\"THB\",\"date\":\"2024-11\"}]}]}";
+
+/* The names of the members of `o`, in order, joined with ','. */
+static void member_names(json_t *o, char *out, size_t size)
+{
+	const char *key;
+	json_t *v;
+
+	out[0] = '\0';
+	json_object_foreach(o, key, v)
+	{
+		size_t n = strlen(out);
+
+		snprintf(out + n, size - n, "%s%s", n ? "," : "", key);
+	}
+}
+
+/* Text `t` is JSON that jansson writes back the same, byte for byte. */
+static json_t *parse_canonical(const char *t)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(t, JSON_REJECT_DUPLICATES, &jerr);
+	char *again;
+
+	if (!v)
+		fail_msg("not JSON: %s: %s", jerr.text, t);
+	again = json_dumps(v, JSON_COMPACT);
+	assert_string_equal(again, t);
+	free(again);
+	return v;
+}
+
+/* `ev` without the sensitive fields, as a reader without identities is
+ * given it. */
+static void strip_secrets(json_t *ev)
+{
+	json_t *act;
+	size_t i;
+
+	json_object_del(ev, "narrative");
+	json_array_foreach(json_object_get(ev, "acts"), i, act)
+	{
+		json_t *v = json_object_get(act, "victim");
+
+		for (size_t f = 0; f < mrm_field_count; f++)
+			if (mrm_fields[f].ent == MRM_ENT_VICTIM &&
+			    mrm_fields[f].type == MRM_F_SECRET)
+				json_object_del(v, mrm_fields[f].name +
+							   strlen("victim."));
+	}
+}
+
+/* The event text of `id` (visible shape, or the export's), parsed. */
+static json_t *event_text(struct tdb *t, int64_t id, int visible, int ident)
+{
+	struct mrm_buf b = MRM_BUF_INIT(1 << 20);
+	struct mrm_error err;
+	json_t *v;
+
+	assert_int_equal(mrm_event_text(t->st, id, visible, ident, &b, &err),
+			 0);
+	v = parse_canonical(mrm_buf_str(&b));
+	mrm_buf_release(&b);
+	return v;
+}
+
+static int64_t scalar(struct tdb *t, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t n;
+
+	assert_int_equal(
+		sqlite3_prepare_v2(mrm_store_db(t->st), sql, -1, &s, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void test_event_text_has_every_member(void **state)
+{
+	struct mrm_import_opts o = {0};
+	struct mrm_import_stats stats;
+	struct mrm_error err;
+	struct mrm_actor who;
+	struct mrm_buf text = MRM_BUF_INIT(1 << 20);
+	char token[MRM_TOKEN_HEX + 1], names[1024];
+	json_t *raw, *vis, *plain, *want, *ev;
+	struct tdb t;
+	int64_t id, decrypts;
+	FILE *fp;
+	int clean;
+
+	(void)state;
+	tdb_open(&t);
+	fp = fmemopen((void *)full_json, strlen(full_json), "r");
+	assert_non_null(fp);
+	if (mrm_import_json(t.st, fp, "full.json", &o, &stats, &err))
+		fail_msg("import: %s: %s", err.where, err.msg);
+	fclose(fp);
+	id = scalar(&t, "SELECT id FROM event WHERE key = 'f1'");
+	assert_int_equal(
+		mrm_policy_link(t.st, NULL, id, "th-crackdown-2014-06", &err),
+		0);
+
+	/* the export's shape: the other modules' members after the
+	 * interventions, as they make them */
+	raw = event_text(&t, id, 0, 1);
+	member_names(raw, names, sizeof(names));
+	assert_non_null(strstr(names, ",id,attrs,acts,sources,interventions,"
+				      "wages,recruitment_costs,policies"));
+	assert_int_equal(strlen(strstr(names, ",policies")),
+			 strlen(",policies"));
+	want = json_object();
+	assert_int_equal(labour_export(t.st, id, want, &err), 0);
+	assert_int_equal(policy_export(t.st, id, want, &err), 0);
+	assert_true(json_equal(json_object_get(raw, "wages"),
+			       json_object_get(want, "wages")));
+	assert_true(json_equal(json_object_get(raw, "recruitment_costs"),
+			       json_object_get(want, "recruitment_costs")));
+	assert_string_equal(json_string_value(json_array_get(
+				    json_object_get(raw, "policies"), 0)),
+			    "th-crackdown-2014-06");
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(raw, "wages"), 0),
+			"amount_paid")),
+		"6000.00");
+	json_decref(want);
+
+	/* the visible shape: the id first, the precisions, the same members
+	 * before the precisions of the dates the event lacks */
+	vis = event_text(&t, id, 1, 1);
+	member_names(vis, names, sizeof(names));
+	assert_true(!strncmp(names, "id,", 3));
+	assert_non_null(strstr(names, "start_date,start_precision,"));
+	assert_non_null(strstr(names, ",interventions,wages,"
+				      "recruitment_costs,policies,"
+				      "end_precision"));
+	assert_int_equal(strlen(strstr(names, ",end_precision")),
+			 strlen(",end_precision"));
+	assert_true(json_equal(json_object_get(vis, "wages"),
+			       json_object_get(raw, "wages")));
+	assert_true(json_equal(json_object_get(vis, "policies"),
+			       json_object_get(raw, "policies")));
+	assert_string_equal(
+		json_string_value(json_object_get(vis, "narrative")),
+		"what happened");
+	/* without identities: the same less the sensitive fields */
+	plain = event_text(&t, id, 1, 0);
+	strip_secrets(vis);
+	assert_true(json_equal(plain, vis));
+	json_decref(plain);
+	json_decref(vis);
+
+	/* through the access check: the text is the JSON, and reading the
+	 * identities is audited once per read, as before */
+	assert_int_equal(mrm_user_add(t.st, "MKN-TH", "case-th", "caseworker",
+				      "pass word 1234", &err),
+			 0);
+	assert_int_equal(
+		mrm_auth_token_create(t.st, "case-th", "t", 1, token, &err), 0);
+	assert_int_equal(mrm_auth_bearer(t.st, token, &who, &err), 0);
+	decrypts = scalar(&t, "SELECT count(*) FROM audit WHERE action = "
+			      "'decrypt' AND tbl = 'event'");
+	assert_int_equal(mrm_event_visible_text(t.st, &who, id, &text, &err),
+			 0);
+	assert_int_equal(mrm_event_visible_json(t.st, &who, id, &ev, &err), 0);
+	{
+		char *dumped = json_dumps(ev, JSON_COMPACT);
+
+		assert_string_equal(mrm_buf_str(&text), dumped);
+		free(dumped);
+	}
+	json_decref(ev);
+	assert_int_equal(scalar(&t, "SELECT count(*) FROM audit WHERE "
+				    "action = 'decrypt' AND tbl = 'event'"),
+			 decrypts + 2);
+
+	/* the organisation's keys wiped: its sensitive fields read as
+	 * destroyed, everything else as it was */
+	assert_int_equal(mrm_keys_wipe(t.st, "MKN-TH", &clean, &err), 0);
+	ev = event_text(&t, id, 1, 1);
+	assert_string_equal(json_string_value(json_object_get(ev, "narrative")),
+			    MRM_DESTROYED_TEXT);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(
+				json_array_get(json_object_get(ev, "acts"), 0),
+				"victim"),
+			"name")),
+		MRM_DESTROYED_TEXT);
+	assert_true(json_equal(json_object_get(ev, "wages"),
+			       json_object_get(raw, "wages")));
+	json_decref(ev);
+	ev = event_text(&t, id, 0, 1);
+	json_object_set_new(ev, "narrative", json_string("what happened"));
+	for (size_t i = 0; i < 2; i++) /* both acts are fp1's */
+		json_object_set_new(
+			json_object_get(
+				json_array_get(json_object_get(ev, "acts"), i),
+				"victim"),
+			"name", json_string("Aung"));
+	assert_true(json_equal(ev, raw));
+	json_decref(ev);
+	json_decref(raw);
+	mrm_buf_release(&text);
+	tdb_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_facts_load_only_the_columns_asked),
 		cmocka_unit_test(test_auth_cache_keeps_and_forgets),
 		cmocka_unit_test(test_event_text_is_the_json),
+		cmocka_unit_test(test_event_text_has_every_member),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,7 +178,7 @@ static int insert_cost(sqlite3_stmt *ins, sqlite3_stmt *sel,
 {
 	const char *nat = (const char *)sqlite3_column_text(sel, 5);
 	const char *cur;
-	char when[8];
+	char when[24]; /* room for any int, as the compiler counts */
 	int y, m, rc;
 	int64_t amount;
 

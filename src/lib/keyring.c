@@ -572,7 +572,7 @@ static int dek_current(struct mrm_store *st, int64_t org, uint32_t *version,
 		       struct mrm_error *err)
 {
 	struct mrm_keyring *kr = ring(st);
-	uint32_t kept, any;
+	uint32_t kept = 0, any = 0;
 	int rc;
 
 	if (!kr)

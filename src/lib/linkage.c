@@ -175,8 +175,9 @@ int mrm_linkage_load(const char *path, struct mrm_linkage_key *key,
 	}
 	close(fd);
 	text[n] = '\0';
-	hex = !strncmp(text, MAGIC "\n", sizeof(MAGIC)) ? text + sizeof(MAGIC)
-							: NULL;
+	hex = n >= sizeof(MAGIC) && !memcmp(text, MAGIC "\n", sizeof(MAGIC))
+		      ? text + sizeof(MAGIC)
+		      : NULL;
 	len = hex ? strcspn(hex, "\r\n") : 0;
 	if (!rc && (!hex || len != 2 * MRM_LINKAGE_KEY_BYTES ||
 		    sodium_hex2bin(key->bytes, MRM_LINKAGE_KEY_BYTES, hex, len,

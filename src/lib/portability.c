@@ -362,7 +362,7 @@ static int check_period(struct calc *c, size_t i)
 	const struct mrm_port_period *p = &c->in->periods[i];
 	struct per *q = &c->per[i];
 	char name[200], from[12], to[12];
-	long row;
+	long row = -1;
 	int rc;
 
 	period_name(p, i, name, sizeof(name));

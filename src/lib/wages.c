@@ -85,7 +85,7 @@ static int in_currency(const struct mrm_ref *ref, int64_t amount,
 	    mrm_ref_convert(amount, from, &r, out, &e)) {
 		snprintf(why, size,
 			 "the figure is in %s, the record in %s, and no market "
-			 "rate converts them: %s",
+			 "rate converts them: %.800s",
 			 from, to, e.msg);
 		return -1;
 	}
