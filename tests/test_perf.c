@@ -166,6 +166,21 @@ static void test_auth_cache_keeps_and_forgets(void **state)
 
 /* ---- the event as text ---- */
 
+/* A caseworker of MKN-TH (who reads identities), as a token gives it. */
+static void caseworker(struct tdb *t, struct mrm_actor *who)
+{
+	char token[MRM_TOKEN_HEX + 1];
+	struct mrm_error err;
+
+	assert_int_equal(mrm_user_add(t->st, "MKN-TH", "case-th", "caseworker",
+				      "pass word 1234", &err),
+			 0);
+	assert_int_equal(
+		mrm_auth_token_create(t->st, "case-th", "t", 1, token, &err),
+		0);
+	assert_int_equal(mrm_auth_bearer(t->st, token, who, &err), 0);
+}
+
 static void test_event_text_is_the_json(void **state)
 {
 	struct mrm_import_stats stats;
@@ -173,7 +188,7 @@ static void test_event_text_is_the_json(void **state)
 	struct mrm_error err;
 	struct mrm_actor who;
 	struct mrm_buf text = MRM_BUF_INIT(1 << 20);
-	char token[MRM_TOKEN_HEX + 1], *dumped;
+	char *dumped;
 	json_t *ev = NULL;
 
 	(void)state;
@@ -181,12 +196,7 @@ static void test_event_text_is_the_json(void **state)
 	assert_int_equal(
 		tdb_import(&t, "acts.csv", acts_csv, NULL, &stats, NULL, &err),
 		0);
-	assert_int_equal(mrm_user_add(t.st, "MKN-TH", "case-th", "caseworker",
-				      "pass word 1234", &err),
-			 0);
-	assert_int_equal(
-		mrm_auth_token_create(t.st, "case-th", "t", 1, token, &err), 0);
-	assert_int_equal(mrm_auth_bearer(t.st, token, &who, &err), 0);
+	caseworker(&t, &who);
 	for (int64_t id = 1; id <= 2; id++) {
 		mrm_buf_reset(&text);
 		assert_int_equal(
@@ -259,24 +269,26 @@ static json_t *parse_canonical(const char *t)
 	return v;
 }
 
+/* The victim of act `i` of `ev` (NULL: none). */
+static json_t *victim_of(json_t *ev, size_t i)
+{
+	return json_object_get(json_array_get(json_object_get(ev, "acts"), i),
+			       "victim");
+}
+
 /* `ev` without the sensitive fields, as a reader without identities is
  * given it. */
 static void strip_secrets(json_t *ev)
 {
-	json_t *act;
-	size_t i;
-
 	json_object_del(ev, "narrative");
-	json_array_foreach(json_object_get(ev, "acts"), i, act)
-	{
-		json_t *v = json_object_get(act, "victim");
-
+	for (size_t i = 0; i < json_array_size(json_object_get(ev, "acts"));
+	     i++)
 		for (size_t f = 0; f < mrm_field_count; f++)
 			if (mrm_fields[f].ent == MRM_ENT_VICTIM &&
 			    mrm_fields[f].type == MRM_F_SECRET)
-				json_object_del(v, mrm_fields[f].name +
-							   strlen("victim."));
-	}
+				json_object_del(victim_of(ev, i),
+						mrm_fields[f].name +
+							strlen("victim."));
 }
 
 /* The event text of `id` (visible shape, or the export's), parsed. */
@@ -293,20 +305,6 @@ static json_t *event_text(struct tdb *t, int64_t id, int visible, int ident)
 	return v;
 }
 
-static int64_t scalar(struct tdb *t, const char *sql)
-{
-	sqlite3_stmt *s;
-	int64_t n;
-
-	assert_int_equal(
-		sqlite3_prepare_v2(mrm_store_db(t->st), sql, -1, &s, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
-
 static void test_event_text_has_every_member(void **state)
 {
 	struct mrm_import_opts o = {0};
@@ -314,7 +312,7 @@ static void test_event_text_has_every_member(void **state)
 	struct mrm_error err;
 	struct mrm_actor who;
 	struct mrm_buf text = MRM_BUF_INIT(1 << 20);
-	char token[MRM_TOKEN_HEX + 1], names[1024];
+	char names[1024];
 	json_t *raw, *vis, *plain, *want, *ev;
 	struct tdb t;
 	int64_t id, decrypts;
@@ -328,7 +326,7 @@ static void test_event_text_has_every_member(void **state)
 	if (mrm_import_json(t.st, fp, "full.json", &o, &stats, &err))
 		fail_msg("import: %s: %s", err.where, err.msg);
 	fclose(fp);
-	id = scalar(&t, "SELECT id FROM event WHERE key = 'f1'");
+	id = tdb_int(t.st, "SELECT id FROM event WHERE key = 'f1'");
 	assert_int_equal(
 		mrm_policy_link(t.st, NULL, id, "th-crackdown-2014-06", &err),
 		0);
@@ -385,14 +383,9 @@ static void test_event_text_has_every_member(void **state)
 
 	/* through the access check: the text is the JSON, and reading the
 	 * identities is audited once per read, as before */
-	assert_int_equal(mrm_user_add(t.st, "MKN-TH", "case-th", "caseworker",
-				      "pass word 1234", &err),
-			 0);
-	assert_int_equal(
-		mrm_auth_token_create(t.st, "case-th", "t", 1, token, &err), 0);
-	assert_int_equal(mrm_auth_bearer(t.st, token, &who, &err), 0);
-	decrypts = scalar(&t, "SELECT count(*) FROM audit WHERE action = "
-			      "'decrypt' AND tbl = 'event'");
+	caseworker(&t, &who);
+	decrypts = tdb_int(t.st, "SELECT count(*) FROM audit WHERE action = "
+				 "'decrypt' AND tbl = 'event'");
 	assert_int_equal(mrm_event_visible_text(t.st, &who, id, &text, &err),
 			 0);
 	assert_int_equal(mrm_event_visible_json(t.st, &who, id, &ev, &err), 0);
@@ -403,8 +396,8 @@ static void test_event_text_has_every_member(void **state)
 		free(dumped);
 	}
 	json_decref(ev);
-	assert_int_equal(scalar(&t, "SELECT count(*) FROM audit WHERE "
-				    "action = 'decrypt' AND tbl = 'event'"),
+	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM audit WHERE "
+				       "action = 'decrypt' AND tbl = 'event'"),
 			 decrypts + 2);
 
 	/* the organisation's keys wiped: its sensitive fields read as
@@ -414,11 +407,7 @@ static void test_event_text_has_every_member(void **state)
 	assert_string_equal(json_string_value(json_object_get(ev, "narrative")),
 			    MRM_DESTROYED_TEXT);
 	assert_string_equal(
-		json_string_value(json_object_get(
-			json_object_get(
-				json_array_get(json_object_get(ev, "acts"), 0),
-				"victim"),
-			"name")),
+		json_string_value(json_object_get(victim_of(ev, 0), "name")),
 		MRM_DESTROYED_TEXT);
 	assert_true(json_equal(json_object_get(ev, "wages"),
 			       json_object_get(raw, "wages")));
@@ -426,11 +415,8 @@ static void test_event_text_has_every_member(void **state)
 	ev = event_text(&t, id, 0, 1);
 	json_object_set_new(ev, "narrative", json_string("what happened"));
 	for (size_t i = 0; i < 2; i++) /* both acts are fp1's */
-		json_object_set_new(
-			json_object_get(
-				json_array_get(json_object_get(ev, "acts"), i),
-				"victim"),
-			"name", json_string("Aung"));
+		json_object_set_new(victim_of(ev, i), "name",
+				    json_string("Aung"));
 	assert_true(json_equal(ev, raw));
 	json_decref(ev);
 	json_decref(raw);

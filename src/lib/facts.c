@@ -444,27 +444,37 @@ static uint64_t cache_bytes(const struct facts *f, uint64_t dict_bytes,
 	return at;
 }
 
+/* The cache's blob for reading into *blob (closed by the caller), when
+ * the cache is of f->generation; non-zero when it is not. */
+static int cache_open(sqlite3 *db, const struct facts *f, sqlite3_blob **blob)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT 1 FROM stats_cache WHERE id = 1 "
+				    "AND generation = ?",
+				    -1, &s, NULL) ||
+		 sqlite3_bind_int64(s, 1, f->generation) ||
+		 sqlite3_step(s) != SQLITE_ROW ||
+		 sqlite3_blob_open(db, "main", "stats_cache", "facts", 1, 0,
+				   blob);
+
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* The dictionary and where each column is, when the cache is of
  * f->generation; -1 when it is not there, of another generation or
  * unreadable. */
 static int cache_read_head(struct mrm_store *st, struct facts *f)
 {
 	sqlite3 *db = mrm_store_db(st);
-	sqlite3_stmt *s = NULL;
 	sqlite3_blob *blob = NULL;
 	char *dict = NULL;
 	struct cache_head h;
 	uint64_t off[FF_COUNT];
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db,
-			       "SELECT 1 FROM stats_cache WHERE id = 1 AND "
-			       "generation = ?",
-			       -1, &s, NULL) ||
-	    sqlite3_bind_int64(s, 1, f->generation) ||
-	    sqlite3_step(s) != SQLITE_ROW ||
-	    sqlite3_blob_open(db, "main", "stats_cache", "facts", 1, 0,
-			      &blob) ||
+	if (cache_open(db, f, &blob) ||
 	    sqlite3_blob_bytes(blob) < (int)sizeof(h) ||
 	    sqlite3_blob_read(blob, &h, sizeof(h), 0))
 		goto out;
@@ -501,7 +511,6 @@ out:
 	free(dict);
 	if (blob)
 		sqlite3_blob_close(blob);
-	sqlite3_finalize(s);
 	return rc;
 }
 
@@ -509,7 +518,6 @@ int facts_columns(struct mrm_store *st, struct facts *f, uint64_t need,
 		  struct mrm_error *err)
 {
 	sqlite3 *db = mrm_store_db(st);
-	sqlite3_stmt *s = NULL;
 	sqlite3_blob *blob = NULL;
 	int rc = 0, own = sqlite3_get_autocommit(db);
 
@@ -521,14 +529,7 @@ int facts_columns(struct mrm_store *st, struct facts *f, uint64_t need,
 	if (own && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
 		return mrm_store_fail(st, err, "statistics");
 	/* still the cache facts_load() read? */
-	if (sqlite3_prepare_v2(db,
-			       "SELECT 1 FROM stats_cache WHERE id = 1 AND "
-			       "generation = ?",
-			       -1, &s, NULL) ||
-	    sqlite3_bind_int64(s, 1, f->generation) ||
-	    sqlite3_step(s) != SQLITE_ROW ||
-	    sqlite3_blob_open(db, "main", "stats_cache", "facts", 1, 0,
-			      &blob)) {
+	if (cache_open(db, f, &blob)) {
 		rc = 1;
 		goto out;
 	}
@@ -551,7 +552,6 @@ int facts_columns(struct mrm_store *st, struct facts *f, uint64_t need,
 out:
 	if (blob)
 		sqlite3_blob_close(blob);
-	sqlite3_finalize(s);
 	if (own)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	return rc;
