@@ -116,7 +116,11 @@ event's JSON is written straight out as text from six statements (the event, its
 attributes, its acts joined with their details and victims, perpetrators, sources,
 interventions) in one read transaction; about a third of the server's time is then
 SQLite, a sixth writing the JSON and decrypting the victim's name (the benchmark user
-may read identities), the rest the kernel's sockets and thread wake-ups. Who a
+may read identities), the rest the kernel's sockets and thread wake-ups. Because the
+benchmark user reads identities, every request also appends a "decrypt" entry to the
+audit log: a write transaction of its own, after which the other workers' page caches
+are stale. That halves the event route's rate or more (2026-11-28, after the merge of
+the audit log: about 0.08 of nginx, the server without the perf branch 0.04). Who a
 bearer token stands for is kept 5 s (src/server/authcache.h), so the statistics
 route, whose answers are kept until the data change, is mostly sockets. Peak memory:
 the dashboard's statistics query loads only the fact columns it reads (about 8 bytes
