@@ -111,13 +111,22 @@ nginx's requests per second; aim 0.8. Server peak memory target: at most 64 MB.
 
 Server peak memory (VmHWM) over the run: $PEAK MiB.
 
-Where the time goes (perf, 2026-11-28): about 40% of the server's time in the kernel
-(thread wake-ups, sockets); of the rest, half building an event's JSON from about twenty
-small queries (one per act detail), then the bearer-token lookup and JSON output; 1, 2 or
-4 workers change little. Statistics answers are kept until the data change, so that route
-mostly costs authenticating each request. Peak memory is the fact table of the one
-statistics query computed at a time (about 100 MB for a million acts) plus 8 MB of page
-cache per worker. Next: one joined query per event; a columnar fact cache that loads only
-the columns a query needs.
+Where the time goes (perf, 2026-11-28, after the work of the perf branch): the
+event's JSON is written straight out as text from six statements (the event, its
+attributes, its acts joined with their details and victims, perpetrators, sources,
+interventions) in one read transaction; about a third of the server's time is then
+SQLite, a sixth writing the JSON and decrypting the victim's name (the benchmark user
+may read identities), the rest the kernel's sockets and thread wake-ups. Because the
+benchmark user reads identities, every request also appends a "decrypt" entry to the
+audit log: a write transaction of its own, after which the other workers' page caches
+are stale. That halves the event route's rate or more (2026-11-28, after the merge of
+the audit log: about 0.08 of nginx, the server without the perf branch 0.04). Who a
+bearer token stands for is kept 5 s (src/server/authcache.h), so the statistics
+route, whose answers are kept until the data change, is mostly sockets. Peak memory:
+the dashboard's statistics query loads only the fact columns it reads (about 8 bytes
+per act) and each worker has a 2 MB page cache. The first statistics query after a
+write rebuilds the whole fact table (about 52 bytes per act: some 70 MB for a
+million acts) and is not part of this run. The machine is shared: ratios vary by
+about a fifth between runs.
 MD
 cat "$OUT/web.md"

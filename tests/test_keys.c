@@ -88,20 +88,6 @@ static int read_name(struct mrm_store *st, int64_t org, const char *key,
 	return rc;
 }
 
-static int64_t sql_int(struct mrm_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	int64_t v;
-
-	assert_int_equal(
-		sqlite3_prepare_v2(mrm_store_db(st), sql, -1, &s, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static void test_each_org_has_its_own_key(void **state)
 {
 	struct mrm_buf a = MRM_BUF_INIT(4096), b = MRM_BUF_INIT(4096),
@@ -117,7 +103,7 @@ static void test_each_org_has_its_own_key(void **state)
 	mm = org_id(&t, "MKN-MM");
 	add_people(&t, "MKN-TH", 1, "Somchai");
 	add_people(&t, "MKN-MM", 1, "Somchai");
-	assert_int_equal(sql_int(t.st, "SELECT count(DISTINCT wrapped) FROM "
+	assert_int_equal(tdb_int(t.st, "SELECT count(DISTINCT wrapped) FROM "
 				       "org_key WHERE version = 1"),
 			 2);
 	id_th = sealed_name(t.st, th, "p0", &a);
@@ -290,14 +276,14 @@ static void test_rotation_in_batches_resumes(void **state)
 		mrm_keys_rotate(t.st, "MKN-TH", 4, interleave, &in, &err),
 		MRM_ERR_LIMIT);
 	assert_non_null(strstr(err.msg, "run it again to resume"));
-	assert_int_equal(sql_int(t.st, "SELECT target FROM org_key_rotation"),
+	assert_int_equal(tdb_int(t.st, "SELECT target FROM org_key_rotation"),
 			 2);
 	/* the narratives come first; names are still under version 1 but
 	 * the one written meanwhile */
-	assert_int_equal(sql_int(t.st, "SELECT count(*) FROM event WHERE "
+	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM event WHERE "
 				       "substr(narrative, 1, 4) = x'00000002'"),
 			 8);
-	assert_int_equal(sql_int(t.st, "SELECT count(*) FROM person WHERE "
+	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM person WHERE "
 				       "substr(name, 1, 4) = x'00000002'"),
 			 1);
 	/* resumed: the same version 2, then version 1 is gone */
@@ -305,14 +291,14 @@ static void test_rotation_in_batches_resumes(void **state)
 	assert_int_equal(
 		mrm_keys_rotate(t.st, "MKN-TH", 4, interleave, &in, &err), 0);
 	assert_true(in.batches >= 7);
-	total = sql_int(t.st, "SELECT count(*) FROM person p, org o WHERE "
+	total = tdb_int(t.st, "SELECT count(*) FROM person p, org o WHERE "
 			      "o.id = p.org_id AND o.code = 'MKN-TH' AND "
 			      "substr(p.name, 1, 4) = x'00000002'");
 	assert_int_equal(total, 10);
-	assert_int_equal(sql_int(t.st, "SELECT group_concat(version) FROM "
+	assert_int_equal(tdb_int(t.st, "SELECT group_concat(version) FROM "
 				       "org_key WHERE org_id = 1"),
 			 2);
-	assert_int_equal(sql_int(t.st, "SELECT count(*) FROM "
+	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM "
 				       "org_key_rotation"),
 			 0);
 	assert_int_equal(read_name(t.st, th, "w1", &name), 0);
@@ -320,7 +306,7 @@ static void test_rotation_in_batches_resumes(void **state)
 	/* the other organisation was not touched */
 	assert_int_equal(read_name(t.st, org_id(&t, "MKN-MM"), "p0", &name), 0);
 	assert_string_equal(name.ptr, "Min 0");
-	assert_int_equal(sql_int(t.st, "SELECT max(version) FROM org_key "
+	assert_int_equal(tdb_int(t.st, "SELECT max(version) FROM org_key "
 				       "WHERE org_id = 2"),
 			 1);
 	mrm_store_close(in.reader);
@@ -510,7 +496,7 @@ static void test_wipe(void **state)
 			 0);
 	assert_int_equal(read_name(t.st, th, "n1", &name), 0);
 	assert_string_equal(name.ptr, "Later 0");
-	assert_int_equal(sql_int(t.st, "SELECT version FROM org_key WHERE "
+	assert_int_equal(tdb_int(t.st, "SELECT version FROM org_key WHERE "
 				       "org_id = 1"),
 			 2);
 	mrm_buf_release(&wrapped);
@@ -605,13 +591,13 @@ static void test_single_key_database_converts(void **state)
 	mrm_store_close(t.st);
 
 	assert_int_equal(mrm_store_open(&t.st, t.path, &err), 0);
-	assert_int_equal(sql_int(t.st, "SELECT user_version FROM "
+	assert_int_equal(tdb_int(t.st, "SELECT user_version FROM "
 				       "pragma_user_version"),
 			 MRM_SCHEMA_VERSION);
-	assert_int_equal(sql_int(t.st, "SELECT count(*) FROM meta WHERE key = "
+	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM meta WHERE key = "
 				       "'keys_legacy'"),
 			 0);
-	assert_int_equal(sql_int(t.st, "SELECT count(*) FROM person WHERE "
+	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM person WHERE "
 				       "substr(name, 1, 4) <> x'00000001' OR "
 				       "substr(contact, 1, 4) <> x'00000001'"),
 			 0);
@@ -623,7 +609,7 @@ static void test_single_key_database_converts(void **state)
 	sealed_name(t.st, th, "p2", &a);
 	sealed_name(t.st, mm, "p2", &b);
 	assert_memory_not_equal(a.ptr + 4, b.ptr + 4, a.len - 4);
-	assert_int_equal(sql_int(t.st, "SELECT count(*) FROM org_key"), 2);
+	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM org_key"), 2);
 	mrm_buf_release(&name);
 	mrm_buf_release(&a);
 	mrm_buf_release(&b);

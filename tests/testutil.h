@@ -14,6 +14,7 @@
 #include "mrm/org.h"
 #include "mrm/store.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,21 @@ static inline char *slurp(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+/* The integer the first row of `sql` gives (the test fails without one). */
+static inline int64_t tdb_int(struct mrm_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v;
+
+	assert_int_equal(
+		sqlite3_prepare_v2(mrm_store_db(st), sql, -1, &s, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
 }
 
 /* Path of a file in the source tree (MRM_SOURCE_DIR set by ctest). */

@@ -81,6 +81,17 @@ int mrm_event_list(struct mrm_store *st, const struct mrm_actor *who,
 int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
 			   int64_t id, json_t **out, struct mrm_error *err);
 
+struct mrm_buf;
+
+/*
+ * The same as JSON text (what json_dumps(JSON_COMPACT) writes of
+ * mrm_event_visible_json()'s object), appended to `out`; on failure `out`
+ * is left as it was. Faster: nothing is built in between.
+ */
+int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
+			   int64_t id, struct mrm_buf *out,
+			   struct mrm_error *err);
+
 /*
  * Create an event from `event`, an object of the shape that
  * mrm_event_visible_json() gives (only "title" is required; "id" and the

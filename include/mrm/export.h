@@ -51,6 +51,17 @@ struct mrm_actor;
 struct mrm_buf;
 
 /*
+ * One event as compact JSON text appended to `out` (on failure `out` is
+ * left as it was): with `visible` 0, mrm_event_json()'s object; with
+ * `visible` 1, the shape of mrm_event_visible_json() (see mrm/events.h),
+ * the encrypted fields included only when `identities` is set. No access
+ * check: callers outside libmrm use mrm_event_visible_text().
+ * MRM_ERR_NOTFOUND if no such id.
+ */
+int mrm_event_text(struct mrm_store *st, int64_t id, int visible,
+		   int identities, struct mrm_buf *out, struct mrm_error *err);
+
+/*
  * An export that `who` may take out (MRM_ACT_EXPORT on each event's
  * organisation; a NULL `who` takes everything, as the command line does),
  * produced piece by piece so that it can be sent as it is made, with no row

@@ -61,6 +61,13 @@ int mrm_store_open_passphrase(struct mrm_store **out, const char *path,
  * another open store of the same database): the server's connections. */
 int mrm_store_open_kek(struct mrm_store **out, const char *path,
 		       const struct mrm_key *kek, struct mrm_error *err);
+/*
+ * mrm_store_open_kek() (a NULL `kek`: the key file, as mrm_store_open())
+ * for a connection that only one thread uses at a time (the server's
+ * workers): SQLite then takes no mutex around each call.
+ */
+int mrm_store_open_worker(struct mrm_store **out, const char *path,
+			  const struct mrm_key *kek, struct mrm_error *err);
 /* 1 when the database at `path` is locked with a passphrase (so that a
  * program knows to ask for one), 0 otherwise or when it cannot tell. */
 int mrm_store_needs_passphrase(const char *path);

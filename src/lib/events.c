@@ -368,109 +368,6 @@ out:
 
 /* ---- one event ---- */
 
-/* The organisation that owns event `id`. */
-/* Remove the encrypted fields of `ent` from `o`. */
-static void strip_secrets(json_t *o, enum mrm_entity ent)
-{
-	size_t plen = strlen(mrm_entity_prefix(ent)) + 1;
-
-	for (size_t i = 0; json_is_object(o) && i < mrm_field_count; i++)
-		if (mrm_fields[i].ent == ent &&
-		    mrm_fields[i].type == MRM_F_SECRET)
-			json_object_del(o, mrm_fields[i].name + plen);
-}
-
-/* `o` with "X_precision" after each "X_date" (start, end): a new object,
- * or NULL when out of memory. */
-static json_t *with_precisions(json_t *o)
-{
-	static const char *const dates[] = {"start", "end"};
-	json_t *n = json_object(), *v;
-	const char *key;
-	char name[32];
-	int bad = !n;
-
-	if (json_object_get(o, "id")) /* the id first, for readers */
-		bad |= json_object_set(n, "id", json_object_get(o, "id"));
-	json_object_foreach(o, key, v)
-	{
-		if (!strcmp(key, "id"))
-			continue;
-		bad |= json_object_set(n, key, v);
-		for (int i = 0; i < 2; i++) {
-			snprintf(name, sizeof(name), "%s_date", dates[i]);
-			if (strcmp(key, name))
-				continue;
-			snprintf(name, sizeof(name), "%s_precision", dates[i]);
-			bad |= json_object_set_new(
-				n, name,
-				json_string(mrm_date_precision(
-					json_string_value(v))));
-		}
-	}
-	for (int i = 0; i < 2; i++) {
-		snprintf(name, sizeof(name), "%s_precision", dates[i]);
-		if (!json_object_get(n, name))
-			bad |= json_object_set_new(n, name,
-						   json_string("unknown"));
-	}
-	if (bad) {
-		json_decref(n);
-		return NULL;
-	}
-	return n;
-}
-
-/* Replace element `i` of array `a` (or member `key` of object `a`) with
- * its copy carrying precisions. */
-static int precisions_in(json_t *holder, const char *key, size_t i)
-{
-	json_t *old =
-		key ? json_object_get(holder, key) : json_array_get(holder, i);
-	json_t *n = json_is_object(old) ? with_precisions(old) : NULL;
-
-	if (!old || !json_is_object(old))
-		return 0;
-	if (!n)
-		return -1;
-	return key ? json_object_set_new(holder, key, n)
-		   : json_array_set_new(holder, i, n);
-}
-
-static int shape_event(json_t *ev, int identities)
-{
-	json_t *acts = json_object_get(ev, "acts");
-	json_t *ivs = json_object_get(ev, "interventions");
-	json_t *o;
-	size_t i;
-	int bad = 0;
-
-	if (!identities) {
-		strip_secrets(ev, MRM_ENT_EVENT);
-		json_array_foreach(acts, i, o)
-		{
-			strip_secrets(o, MRM_ENT_ACT);
-			for (size_t p = 0; p < mrm_act_nparts; p++)
-				strip_secrets(
-					json_object_get(
-						o, mrm_entity_prefix(
-							   mrm_act_parts[p])),
-					mrm_act_parts[p]);
-			strip_secrets(json_object_get(o, "victim"),
-				      MRM_ENT_VICTIM);
-		}
-		json_array_foreach(json_object_get(ev, "sources"), i, o)
-			strip_secrets(o, MRM_ENT_SOURCE);
-		json_array_foreach(ivs, i, o)
-			strip_secrets(o, MRM_ENT_INTERVENTION);
-	}
-	for (i = 0; i < json_array_size(acts); i++)
-		bad |= precisions_in(acts, NULL, i);
-	for (i = 0; i < json_array_size(ivs); i++)
-		bad |= precisions_in(ivs, NULL, i);
-	return bad;
-}
-
 /* One "decrypt" entry per record of `table` in ids[0..n), in a transaction
  * of their own: `who` was given their sensitive fields in clear. */
 static int audit_decrypt(struct mrm_store *st, const struct mrm_actor *who,
@@ -494,14 +391,15 @@ static int audit_decrypt(struct mrm_store *st, const struct mrm_actor *who,
 	return rc;
 }
 
-int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
-			   int64_t id, json_t **out, struct mrm_error *err)
+/* The event as `who` may see it; *ident tells whether with the sensitive
+ * fields. */
+static int visible_text(struct mrm_store *st, const struct mrm_actor *who,
+			int64_t id, struct mrm_buf *out, int *ident,
+			struct mrm_error *err)
 {
-	json_t *ev = NULL, *shaped = NULL;
 	int64_t org = 0;
-	int rc, ok, ident;
+	int rc, ok;
 
-	*out = NULL;
 	rc = mrm_event_owner(st, id, &org, err);
 	if (rc)
 		return rc;
@@ -517,20 +415,50 @@ int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
 				     "no event with id %lld", (long long)id);
 	if (!ok)
 		return MRM_ERR_ACCESS;
-	ident = may(st, who, MRM_ACT_READ_IDENTITY, org, id, NULL, err);
-	if (ident < 0)
-		return ident;
-	rc = mrm_event_json(st, id, &ev, err);
-	if (!rc && ident)
+	*ident = may(st, who, MRM_ACT_READ_IDENTITY, org, id, NULL, err);
+	if (*ident < 0)
+		return *ident;
+	return mrm_event_text(st, id, 1, *ident, out, err);
+}
+
+int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
+			   int64_t id, struct mrm_buf *out,
+			   struct mrm_error *err)
+{
+	int own = sqlite3_get_autocommit(mrm_store_db(st)), rc, ident = 0;
+	size_t start = out->len;
+	sqlite3_stmt *s;
+
+	/* one snapshot, and one lock of the file rather than one per
+	 * statement */
+	if (own && (!(s = mrm_store_prepare(st, "BEGIN")) ||
+		    sqlite3_step(s) != SQLITE_DONE))
+		return mrm_store_fail(st, err, "events");
+	rc = visible_text(st, who, id, out, &ident, err);
+	if (own && (s = mrm_store_prepare(st, "COMMIT")))
+		sqlite3_step(s);
+	/* after the read: the entry needs a write transaction */
+	if (!rc && ident > 0)
 		rc = audit_decrypt(st, who, "event", &id, 1, err);
-	if (rc) {
-		json_decref(ev);
-		return rc;
+	if (rc && out->ptr) {
+		out->len = start;
+		out->ptr[start] = '\0';
 	}
-	if (shape_event(ev, ident) || !(shaped = with_precisions(ev)))
+	return rc;
+}
+
+int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
+			   int64_t id, json_t **out, struct mrm_error *err)
+{
+	struct mrm_buf text = MRM_BUF_INIT((size_t)1 << 30);
+	json_error_t jerr;
+	int rc = mrm_event_visible_text(st, who, id, &text, err);
+
+	*out = NULL;
+	if (!rc &&
+	    !(*out = json_loadb(text.ptr, text.len, JSON_ALLOW_NUL, &jerr)))
 		rc = no_memory(err);
-	json_decref(ev);
-	*out = shaped;
+	mrm_buf_release(&text);
 	return rc;
 }
 

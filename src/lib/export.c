@@ -4,44 +4,23 @@
 #include "labour.h"
 #include "mrm/audit.h"
 #include "policy_internal.h"
+#include "mrm/auth.h"
 #include "mrm/buf.h"
 #include "mrm/crypto.h"
 #include "mrm/csv.h"
+#include "mrm/events.h"
 #include "mrm/fields.h"
 #include "mrm/hmap.h"
 #include "mrm/keyring.h"
 #include "mrm/store.h"
-#include "mrm/auth.h"
+#include "mrm/utf8.h"
 
+#include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Prepared SELECTs of every entity by its parent, built from the catalogue:
- * column 0 is the row id, then one column per field. */
-struct exporter {
-	struct mrm_store *st;
-	sqlite3 *db;
-	sqlite3_stmt *sel[MRM_ENT_COUNT];
-	sqlite3_stmt *attrs;
-	struct mrm_buf plain;
-};
-
-static const char *const parent_col[MRM_ENT_COUNT] = {
-	[MRM_ENT_EVENT] = "id",		  [MRM_ENT_ACT] = "event_id",
-	[MRM_ENT_ARREST] = "act_id",	  [MRM_ENT_DETENTION] = "act_id",
-	[MRM_ENT_DEPORTATION] = "act_id", [MRM_ENT_RETURN] = "act_id",
-	[MRM_ENT_PERPETRATOR] = "act_id", [MRM_ENT_VICTIM] = "id",
-	[MRM_ENT_SOURCE] = "event_id",	  [MRM_ENT_INTERVENTION] = "event_id",
-};
-
-static const char *const id_col[MRM_ENT_COUNT] = {
-	[MRM_ENT_EVENT] = "id",		  [MRM_ENT_ACT] = "id",
-	[MRM_ENT_ARREST] = "act_id",	  [MRM_ENT_DETENTION] = "act_id",
-	[MRM_ENT_DEPORTATION] = "act_id", [MRM_ENT_RETURN] = "act_id",
-	[MRM_ENT_PERPETRATOR] = "id",	  [MRM_ENT_VICTIM] = "id",
-	[MRM_ENT_SOURCE] = "id",	  [MRM_ENT_INTERVENTION] = "id",
-};
 
 const char *mrm_json_scalar_text(const json_t *v, char *tmp, size_t size)
 {
@@ -76,58 +55,227 @@ static int put(json_t *o, const char *key, json_t *v, struct mrm_error *err)
 	return json_object_set_new(o, key, v) ? no_memory(err) : 0;
 }
 
+/* ---- one event as JSON text ----
+ *
+ * An event is read with one statement per table (the event, its
+ * attributes, its acts, each kind of act detail, the victims, sources,
+ * interventions), all selecting by the event's id, and written straight
+ * out as JSON text, byte for byte what jansson's json_dumps(JSON_COMPACT)
+ * wrote of the objects this module used to build.
+ */
+
+#define ENT_FIELDS_MAX 32
+
+/*
+ * The SELECTs, built once from the catalogue. A row of an entity is its
+ * id column then one column per field; the acts' statement also carries,
+ * on each act's row, its victim_id and the rows of its one-to-one details
+ * and its victim (LEFT JOINs: a NULL id where there is none). Several
+ * perpetrators of an act come from their own statement (the last counts).
+ */
+static struct {
+	char *sql[MRM_ENT_COUNT]; /* NULL: on the acts' rows */
+	unsigned short field[MRM_ENT_COUNT][ENT_FIELDS_MAX];
+	int nfields[MRM_ENT_COUNT];
+	int currency[MRM_ENT_COUNT]; /* field index of the currency, or -1 */
+	int base[MRM_ENT_COUNT];     /* column of the row's id */
+	int org[MRM_ENT_COUNT]; /* column of the owner's id (its key seals the
+				 * sensitive fields), or -1 */
+	int ok;
+} cat;
+static pthread_once_t cat_once = PTHREAD_ONCE_INIT;
+
+#define VICTIM_COL (1 + cat.nfields[MRM_ENT_ACT]) /* on the acts' rows */
+
+/* Details and the victim that the acts' statement joins. */
+static int on_act_row(enum mrm_entity e)
+{
+	return e == MRM_ENT_ARREST || e == MRM_ENT_DETENTION ||
+	       e == MRM_ENT_DEPORTATION || e == MRM_ENT_RETURN ||
+	       e == MRM_ENT_VICTIM;
+}
+
+/* Do rows of `e` carry their organisation's id (events and persons)? */
+static int has_org(enum mrm_entity e)
+{
+	return e == MRM_ENT_EVENT || e == MRM_ENT_VICTIM;
+}
+
+/* Columns a row of `e` takes: its id, its fields, its owner's id. */
+static int cat_width(enum mrm_entity e)
+{
+	return 1 + cat.nfields[e] + has_org(e);
+}
+
+/* ", t.id, t.field..." of entity `e` under alias `t` from column `base`,
+ * then ", t.org_id" where the owner's key seals fields. */
+static int cat_columns(struct mrm_buf *sql, enum mrm_entity e, const char *t,
+		       int base)
+{
+	int rc = mrm_buf_addf(sql, "%s.%s", t,
+			      on_act_row(e) && e != MRM_ENT_VICTIM ? "act_id"
+								   : "id");
+
+	cat.currency[e] = -1;
+	cat.base[e] = base;
+	for (size_t i = 0; !rc && i < mrm_field_count; i++) {
+		const struct mrm_field *f = &mrm_fields[i];
+
+		if (f->ent != e)
+			continue;
+		if (cat.nfields[e] == ENT_FIELDS_MAX)
+			return MRM_ERR_LIMIT;
+		if (f->type == MRM_F_CURRENCY)
+			cat.currency[e] = cat.nfields[e];
+		cat.field[e][cat.nfields[e]++] = (unsigned short)i;
+		rc = f->type == MRM_F_ORG
+			     ? mrm_buf_addf(sql,
+					    ", (SELECT code FROM org WHERE "
+					    "org.id = %s.%s)",
+					    t, f->column)
+			     : mrm_buf_addf(sql, ", %s.%s", t, f->column);
+	}
+	cat.org[e] = has_org(e) ? base + 1 + cat.nfields[e] : -1;
+	if (!rc && has_org(e))
+		rc = mrm_buf_addf(sql, ", %s.org_id", t);
+	return rc;
+}
+
+static int cat_sql(enum mrm_entity e, struct mrm_buf *sql)
+{
+	static const char *const alias[MRM_ENT_COUNT] = {
+		[MRM_ENT_ARREST] = "r",	     [MRM_ENT_DETENTION] = "d",
+		[MRM_ENT_DEPORTATION] = "p", [MRM_ENT_RETURN] = "b",
+		[MRM_ENT_VICTIM] = "v",
+	};
+	int rc = mrm_buf_adds(sql, "SELECT ");
+
+	if (!rc)
+		rc = cat_columns(sql, e, "t", 0);
+	switch (e) {
+	case MRM_ENT_EVENT:
+		return rc ? rc
+			  : mrm_buf_adds(sql, " FROM event t WHERE t.id = ?1");
+	case MRM_ENT_ACT: {
+		int col = VICTIM_COL + 1;
+
+		rc = rc ? rc : mrm_buf_adds(sql, ", t.victim_id");
+		for (int j = 0; !rc && j < MRM_ENT_COUNT; j++)
+			if (on_act_row(j)) {
+				rc = mrm_buf_adds(sql, ", ");
+				if (!rc)
+					rc = cat_columns(sql, j, alias[j], col);
+				col += cat_width(j);
+			}
+		rc = rc ? rc : mrm_buf_adds(sql, " FROM act t");
+		for (int j = 0; !rc && j < MRM_ENT_COUNT; j++)
+			if (on_act_row(j))
+				rc = mrm_buf_addf(
+					sql, " LEFT JOIN %s %s ON %s.%s = t.%s",
+					mrm_entity_table(j), alias[j], alias[j],
+					j == MRM_ENT_VICTIM ? "id" : "act_id",
+					j == MRM_ENT_VICTIM ? "victim_id"
+							    : "id");
+		return rc ? rc
+			  : mrm_buf_adds(
+				    sql,
+				    " WHERE t.event_id = ?1 ORDER BY t.id");
+	}
+	case MRM_ENT_PERPETRATOR:
+		return rc ? rc
+			  : mrm_buf_addf(sql,
+					 ", t.act_id FROM act a JOIN %s t ON "
+					 "t.act_id = a.id WHERE a.event_id = "
+					 "?1 ORDER BY a.id, t.id",
+					 mrm_entity_table(e));
+	case MRM_ENT_SOURCE:
+		return rc ? rc
+			  : mrm_buf_adds(sql, " FROM source t WHERE t.event_id "
+					      "= ?1 ORDER BY t.id");
+	case MRM_ENT_INTERVENTION:
+		return rc ? rc
+			  : mrm_buf_adds(sql,
+					 ", (SELECT key FROM person WHERE "
+					 "person.id = t.victim_id) FROM "
+					 "intervention t WHERE t.event_id = "
+					 "?1 ORDER BY t.id");
+	default: return MRM_ERR_INVALID;
+	}
+}
+
+static void cat_build(void)
+{
+	for (int e = 0; e < MRM_ENT_COUNT; e++) {
+		struct mrm_buf sql = MRM_BUF_INIT(16384);
+
+		if (on_act_row(e))
+			continue;
+		if (cat_sql(e, &sql) || !(cat.sql[e] = mrm_buf_detach(&sql))) {
+			mrm_buf_release(&sql);
+			return;
+		}
+	}
+	cat.ok = 1;
+}
+
+/* A row written elsewhere (a detail of act `key`, or person `key`). */
+struct piece {
+	int64_t key;
+	size_t off, len;
+};
+
+struct pieces {
+	struct mrm_buf text;
+	struct piece *at;
+	size_t n, cap;
+};
+
+enum {
+	SHAPE_RAW = 0,	  /* the export's shape */
+	SHAPE_VISIBLE = 1 /* mrm_event_visible_json()'s (see the header) */
+};
+
+struct exporter {
+	struct mrm_store *st;
+	sqlite3_stmt *sel[MRM_ENT_COUNT];
+	sqlite3_stmt *attrs;
+	struct mrm_buf plain;
+	int shape;
+	int identities; /* SHAPE_VISIBLE: encrypted fields included */
+	struct pieces parts[MRM_ENT_COUNT];
+};
+
 static void exporter_release(struct exporter *x)
 {
 	/* the statements belong to the store (mrm_store_prepare) */
-	for (int e = 0; e < MRM_ENT_COUNT; e++)
+	for (int e = 0; e < MRM_ENT_COUNT; e++) {
 		if (x->sel[e])
 			sqlite3_reset(x->sel[e]);
+		mrm_buf_release(&x->parts[e].text);
+		free(x->parts[e].at);
+	}
 	if (x->attrs)
 		sqlite3_reset(x->attrs);
 	mrm_buf_release(&x->plain);
 }
 
-static int exporter_init(struct exporter *x, struct mrm_store *st,
-			 struct mrm_error *err)
+static int exporter_init(struct exporter *x, struct mrm_store *st, int shape,
+			 int identities, struct mrm_error *err)
 {
 	memset(x, 0, sizeof(*x));
 	x->st = st;
-	x->db = mrm_store_db(st);
+	x->shape = shape;
+	x->identities = shape == SHAPE_RAW || identities;
 	mrm_buf_init(&x->plain, 64u << 20);
-	for (int e = 0; e < MRM_ENT_COUNT; e++) {
-		struct mrm_buf sql = MRM_BUF_INIT(8192);
-		int bad;
-
-		mrm_buf_addf(&sql, "SELECT %s", id_col[e]);
-		for (size_t i = 0; i < mrm_field_count; i++) {
-			const struct mrm_field *f = &mrm_fields[i];
-
-			if (f->ent != (enum mrm_entity)e)
-				continue;
-			if (f->type == MRM_F_ORG)
-				mrm_buf_addf(&sql,
-					     ", (SELECT code FROM org WHERE "
-					     "org.id = %s)",
-					     f->column);
-			else
-				mrm_buf_addf(&sql, ", %s", f->column);
-		}
-		/* the owner's id, after the fields: its key seals them */
-		if (e == MRM_ENT_EVENT || e == MRM_ENT_VICTIM)
-			mrm_buf_adds(&sql, ", org_id");
-		if (e == MRM_ENT_ACT || e == MRM_ENT_INTERVENTION)
-			mrm_buf_adds(&sql, ", (SELECT key FROM person WHERE "
-					   "person.id = victim_id)");
-		if (e == MRM_ENT_ACT)
-			mrm_buf_adds(&sql, ", victim_id");
-		mrm_buf_addf(&sql, " FROM %s WHERE %s = ? ORDER BY %s",
-			     mrm_entity_table(e), parent_col[e], id_col[e]);
-		x->sel[e] = mrm_store_prepare(st, mrm_buf_str(&sql));
-		bad = !x->sel[e];
-		mrm_buf_release(&sql);
-		if (bad)
+	for (int e = 0; e < MRM_ENT_COUNT; e++)
+		mrm_buf_init(&x->parts[e].text, (size_t)1 << 30);
+	pthread_once(&cat_once, cat_build);
+	if (!cat.ok)
+		return no_memory(err);
+	for (int e = 0; e < MRM_ENT_COUNT; e++)
+		if (cat.sql[e] &&
+		    !(x->sel[e] = mrm_store_prepare(st, cat.sql[e])))
 			return mrm_store_fail(st, err, "preparing the export");
-	}
 	x->attrs = mrm_store_prepare(st, "SELECT name, value FROM event_attr "
 					 "WHERE event_id = ? ORDER BY name, "
 					 "value");
@@ -136,105 +284,301 @@ static int exporter_init(struct exporter *x, struct mrm_store *st,
 	return 0;
 }
 
-/* Field value at result column `col` as JSON into *out (NULL when SQL
- * NULL). A sensitive field that does not decrypt is MRM_ERR_CRYPTO. */
-static int field_json(struct exporter *x, sqlite3_stmt *s, int col,
-		      const struct mrm_field *f, int64_t id, int64_t org,
-		      const char *currency, json_t **out, struct mrm_error *err)
+/* ---- JSON text, as jansson writes it ---- */
+
+/* A comma unless the value or member is the first of its container. */
+static int sep(struct mrm_buf *b)
+{
+	char last = b->len ? b->ptr[b->len - 1] : '{';
+
+	return last == '{' || last == '[' ? 0 : mrm_buf_addc(b, ',');
+}
+
+/* A JSON string of s[0..n) (UTF-8 checked: jansson refuses anything else,
+ * MRM_ERR_NOMEM like its NULL). Room for the worst case is taken at once
+ * and what is not used given back. */
+static int str_text(struct mrm_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *w;
+	int rc;
+
+	if (!s || mrm_utf8_check(s, n) != n)
+		return MRM_ERR_NOMEM;
+	if ((rc = mrm_buf_extend(b, 6 * n + 2, &w)))
+		return rc;
+	*w++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*w++ = (char)c;
+			continue;
+		}
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\b': *w++ = 'b'; break;
+		case '\f': *w++ = 'f'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		default:
+			memcpy(w, "u00", 3);
+			w[3] = hex[c >> 4];
+			w[4] = hex[c & 15];
+			w += 5;
+		}
+	}
+	*w++ = '"';
+	b->len = (size_t)(w - b->ptr);
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+/* `"key":` after a comma where one is needed. */
+static int key_text(struct mrm_buf *b, const char *key)
+{
+	int rc = sep(b);
+
+	if (!rc)
+		rc = str_text(b, key, strlen(key));
+	return rc ? rc : mrm_buf_addc(b, ':');
+}
+
+static int member_str(struct mrm_buf *b, const char *key, const char *v)
+{
+	int rc = key_text(b, key);
+
+	return rc ? rc : str_text(b, v, v ? strlen(v) : 0);
+}
+
+/* A real as jansson writes it: %.17g, ".0" when it would read back as an
+ * integer, no '+' or leading zeros in the exponent. */
+static int real_text(struct mrm_buf *b, double v)
+{
+	char t[64], *e;
+	int n;
+
+	if (!isfinite(v))
+		return MRM_ERR_NOMEM; /* json_real() gives NULL */
+	n = snprintf(t, sizeof(t) - 3, "%.17g", v);
+	if (!strchr(t, '.') && !strchr(t, 'e')) {
+		memcpy(t + n, ".0", 3);
+		n += 2;
+	}
+	if ((e = strchr(t, 'e'))) {
+		char *start = e + 1, *end = e + 2;
+
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, (size_t)(t + n - end) + 1);
+			n -= (int)(end - start);
+		}
+	}
+	return mrm_buf_add(b, t, (size_t)n);
+}
+
+/* An integer in decimal, as "%lld" writes it, at the end of t[24]: its
+ * first character (*len of them). */
+static const char *int_chars(int64_t v, char t[24], size_t *len)
+{
+	char *p = t + 24;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	*len = (size_t)(t + 24 - p);
+	return p;
+}
+
+static int int_text(struct mrm_buf *b, int64_t v)
+{
+	char t[24];
+	size_t n;
+	const char *p = int_chars(v, t, &n);
+
+	return mrm_buf_add(b, p, n);
+}
+
+/* The associated data a sealed field was sealed with: "table/id/column"
+ * (without printf: this is on every sealed value's way out). */
+static void ad_of(char *ad, size_t size, const char *table, int64_t id,
+		  const char *column)
+{
+	char t[24];
+	size_t lt = strlen(table), lc = strlen(column), n;
+	const char *num = int_chars(id, t, &n);
+
+	if (lt + n + lc + 3 > size) {
+		snprintf(ad, size, "%s/%lld/%s", table, (long long)id, column);
+		return;
+	}
+	memcpy(ad, table, lt);
+	ad[lt] = '/';
+	memcpy(ad + lt + 1, num, n);
+	ad[lt + 1 + n] = '/';
+	memcpy(ad + lt + 2 + n, column, lc + 1);
+}
+
+/* ---- rows ---- */
+
+static int text_error(int rc, struct mrm_error *err)
+{
+	return rc == MRM_ERR_LIMIT ? mrm_error_set(err, rc, NULL,
+						   "an event is over the "
+						   "size limit")
+				   : no_memory(err);
+}
+
+/* The value of field `f` at result column `col` as JSON text. */
+static int value_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
+		      int col, const struct mrm_field *f, const char *currency,
+		      struct mrm_error *err)
 {
 	char ad[128], money[64];
 	int rc;
 
-	*out = NULL;
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return 0;
 	switch (f->type) {
 	case MRM_F_SECRET:
-		snprintf(ad, sizeof(ad), "%s/%lld/%s", mrm_entity_table(f->ent),
-			 (long long)id, f->column);
+		ad_of(ad, sizeof(ad), mrm_entity_table(f->ent),
+		      sqlite3_column_int64(s, cat.base[f->ent]), f->column);
 		mrm_buf_reset(&x->plain);
+		/* a wiped key shows MRM_DESTROYED_TEXT (rc 1) */
 		rc = mrm_store_unseal_shown(
-			x->st, org, ad, sqlite3_column_blob(s, col),
+			x->st, sqlite3_column_int64(s, cat.org[f->ent]), ad,
+			sqlite3_column_blob(s, col),
 			(size_t)sqlite3_column_bytes(s, col), &x->plain, err);
 		if (rc < 0)
 			return rc;
-		*out = json_stringn(mrm_buf_str(&x->plain), x->plain.len);
+		rc = str_text(b, mrm_buf_str(&x->plain), x->plain.len);
 		break;
-	case MRM_F_INT:
-		*out = json_integer(sqlite3_column_int64(s, col));
+	case MRM_F_INT: rc = int_text(b, sqlite3_column_int64(s, col)); break;
+	case MRM_F_BOOL:
+		rc = mrm_buf_adds(b, sqlite3_column_int(s, col) ? "true"
+								: "false");
 		break;
-	case MRM_F_BOOL: *out = json_boolean(sqlite3_column_int(s, col)); break;
-	case MRM_F_REAL: *out = json_real(sqlite3_column_double(s, col)); break;
+	case MRM_F_REAL:
+		rc = real_text(b, sqlite3_column_double(s, col));
+		break;
 	case MRM_F_MONEY:
 		mrm_money_format(sqlite3_column_int64(s, col),
 				 currency ? currency : "", money,
 				 sizeof(money));
-		*out = json_string(money);
+		rc = str_text(b, money, strlen(money));
 		break;
-	default: *out = json_string((const char *)sqlite3_column_text(s, col));
+	default: {
+		const char *t = (const char *)sqlite3_column_text(s, col);
+
+		rc = str_text(b, t, t ? strlen(t) : 0);
 	}
-	return *out ? 0 : no_memory(err);
+	}
+	return rc ? text_error(rc, err) : 0;
 }
 
-/* The row's fields as a JSON object into *out; *next is set to the first
- * result column after the fields. */
-static int row_json(struct exporter *x, sqlite3_stmt *s, enum mrm_entity ent,
-		    json_t **out, int *next, struct mrm_error *err)
+/* Which of start_date and end_date a row had (bits 1 and 2). */
+enum { HAD_START = 1, HAD_END = 2 };
+
+/*
+ * The row's fields as members of the object open in `b`. `dates`: the
+ * visible shape's start_precision and end_precision after the dates (the
+ * dates seen are added to *had).
+ */
+static int fields_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
+		       enum mrm_entity ent, int dates, unsigned *had,
+		       struct mrm_error *err)
 {
 	size_t plen = strlen(mrm_entity_prefix(ent)) + 1;
-	const char *currency = NULL;
-	json_t *o = json_object();
-	int64_t org;
-	int col = 1, rc = o ? 0 : no_memory(err);
+	int base = cat.base[ent];
+	const char *currency =
+		cat.currency[ent] < 0
+			? NULL
+			: (const char *)sqlite3_column_text(
+				  s, base + 1 + cat.currency[ent]);
+	int rc = 0;
 
-	for (size_t i = 0; i < mrm_field_count; i++) {
-		if (mrm_fields[i].ent != ent)
-			continue;
-		if (mrm_fields[i].type == MRM_F_CURRENCY)
-			currency = (const char *)sqlite3_column_text(s, col);
-		col++;
-	}
-	*next = col;
-	org = ent == MRM_ENT_EVENT || ent == MRM_ENT_VICTIM
-		      ? sqlite3_column_int64(s, col)
-		      : 0;
-	col = 1;
-	for (size_t i = 0; !rc && i < mrm_field_count; i++) {
-		const struct mrm_field *f = &mrm_fields[i];
-		json_t *v;
+	for (int i = 0; !rc && i < cat.nfields[ent]; i++) {
+		const struct mrm_field *f = &mrm_fields[cat.field[ent][i]];
+		const char *name = f->name + plen;
+		int col = base + 1 + i;
 
-		if (f->ent != ent)
+		if (sqlite3_column_type(s, col) == SQLITE_NULL ||
+		    (f->type == MRM_F_SECRET && !x->identities))
 			continue;
-		rc = field_json(x, s, col++, f, sqlite3_column_int64(s, 0), org,
-				currency, &v, err);
-		if (!rc && v)
-			rc = put(o, f->name + plen, v, err);
+		rc = key_text(b, name);
+		rc = rc ? text_error(rc, err)
+			: value_text(x, b, s, col, f, currency, err);
+		if (rc || !dates)
+			continue;
+		for (int d = 0; d < 2; d++)
+			if (!strcmp(name, d ? "end_date" : "start_date")) {
+				*had |= d ? HAD_END : HAD_START;
+				rc = member_str(
+					b,
+					d ? "end_precision" : "start_precision",
+					mrm_date_precision(
+						(const char *)
+							sqlite3_column_text(
+								s, col)));
+				rc = rc ? text_error(rc, err) : 0;
+			}
 	}
-	if (rc) {
-		json_decref(o);
-		o = NULL;
-	}
-	*out = o;
 	return rc;
 }
 
-/* Every row of `ent` under `parent`, each passed to `each` with its
- * object (which `each` takes over). */
-static int rows(struct exporter *x, enum mrm_entity ent, int64_t parent,
-		int (*each)(struct exporter *x, sqlite3_stmt *s, json_t *o,
-			    int next, void *ctx, struct mrm_error *err),
-		void *ctx, struct mrm_error *err)
+/* The precisions of the dates a row did not have, at its end. */
+static int missing_precisions(struct mrm_buf *b, unsigned had)
 {
+	int rc = 0;
+
+	if (!(had & HAD_START))
+		rc = member_str(b, "start_precision", "unknown");
+	if (!rc && !(had & HAD_END))
+		rc = member_str(b, "end_precision", "unknown");
+	return rc;
+}
+
+/* Run the statement of `ent` for event `id` and write each row as an
+ * object into its pieces, keyed by its last column. */
+static int pieces_read(struct exporter *x, enum mrm_entity ent, int64_t id,
+		       struct mrm_error *err)
+{
+	struct pieces *p = &x->parts[ent];
 	sqlite3_stmt *s = x->sel[ent];
-	int rc = 0, step = SQLITE_DONE, next;
+	int rc = 0, step, key_col = cat.base[ent] + 1 + cat.nfields[ent];
+	unsigned had = 0;
 
-	sqlite3_bind_int64(s, 1, parent);
+	sqlite3_bind_int64(s, 1, id);
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *o;
+		size_t off = p->text.len;
 
-		rc = row_json(x, s, ent, &o, &next, err);
+		if (p->n == p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 16;
+			struct piece *at = realloc(p->at, cap * sizeof(*at));
+
+			if (!at) {
+				rc = no_memory(err);
+				break;
+			}
+			p->at = at;
+			p->cap = cap;
+		}
+		rc = mrm_buf_addc(&p->text, '{') ? no_memory(err) : 0;
 		if (!rc)
-			rc = each(x, s, o, next, ctx, err);
+			rc = fields_text(x, &p->text, s, ent, 0, &had, err);
+		if (!rc && mrm_buf_addc(&p->text, '}'))
+			rc = no_memory(err);
+		if (!rc)
+			p->at[p->n++] =
+				(struct piece){sqlite3_column_int64(s, key_col),
+					       off, p->text.len - off};
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = mrm_store_fail(x->st, err, mrm_entity_table(ent));
@@ -242,171 +586,305 @@ static int rows(struct exporter *x, enum mrm_entity ent, int64_t parent,
 	return rc;
 }
 
-static int append(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
-		  void *ctx, struct mrm_error *err)
+/* The last piece of `ent` with `key` (they are in key order), or NULL. */
+static const struct piece *piece_find(const struct exporter *x,
+				      enum mrm_entity ent, int64_t key)
 {
+	const struct pieces *p = &x->parts[ent];
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (p->at[mid].key <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && p->at[lo - 1].key == key ? &p->at[lo - 1] : NULL;
+}
+
+/* `,"prefix":{...}` of the piece of `ent` with `id`, if there is one. */
+static int piece_text(struct exporter *x, struct mrm_buf *b,
+		      enum mrm_entity ent, int64_t id)
+{
+	const struct piece *pc = piece_find(x, ent, id);
 	int rc = 0;
 
-	if (s == x->sel[MRM_ENT_INTERVENTION] &&
-	    sqlite3_column_type(s, next) != SQLITE_NULL)
-		rc = put(
-			o, "victim",
-			json_string((const char *)sqlite3_column_text(s, next)),
-			err);
-	if (rc) {
-		json_decref(o);
-		return rc;
+	if (pc) {
+		rc = key_text(b, mrm_entity_prefix(ent));
+		if (!rc)
+			rc = mrm_buf_add(b, x->parts[ent].text.ptr + pc->off,
+					 pc->len);
 	}
-	return json_array_append_new(ctx, o) ? no_memory(err) : 0;
-}
-
-static int set_one(struct exporter *x, sqlite3_stmt *s, json_t *o, int next,
-		   void *ctx, struct mrm_error *err)
-{
-	json_t **slot = ctx;
-
-	(void)x, (void)s, (void)next, (void)err;
-	json_decref(*slot);
-	*slot = o;
-	return 0;
-}
-
-/* The one row of `ent` under `parent`, if any, as act[key]. */
-static int act_member(struct exporter *x, json_t *act, const char *key,
-		      enum mrm_entity ent, int64_t parent,
-		      struct mrm_error *err)
-{
-	json_t *one = NULL;
-	int rc = rows(x, ent, parent, set_one, &one, err);
-
-	if (!rc && one)
-		return put(act, key, one, err);
-	json_decref(one);
 	return rc;
 }
 
-static int act_row(struct exporter *x, sqlite3_stmt *s, json_t *act, int next,
-		   void *ctx, struct mrm_error *err)
+/* `,"key":{...}` of the row of `ent` joined on the act's row, if any. */
+static int joined_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
+		       enum mrm_entity ent, struct mrm_error *err)
 {
-	int64_t act_id = sqlite3_column_int64(s, 0);
-	int64_t victim_id = sqlite3_column_int64(s, next + 1);
-	int has_victim = sqlite3_column_type(s, next + 1) != SQLITE_NULL;
-	int rc = 0;
+	unsigned had = 0;
+	int rc;
 
-	for (size_t i = 0; !rc && i < mrm_act_nparts; i++)
-		rc = act_member(x, act, mrm_entity_prefix(mrm_act_parts[i]),
-				mrm_act_parts[i], act_id, err);
-	if (!rc && has_victim)
-		rc = act_member(x, act, mrm_entity_prefix(MRM_ENT_VICTIM),
-				MRM_ENT_VICTIM, victim_id, err);
-	if (rc)
-		json_decref(act);
-	else if (json_array_append_new(ctx, act))
+	if (sqlite3_column_type(s, cat.base[ent]) == SQLITE_NULL)
+		return 0;
+	rc = key_text(b, mrm_entity_prefix(ent)) || mrm_buf_addc(b, '{')
+		     ? no_memory(err)
+		     : 0;
+	if (!rc)
+		rc = fields_text(x, b, s, ent, 0, &had, err);
+	if (!rc && mrm_buf_addc(b, '}'))
 		rc = no_memory(err);
 	return rc;
 }
 
-/* The event's attributes, as ev["attrs"] = {name: [values]}, if any. */
-static int attrs_json(struct exporter *x, int64_t event_id, json_t *ev,
-		      struct mrm_error *err)
+static int act_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
+		    struct mrm_error *err)
 {
-	sqlite3_stmt *s = x->attrs;
-	json_t *attrs = json_object();
-	int rc = attrs ? 0 : no_memory(err), step = SQLITE_DONE;
+	int64_t act_id = sqlite3_column_int64(s, 0);
+	int visible = x->shape == SHAPE_VISIBLE, rc;
+	unsigned had = 0;
 
-	sqlite3_bind_int64(s, 1, event_id);
-	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
-		json_t *list = json_object_get(attrs, name);
+	rc = sep(b) || mrm_buf_addc(b, '{') ? no_memory(err) : 0;
+	if (!rc)
+		rc = fields_text(x, b, s, MRM_ENT_ACT, visible, &had, err);
+	for (size_t i = 0; !rc && i < mrm_act_nparts; i++) {
+		enum mrm_entity part = mrm_act_parts[i];
 
-		if (!list) {
-			list = json_array();
-			rc = put(attrs, name, list, err);
-		}
-		if (!rc &&
-		    json_array_append_new(
-			    list, json_string((const char *)sqlite3_column_text(
-					  s, 1))))
+		if (on_act_row(part))
+			rc = joined_text(x, b, s, part, err);
+		else if (piece_text(x, b, part, act_id))
 			rc = no_memory(err);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mrm_store_fail(x->st, err, "attributes");
-	sqlite3_reset(s);
-	if (!rc && json_object_size(attrs))
-		return put(ev, "attrs", attrs, err);
-	json_decref(attrs);
+	if (!rc && sqlite3_column_type(s, VICTIM_COL) != SQLITE_NULL)
+		rc = joined_text(x, b, s, MRM_ENT_VICTIM, err);
+	if (!rc && visible && missing_precisions(b, had))
+		rc = no_memory(err);
+	if (!rc && mrm_buf_addc(b, '}'))
+		rc = no_memory(err);
 	return rc;
 }
 
-/* ev[key] = list when the list has anything (it is taken over). */
-static int put_list(json_t *ev, const char *key, json_t *list,
-		    struct mrm_error *err)
+static int intervention_text(struct exporter *x, struct mrm_buf *b,
+			     sqlite3_stmt *s, struct mrm_error *err)
 {
-	if (json_array_size(list))
-		return put(ev, key, list, err);
-	json_decref(list);
-	return 0;
+	int victim_col = 1 + cat.nfields[MRM_ENT_INTERVENTION];
+	int visible = x->shape == SHAPE_VISIBLE, rc;
+	unsigned had = 0;
+
+	rc = sep(b) || mrm_buf_addc(b, '{') ? no_memory(err) : 0;
+	if (!rc)
+		rc = fields_text(x, b, s, MRM_ENT_INTERVENTION, visible, &had,
+				 err);
+	if (!rc && sqlite3_column_type(s, victim_col) != SQLITE_NULL)
+		rc = member_str(
+			b, "victim",
+			(const char *)sqlite3_column_text(s, victim_col));
+	if (!rc && visible)
+		rc = missing_precisions(b, had);
+	if (!rc)
+		rc = mrm_buf_addc(b, '}');
+	return rc ? text_error(rc, err) : 0;
 }
 
-static int event_row(struct exporter *x, sqlite3_stmt *s, json_t *ev, int next,
-		     void *ctx, struct mrm_error *err)
+static int source_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
+		       struct mrm_error *err)
 {
-	int64_t id = sqlite3_column_int64(s, 0);
-	json_t *acts = json_array(), *sources = json_array(),
-	       *interventions = json_array();
-	int rc = acts && sources && interventions ? 0 : no_memory(err);
+	unsigned had = 0;
+	int rc = sep(b) || mrm_buf_addc(b, '{') ? no_memory(err) : 0;
 
-	(void)next;
 	if (!rc)
-		rc = put(ev, "id", json_integer(id), err);
-	if (!rc)
-		rc = attrs_json(x, id, ev, err);
-	if (!rc)
-		rc = rows(x, MRM_ENT_ACT, id, act_row, acts, err);
-	if (!rc)
-		rc = rows(x, MRM_ENT_SOURCE, id, append, sources, err);
-	if (!rc)
-		rc = rows(x, MRM_ENT_INTERVENTION, id, append, interventions,
-			  err);
-	if (!rc) {
-		rc = put(ev, "acts", acts, err);
-		acts = NULL;
+		rc = fields_text(x, b, s, MRM_ENT_SOURCE, 0, &had, err);
+	if (!rc && mrm_buf_addc(b, '}'))
+		rc = no_memory(err);
+	return rc;
+}
+
+/*
+ * `,"key":[...]` with a row of `ent` of event `id` each; with `always`
+ * unset, nothing when there are none.
+ */
+static int list_text(struct exporter *x, struct mrm_buf *b, const char *key,
+		     enum mrm_entity ent, int64_t id, int always,
+		     int (*row)(struct exporter *x, struct mrm_buf *b,
+				sqlite3_stmt *s, struct mrm_error *err),
+		     struct mrm_error *err)
+{
+	sqlite3_stmt *s = x->sel[ent];
+	size_t start = b->len;
+	int rc = key_text(b, key), step = SQLITE_DONE, n = 0;
+
+	rc = rc || mrm_buf_addc(b, '[') ? text_error(rc, err) : 0;
+	sqlite3_bind_int64(s, 1, id);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = row(x, b, s, err);
+		n++;
 	}
-	if (!rc) {
-		rc = put_list(ev, "sources", sources, err);
-		sources = NULL;
+	if (!rc && step != SQLITE_DONE)
+		rc = mrm_store_fail(x->st, err, mrm_entity_table(ent));
+	sqlite3_reset(s);
+	if (!rc && !n && !always) {
+		b->len = start; /* no list at all */
+		if (b->ptr)
+			b->ptr[start] = '\0';
+	} else if (!rc && mrm_buf_addc(b, ']')) {
+		rc = no_memory(err);
 	}
-	if (!rc) {
-		rc = put_list(ev, "interventions", interventions, err);
-		interventions = NULL;
+	return rc;
+}
+
+/* The event's attributes, as "attrs": {name: [values]}, if any. */
+static int attrs_text(struct exporter *x, struct mrm_buf *b, int64_t id,
+		      struct mrm_error *err)
+{
+	sqlite3_stmt *s = x->attrs;
+	char *last = NULL;
+	int rc = 0, step = SQLITE_DONE;
+
+	sqlite3_bind_int64(s, 1, id);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		const char *value = (const char *)sqlite3_column_text(s, 1);
+
+		if (!name || !value) {
+			rc = MRM_ERR_NOMEM;
+		} else if (!last || strcmp(last, name)) {
+			rc = last ? mrm_buf_adds(b, "]")
+				  : key_text(b, "attrs") ||
+					     mrm_buf_addc(b, '{');
+			free(last);
+			last = strdup(name);
+			if (!rc)
+				rc = !last ? MRM_ERR_NOMEM : key_text(b, name);
+			if (!rc)
+				rc = mrm_buf_addc(b, '[');
+		}
+		if (!rc)
+			rc = sep(b);
+		if (!rc)
+			rc = str_text(b, value, strlen(value));
 	}
-	if (!rc)
-		rc = labour_export(x->st, id, ev, err);
-	if (!rc)
-		rc = policy_export(x->st, id, ev, err);
-	json_decref(acts);
-	json_decref(sources);
-	json_decref(interventions);
+	if (!rc && last)
+		rc = mrm_buf_adds(b, "]}");
+	free(last);
 	if (rc)
-		json_decref(ev);
-	else
-		*(json_t **)ctx = ev;
+		return text_error(rc, err);
+	if (step != SQLITE_DONE)
+		rc = mrm_store_fail(x->st, err, "attributes");
+	sqlite3_reset(s);
+	return rc;
+}
+
+/*
+ * The members other modules add after the interventions: "wages" and
+ * "recruitment_costs" (labour.c), "policies" (policy_io.c), each only when
+ * the event has some. They are built as JSON by their modules and written
+ * as jansson writes them.
+ */
+static int extras_text(struct exporter *x, struct mrm_buf *b, int64_t id,
+		       struct mrm_error *err)
+{
+	json_t *o = json_object();
+	int rc = o ? labour_export(x->st, id, o, err) : no_memory(err);
+
+	if (!rc)
+		rc = policy_export(x->st, id, o, err);
+	for (void *it = rc ? NULL : json_object_iter(o); it;
+	     it = json_object_iter_next(o, it)) {
+		char *t = json_dumps(json_object_iter_value(it), JSON_COMPACT);
+
+		rc = t ? key_text(b, json_object_iter_key(it)) : MRM_ERR_NOMEM;
+		if (!rc)
+			rc = mrm_buf_adds(b, t);
+		free(t);
+		if (rc) {
+			rc = text_error(rc, err);
+			break;
+		}
+	}
+	json_decref(o);
+	return rc;
+}
+
+static int event_text(struct exporter *x, int64_t id, struct mrm_buf *b,
+		      struct mrm_error *err)
+{
+	sqlite3_stmt *s = x->sel[MRM_ENT_EVENT];
+	int visible = x->shape == SHAPE_VISIBLE, rc, step;
+	unsigned had = 0;
+
+	sqlite3_bind_int64(s, 1, id);
+	step = sqlite3_step(s);
+	if (step != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return step == SQLITE_DONE
+			       ? mrm_error_set(err, MRM_ERR_NOTFOUND, NULL,
+					       "no event with id %lld",
+					       (long long)id)
+			       : mrm_store_fail(x->st, err, "event");
+	}
+	rc = mrm_buf_addc(b, '{');
+	/* the visible shape puts the id first, for readers */
+	if (!rc && visible)
+		rc = key_text(b, "id") || int_text(b, id);
+	rc = rc ? text_error(rc, err)
+		: fields_text(x, b, s, MRM_ENT_EVENT, visible, &had, err);
+	sqlite3_reset(s);
+	if (!rc && !visible && (key_text(b, "id") || int_text(b, id)))
+		rc = no_memory(err);
+	if (!rc)
+		rc = attrs_text(x, b, id, err);
+	for (size_t i = 0; !rc && i < mrm_act_nparts; i++)
+		if (!on_act_row(mrm_act_parts[i]))
+			rc = pieces_read(x, mrm_act_parts[i], id, err);
+	if (!rc)
+		rc = list_text(x, b, "acts", MRM_ENT_ACT, id, 1, act_text, err);
+	if (!rc)
+		rc = list_text(x, b, "sources", MRM_ENT_SOURCE, id, 0,
+			       source_text, err);
+	if (!rc)
+		rc = list_text(x, b, "interventions", MRM_ENT_INTERVENTION, id,
+			       0, intervention_text, err);
+	if (!rc)
+		rc = extras_text(x, b, id, err);
+	if (!rc && visible && missing_precisions(b, had))
+		rc = no_memory(err);
+	if (!rc && mrm_buf_addc(b, '}'))
+		rc = no_memory(err);
+	return rc;
+}
+
+int mrm_event_text(struct mrm_store *st, int64_t id, int visible,
+		   int identities, struct mrm_buf *out, struct mrm_error *err)
+{
+	struct exporter x;
+	size_t start = out->len;
+	int rc = exporter_init(&x, st, visible ? SHAPE_VISIBLE : SHAPE_RAW,
+			       identities, err);
+
+	if (!rc)
+		rc = event_text(&x, id, out, err);
+	exporter_release(&x);
+	if (rc && out->ptr) {
+		out->len = start;
+		out->ptr[start] = '\0';
+	}
 	return rc;
 }
 
 int mrm_event_json(struct mrm_store *st, int64_t id, json_t **out,
 		   struct mrm_error *err)
 {
-	struct exporter x;
-	int rc = exporter_init(&x, st, err);
+	struct mrm_buf text = MRM_BUF_INIT((size_t)1 << 30);
+	json_error_t jerr;
+	int rc = mrm_event_text(st, id, 0, 1, &text, err);
 
 	*out = NULL;
-	if (!rc)
-		rc = rows(&x, MRM_ENT_EVENT, id, event_row, out, err);
-	if (!rc && !*out)
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, NULL,
-				   "no event with id %lld", (long long)id);
-	exporter_release(&x);
+	if (!rc &&
+	    !(*out = json_loadb(text.ptr, text.len, JSON_ALLOW_NUL, &jerr)))
+		rc = no_memory(err);
+	mrm_buf_release(&text);
 	return rc;
 }
 

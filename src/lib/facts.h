@@ -41,7 +41,8 @@ enum fact_kind {
 	FK_INTERVENTION = 2, /* an intervention with compensation */
 };
 
-/* A date packed as YYYYMMDD with zeros for the parts not known. */
+/* One fact, as the statistics read it. A date packed as YYYYMMDD with
+ * zeros for the parts not known. */
 struct fact {
 	uint32_t event, person; /* person 0: no victim recorded */
 	uint32_t group;		/* people in the victim (0: no victim) */
@@ -53,24 +54,71 @@ struct fact {
 	int64_t demanded, paid, cost, compensation; /* minor units */
 };
 
+/*
+ * The facts are kept by column, each as narrow as its largest value
+ * allows (1, 2, 4 or 8 bytes), and a query loads only the columns it
+ * reads: a million facts take a few megabytes rather than a hundred.
+ */
+enum fact_field {
+	FF_EVENT,
+	FF_PERSON,
+	FF_GROUP,
+	FF_DATE,
+	FF_END,
+	FF_BIRTH,
+	FF_FLAGS, /* prec, end_prec, birth_prec, kind: 2 bits each */
+	FF_CODE,  /* FC_COLS columns: FF_CODE + FC_... */
+	FF_DEMANDED = FF_CODE + FC_COLS,
+	FF_PAID,
+	FF_COST,
+	FF_COMPENSATION,
+	FF_COUNT
+};
+
+#define FF_BIT(field) ((uint64_t)1 << (field))
+#define FF_ALL	      (FF_BIT(FF_COUNT) - 1)
+
+struct fact_column {
+	void *data;    /* NULL: not loaded */
+	uint8_t width; /* bytes per value, signed */
+	uint64_t off;  /* where it starts in the cache's blob */
+};
+
 struct facts {
-	struct fact *rows;
-	size_t n;
+	struct fact_column col[FF_COUNT];
+	size_t n, cap;
 	char **dict; /* code -> string; dict[0] = "" */
 	size_t ndict, capdict;
 	struct mrm_hmap index; /* string -> code */
 	int64_t generation;    /* of the data the facts were built from */
+	int cached;	       /* columns still to be read from the cache */
 };
 
 void facts_init(struct facts *f);
 void facts_release(struct facts *f);
 
 /*
- * Fill `f` with the current facts: from the cache when it matches the
- * database's generation, else from the tables (and then refresh the
- * cache). Sorted by event.
+ * Fill `f` with the current facts' dictionary and count: from the cache
+ * when it matches the database's generation (the columns are then read by
+ * facts_columns()), else from the tables (every column, and then the
+ * cache is refreshed). Sorted by event.
  */
 int facts_load(struct mrm_store *st, struct facts *f, struct mrm_error *err);
+
+/*
+ * Make sure the columns in `need` (FF_BIT()s) are loaded. 1 when the
+ * cache has moved on since facts_load() (another process rebuilt it): load
+ * again from the start.
+ */
+int facts_columns(struct mrm_store *st, struct facts *f, uint64_t need,
+		  struct mrm_error *err);
+
+/* Fact `i`, from the columns loaded (the others are left as they are in
+ * `out`). */
+void facts_get(const struct facts *f, size_t i, struct fact *out);
+
+/* Add a fact at the end (the columns widen as needed). */
+int facts_append(struct facts *f, const struct fact *r);
 
 /* The code of `s` (adding it); UINT32_MAX when out of memory. */
 uint32_t facts_intern(struct facts *f, const char *s);

@@ -782,8 +782,11 @@ static int rotate_batch(struct mrm_store *st, int64_t org, uint32_t target,
 		sqlite3_stmt *s;
 		int64_t id;
 
+		/* "+org_id": walk the rows in id order from the cursor (an
+		 * index on org_id would have every row of the organisation
+		 * read and sorted for each value) */
 		snprintf(sql, sizeof(sql),
-			 "SELECT id, %s FROM %s WHERE org_id = ? AND id > ? "
+			 "SELECT id, %s FROM %s WHERE +org_id = ? AND id > ? "
 			 "AND %s IS NOT NULL AND substr(%s, 1, 4) <> ? "
 			 "ORDER BY id LIMIT 1",
 			 f->column, mrm_entity_table(f->ent), f->column,
@@ -799,6 +802,11 @@ static int rotate_batch(struct mrm_store *st, int64_t org, uint32_t target,
 			sqlite3_bind_blob(s, 3, v, VB, SQLITE_STATIC);
 			if (sqlite3_step(s) != SQLITE_ROW) {
 				sqlite3_reset(s);
+				/* none left: not looked for again in this run
+				 * (a field that few rows have would be
+				 * scanned to its end by every batch;
+				 * rotate_finish() checks that none is left) */
+				cursor[i] = INT64_MAX;
 				break;
 			}
 			id = sqlite3_column_int64(s, 0);

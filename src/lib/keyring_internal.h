@@ -18,6 +18,7 @@ struct store_unlock {
 	const char *passphrase;	   /* or a passphrase */
 	size_t passphrase_len;
 	int no_kek; /* open without a KEK (recovery); no key check */
+	int worker; /* used by one thread at a time: no SQLite mutex */
 };
 
 /* store.c: open as `u` says. */

@@ -709,6 +709,7 @@ static int fact_passes(struct squery *q, const struct fact *f)
 
 static int aggregate(struct squery *q, struct mrm_error *err)
 {
+	struct fact f = {0};
 	int rc = 0;
 
 	for (size_t i = 0; i < q->ndims; i++)
@@ -721,19 +722,84 @@ static int aggregate(struct squery *q, struct mrm_error *err)
 		    prepare_groups(q, &q->filters[i]))
 			return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
 					     "out of memory");
-	for (size_t i = 0; !rc && i < q->facts.n; i++)
-		if (fact_passes(q, &q->facts.rows[i]))
-			rc = add_fact(q, &q->facts.rows[i]);
+	for (size_t i = 0; !rc && i < q->facts.n; i++) {
+		facts_get(&q->facts, i, &f);
+		if (fact_passes(q, &f))
+			rc = add_fact(q, &f);
+	}
 	if (rc || q->nomem)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	return cells_finish(q, err);
+}
+
+/* The fact columns that dimension `d` reads. */
+static uint64_t dim_columns(const struct sdim *d)
+{
+	switch (d->kind) {
+	case D_YEAR:
+	case D_QUARTER:
+	case D_MONTH: return FF_BIT(FF_DATE) | FF_BIT(FF_FLAGS);
+	case D_AGE:
+		return FF_BIT(FF_DATE) | FF_BIT(FF_BIRTH) | FF_BIT(FF_FLAGS);
+	case D_CORRIDOR:
+		return FF_BIT(FF_CODE + FC_NAT) | FF_BIT(FF_CODE + FC_COUNTRY);
+	case D_ACT_GROUP: return FF_BIT(FF_CODE + FC_TYPE);
+	case D_ATTR: return FF_BIT(FF_EVENT);
+	default: return d->col >= 0 ? FF_BIT(FF_CODE + d->col) : 0;
+	}
+}
+
+/* The fact columns query `q` reads: see fact_passes(), contribution(),
+ * cell_add() and dim_values(). */
+static uint64_t query_columns(const struct squery *q)
+{
+	static const struct {
+		int measure;
+		uint64_t cols;
+	} by_measure[] = {
+		{M_EVENTS, FF_BIT(FF_EVENT)},
+		{M_DISTINCT, FF_BIT(FF_PERSON)},
+		{M_DAYS, FF_BIT(FF_END) | FF_BIT(FF_CODE + FC_TYPE)},
+		{M_DEMANDED,
+		 FF_BIT(FF_DEMANDED) | FF_BIT(FF_CODE + FC_CUR_ARREST)},
+		{M_PAID, FF_BIT(FF_PAID) | FF_BIT(FF_CODE + FC_CUR_ARREST)},
+		{M_COST, FF_BIT(FF_COST) | FF_BIT(FF_CODE + FC_CUR_COST)},
+		{M_COMP,
+		 FF_BIT(FF_COMPENSATION) | FF_BIT(FF_CODE + FC_CUR_COMP)},
+	};
+	/* the kind and dates (periods), the people in each cell */
+	uint64_t cols = FF_BIT(FF_FLAGS) | FF_BIT(FF_DATE) | FF_BIT(FF_GROUP);
+
+	for (size_t i = 0; i < sizeof(by_measure) / sizeof(by_measure[0]); i++)
+		if (by_measure[i].measure == q->measure)
+			cols |= by_measure[i].cols;
+	for (size_t i = 0; i < q->ndims; i++)
+		cols |= dim_columns(&q->dims[i]);
+	for (size_t i = 0; i < q->nfilters; i++)
+		cols |= dim_columns(&q->filters[i]);
+	return cols;
+}
+
+/* Load the facts and prepare the query over them: 1 when the cache moved
+ * on in between (load again). */
+static int load(struct squery *q, const struct mrm_stats_query *in,
+		struct mrm_error *err)
+{
+	int rc = facts_load(q->st, &q->facts, err);
+
+	q->unknown = rc ? 0 : facts_lookup(&q->facts, "unknown");
+	if (!rc)
+		rc = prepare(q, in, err);
+	if (!rc)
+		rc = facts_columns(q->st, &q->facts, query_columns(q), err);
+	return rc;
 }
 
 int mrm_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
 		  struct mrm_stats_result **out, struct mrm_error *err)
 {
 	struct squery *q;
-	int rc;
+	int rc, tries = 0;
 
 	*out = NULL;
 	if (labour_stats_measure(in->measure))
@@ -743,10 +809,18 @@ int mrm_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	q->st = st;
 	q->whole = in->whole;
-	rc = facts_load(st, &q->facts, err);
-	q->unknown = rc ? 0 : facts_lookup(&q->facts, "unknown");
-	if (!rc)
-		rc = prepare(q, in, err);
+	while ((rc = load(q, in, err)) == 1 && ++tries < 3) {
+		squery_free(q);
+		if (!(q = calloc(1, sizeof(*q))))
+			return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
+					     "out of memory");
+		q->st = st;
+		q->whole = in->whole;
+	}
+	if (rc == 1)
+		rc = mrm_error_set(err, MRM_ERR_DB, mrm_store_path(st),
+				   "the statistics' cache kept changing "
+				   "while it was read; try again");
 	if (!rc)
 		rc = aggregate(q, err);
 	if (!rc)

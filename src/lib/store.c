@@ -293,8 +293,10 @@ int store_open_with(struct mrm_store **out, const char *path,
 				   path);
 		goto out;
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE |
+				    (u->worker ? SQLITE_OPEN_NOMUTEX : 0),
+			    NULL) != SQLITE_OK) {
 		rc = mrm_store_fail(st, err, "cannot open the database");
 		goto out;
 	}
@@ -352,6 +354,15 @@ int mrm_store_open_kek(struct mrm_store **out, const char *path,
 	return store_open_with(out, path, &u, err);
 }
 
+int mrm_store_open_worker(struct mrm_store **out, const char *path,
+			  const struct mrm_key *kek, struct mrm_error *err)
+{
+	/* no SQLite mutex taken and released around every call */
+	const struct store_unlock u = {.kek = kek, .worker = 1};
+
+	return store_open_with(out, path, &u, err);
+}
+
 int mrm_store_needs_passphrase(const char *path)
 {
 	struct mrm_store *st = store_new(path);
@@ -394,15 +405,14 @@ int mrm_store_touch(struct mrm_store *st, struct mrm_error *err)
 
 int64_t mrm_store_generation(struct mrm_store *st)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = mrm_store_prepare(
+		st, "SELECT value FROM meta WHERE key = 'generation'");
 	int64_t gen = 0;
 
-	if (!sqlite3_prepare_v2(
-		    st->db, "SELECT value FROM meta WHERE key = 'generation'",
-		    -1, &s, NULL) &&
-	    sqlite3_step(s) == SQLITE_ROW)
+	if (s && sqlite3_step(s) == SQLITE_ROW)
 		gen = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (s)
+		sqlite3_reset(s);
 	return gen;
 }
 

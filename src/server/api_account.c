@@ -22,6 +22,14 @@
 #define CLEAR_COOKIE                                                           \
 	"mrm_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
 
+/* Sessions or tokens were ended, or a user changed: what this server's
+ * cache of who they stand for holds is forgotten, so that the change
+ * holds from the next request on (authcache.h). */
+static void forget_actors(struct srv_req *r)
+{
+	srv_auth_forget_all(&r->srv->auth);
+}
+
 /* A libmrm failure about the actor's own credentials: a wrong current
  * password is 403 with its field. */
 static int account_fail(struct srv_req *r, const struct mrm_error *e)
@@ -105,10 +113,12 @@ int api_me_password(struct srv_req *r)
 		return 0;
 	/* the session that asked goes on; every other one ends */
 	if (mrm_user_change_password(r->st, &r->who, v[0], v[1],
-				     r->via_cookie ? r->session : NULL, &err))
+				     r->via_cookie ? r->session : NULL, &err)) {
 		account_fail(r, &err);
-	else
+	} else {
+		forget_actors(r);
 		srv_send_static(r, 204, NULL, "", 0);
+	}
 	json_decref(b);
 	return 0;
 }
@@ -120,6 +130,7 @@ int api_me_sessions_delete(struct srv_req *r)
 
 	if (mrm_user_revoke(r->st, r->who.user_id, NULL, &ended, &err))
 		return srv_fail(r, &err);
+	forget_actors(r);
 	srv_json(r, 200, json_pack("{s:i}", "ended", ended));
 	if (r->via_cookie)
 		srv_header(r, "Set-Cookie",
@@ -193,6 +204,7 @@ int api_user_revoke(struct srv_req *r)
 		return 0;
 	if (mrm_user_revoke(r->st, id, NULL, &ended, &err))
 		return srv_fail(r, &err);
+	forget_actors(r);
 	return srv_json(r, 200, json_pack("{s:i}", "ended", ended));
 }
 
@@ -210,6 +222,7 @@ static int user_disable(struct srv_req *r, int disabled)
 				 "another administrator)");
 	if (mrm_user_disable(r->st, id, disabled, &err))
 		return srv_fail(r, &err);
+	forget_actors(r);
 	return srv_json(r, 200,
 			json_pack("{s:I, s:b}", "id", (json_int_t)id,
 				  "disabled", disabled));

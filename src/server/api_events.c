@@ -83,19 +83,28 @@ int api_search(struct srv_req *r)
 
 int api_event_get(struct srv_req *r)
 {
+	struct mrm_buf text = MRM_BUF_INIT((size_t)1 << 30);
 	struct mrm_error err;
-	json_t *ev = NULL;
-	char *end;
+	char *end, *answer;
 	long long id;
+	size_t len;
 
 	errno = 0;
 	id = strtoll(r->args[0], &end, 10);
 	if (errno || *end || id < 1 || *r->args[0] < '0' || *r->args[0] > '9')
 		return srv_error(r, 400, "invalid", "id",
 				 "an event id is a whole number above 0");
-	if (mrm_event_visible_json(r->st, &r->who, id, &ev, &err))
+	/* written as text straight away: no JSON objects in between */
+	if (mrm_event_visible_text(r->st, &r->who, id, &text, &err)) {
+		mrm_buf_release(&text);
 		return srv_fail(r, &err);
-	return srv_json(r, 200, ev);
+	}
+	len = text.len;
+	answer = mrm_buf_detach(&text);
+	if (!answer)
+		return srv_error(r, 500, "out-of-memory", NULL,
+				 "out of memory");
+	return srv_send(r, 200, "application/json", answer, len);
 }
 
 int api_event_create(struct srv_req *r)

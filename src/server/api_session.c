@@ -85,13 +85,17 @@ out:
 int api_session_delete(struct srv_req *r)
 {
 	struct mrm_error err;
+	int rc;
 
 	if (!r->via_cookie)
 		return srv_error(r, 400, "invalid", NULL,
 				 "there is no session to end: this request "
 				 "did not come with the session cookie (API "
 				 "tokens expire by themselves)");
-	if (mrm_auth_logout(r->st, r->session, &err))
+	rc = mrm_auth_logout(r->st, r->session, &err);
+	/* at once, not after the cache's few seconds */
+	srv_auth_forget(&r->srv->auth, SRV_AUTH_SESSION, r->session);
+	if (rc)
 		return srv_fail(r, &err);
 	srv_send_static(r, 204, NULL, "", 0);
 	srv_header(r, "Set-Cookie",

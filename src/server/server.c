@@ -83,12 +83,21 @@ int srv_parse_listen(const char *listen, struct sockaddr_storage *ss,
 
 /* ---- the workers' database connections ---- */
 
+/* The calling thread's connection, found without a lock once known. */
+static __thread struct {
+	unsigned long serial; /* of the server (srv->serial) */
+	struct mrm_store *st;
+} mine;
+static unsigned long serials; /* servers started */
+
 struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 {
 	pthread_t me = pthread_self();
 	struct mrm_store *st = NULL;
 	struct srv_slot *sl;
 
+	if (mine.serial == s->serial && mine.st)
+		return mine.st;
 	pthread_mutex_lock(&s->mu);
 	for (sl = s->slots; sl; sl = sl->next)
 		if (pthread_equal(sl->thread, me)) {
@@ -103,12 +112,13 @@ struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 	if (s->spare) {
 		st = s->spare;
 		s->spare = NULL;
-	} else if (mrm_store_open_kek(&st, s->db, s->o.kek, err)) {
+	} else if (mrm_store_open_worker(&st, s->db, s->o.kek, err)) {
 		free(sl);
 		goto out;
 	}
-	/* a worker's page cache: small, there are several of them */
-	sqlite3_exec(mrm_store_db(st), "PRAGMA cache_size=-8192", NULL, NULL,
+	/* a worker's page cache: small, there are several of them (the
+	 * kernel's page cache holds the file too; an event's pages are few) */
+	sqlite3_exec(mrm_store_db(st), "PRAGMA cache_size=-2048", NULL, NULL,
 		     NULL);
 	sl->thread = me;
 	sl->st = st;
@@ -116,6 +126,10 @@ struct mrm_store *srv_store(struct srv *s, struct mrm_error *err)
 	s->slots = sl;
 out:
 	pthread_mutex_unlock(&s->mu);
+	if (st) {
+		mine.serial = s->serial;
+		mine.st = st;
+	}
 	return st;
 }
 
@@ -212,11 +226,22 @@ static int authenticate(struct srv_req *r)
 	if (authz) {
 		if (strncasecmp(authz, "Bearer ", 7))
 			return 0;
-		rc = mrm_auth_bearer(r->st, authz + 7, &r->who, &err);
+		rc = !srv_auth_cache_get(&r->srv->auth, SRV_AUTH_BEARER,
+					 authz + 7, &r->who, NULL);
+		if (rc &&
+		    !(rc = mrm_auth_bearer(r->st, authz + 7, &r->who, &err)))
+			srv_auth_cache_put(&r->srv->auth, SRV_AUTH_BEARER,
+					   authz + 7, &r->who, NULL);
 	} else if (cookie && strlen(cookie) == MRM_TOKEN_HEX) {
-		rc = mrm_auth_session_idle(r->st, cookie,
-					   r->srv->o.session_idle, &r->who,
-					   r->csrf, &err);
+		rc = !srv_auth_cache_get(&r->srv->auth, SRV_AUTH_SESSION,
+					 cookie, &r->who, r->csrf);
+		/* the database when not kept: it also records the use
+		 * (session.seen) that keeps the session from going idle */
+		if (rc && !(rc = mrm_auth_session_idle(r->st, cookie,
+						       r->srv->o.session_idle,
+						       &r->who, r->csrf, &err)))
+			srv_auth_cache_put(&r->srv->auth, SRV_AUTH_SESSION,
+					   cookie, &r->who, r->csrf);
 		if (!rc) {
 			r->via_cookie = 1;
 			memcpy(r->session, cookie, sizeof(r->session));
@@ -451,9 +476,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	}
 	r->srv = s;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-	pthread_mutex_lock(&s->mu);
-	s->active++;
-	pthread_mutex_unlock(&s->mu);
+	__atomic_add_fetch(&s->active, 1, __ATOMIC_SEQ_CST);
 	return r;
 }
 
@@ -486,10 +509,12 @@ static void on_done(void *cls, struct MHD_Connection *c, void **req_cls,
 	*req_cls = NULL;
 	log_request(r, toe);
 	req_free(r);
-	pthread_mutex_lock(&s->mu);
-	if (!--s->active)
+	/* the lock only to wake srv_stop(), which waits holding it */
+	if (!__atomic_sub_fetch(&s->active, 1, __ATOMIC_SEQ_CST)) {
+		pthread_mutex_lock(&s->mu);
 		pthread_cond_broadcast(&s->idle);
-	pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->mu);
+	}
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -598,8 +623,8 @@ static void srv_free(struct srv *s)
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->mu);
 	srv_cache_release(&s->answers);
+	srv_auth_cache_release(&s->auth);
 	pthread_mutex_destroy(&s->stats_mu);
-	pthread_mutex_destroy(&s->log_mu);
 	free(s->db);
 	free(s);
 }
@@ -614,14 +639,18 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	*out = NULL;
 	if ((rc = mrm_crypto_init(err)))
 		return rc;
+	/* no global mutex around SQLite's every allocation (the workers
+	 * would queue on it); refused, harmlessly, once SQLite has started */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	s->o = *o;
+	s->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_init(&s->mu, NULL);
 	srv_cache_init(&s->answers);
+	srv_auth_cache_init(&s->auth);
 	pthread_mutex_init(&s->stats_mu, NULL);
-	pthread_mutex_init(&s->log_mu, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	rc = check_opts(&s->o, err);
 	if (!rc)
@@ -629,7 +658,7 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	if (!rc && !(s->db = strdup(s->o.db)))
 		rc = mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");
 	if (!rc)
-		rc = mrm_store_open_kek(&s->spare, s->db, s->o.kek, err);
+		rc = mrm_store_open_worker(&s->spare, s->db, s->o.kek, err);
 	if (rc) {
 		srv_free(s);
 		return rc;
@@ -663,10 +692,16 @@ const char *srv_scheme(const struct srv *s)
 	return s->tls ? "https" : "http";
 }
 
+void srv_forget_logins(struct srv *s)
+{
+	srv_auth_forget_all(&s->auth);
+}
+
 void srv_stop(struct srv *s)
 {
 	struct timespec deadline;
 	MHD_socket fd;
+	unsigned left;
 
 	if (!s)
 		return;
@@ -676,12 +711,13 @@ void srv_stop(struct srv *s)
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += (time_t)s->o.drain_seconds;
 	pthread_mutex_lock(&s->mu);
-	while (s->active &&
+	while (__atomic_load_n(&s->active, __ATOMIC_SEQ_CST) &&
 	       pthread_cond_timedwait(&s->idle, &s->mu, &deadline) != ETIMEDOUT)
 		;
-	if (s->active)
-		srv_log(s, "stopping with %u request%s still in flight",
-			s->active, s->active == 1 ? "" : "s");
+	left = __atomic_load_n(&s->active, __ATOMIC_SEQ_CST);
+	if (left)
+		srv_log(s, "stopping with %u request%s still in flight", left,
+			left == 1 ? "" : "s");
 	pthread_mutex_unlock(&s->mu);
 	MHD_stop_daemon(s->daemon);
 	srv_free(s);

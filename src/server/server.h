@@ -80,6 +80,16 @@ uint16_t srv_port(const struct srv *s);
 const char *srv_scheme(const struct srv *s);
 
 /*
+ * Forget who the tokens and sessions seen in the last few seconds stand
+ * for (the server keeps that SRV_AUTH_TTL seconds, authcache.h), so that
+ * a change made outside this server (at the command line, on the
+ * database) holds from the next request on rather than a few seconds
+ * later. Changes made through the server need nothing: it forgets them
+ * itself.
+ */
+void srv_forget_logins(struct srv *s);
+
+/*
  * Stop gracefully: stop accepting connections, let the requests in
  * flight finish (for up to drain_seconds), then close everything and free
  * the server. NULL is fine.

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "authcache.h"
 #include "cache.h"
 
 struct mrm_store;
@@ -37,20 +38,22 @@ struct srv_slot {
 
 struct srv {
 	struct MHD_Daemon *daemon;
+	unsigned long serial; /* this server among those this process ran */
 	struct srv_opts o;
 	char *db;
 	uint16_t port;
 	int tls;
 	FILE *log;
-	pthread_mutex_t log_mu;
 
 	pthread_mutex_t mu; /* guards what follows */
 	pthread_cond_t idle;
-	unsigned active; /* requests between their start and their end */
+	unsigned active; /* requests between their start and their end
+			  * (atomic; the lock to wait for it to reach 0) */
 	struct srv_slot *slots;
-	struct mrm_store *spare;  /* opened at start; the first worker's */
-	struct srv_cache answers; /* statistics answers (cache.h) */
-	pthread_mutex_t stats_mu; /* one statistics query at a time */
+	struct mrm_store *spare;    /* opened at start; the first worker's */
+	struct srv_cache answers;   /* statistics answers (cache.h) */
+	pthread_mutex_t stats_mu;   /* one statistics query at a time */
+	struct srv_auth_cache auth; /* tokens and sessions (authcache.h) */
 };
 
 /* ---- routes ---- */
@@ -213,7 +216,10 @@ json_t *srv_error_json(const char *code, const char *field, const char *msg);
 /* Add a header to the answer already set. */
 void srv_header(struct srv_req *r, const char *name, const char *value);
 
-/* Write a line about the server to the access log (not a request). */
+/* Lines of the access log are cut at this many bytes. */
+#define SRV_LOG_LINE_MAX 1024
+
+/* Write a line to the access log (one write(2), no lock). */
 void srv_log(struct srv *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
