@@ -24,7 +24,7 @@ done
 
 # a user and an API token for the benchmark
 "$MRM" user list --db "$DB" --format csv | grep -q '^bench,' ||
-	echo 'benchmark password' | "$MRM" user add --db "$DB" --org MKN-TH \
+	echo 'wrk load test passphrase' | "$MRM" user add --db "$DB" --org MKN-TH \
 		--login bench --role coordinator >/dev/null
 TOKEN=$("$MRM" token add --db "$DB" --login bench --name bench --days 1 2>/dev/null)
 EVENT=$(sqlite3 "$DB" "SELECT id FROM event WHERE org_id = (SELECT id FROM org WHERE code = 'MKN-TH') ORDER BY id DESC LIMIT 1")
@@ -36,7 +36,7 @@ stop_nginx() {
 	[ -s "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null
 	rm -f "$OUT/nginx.pid"
 }
-trap 'kill $SERVER 2>/dev/null; stop_nginx; true' EXIT
+trap 'kill $SERVER 2>/dev/null || :; stop_nginx || :' EXIT
 i=0
 until grep -q "listening on" "$OUT/serve.log"; do
 	i=$((i + 1)); [ $i -lt 100 ] || { cat "$OUT/serve.log"; exit 1; }; sleep 0.1
