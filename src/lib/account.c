@@ -220,6 +220,25 @@ static int64_t user_org(struct mrm_store *st, int64_t user_id)
 	return org;
 }
 
+/* MRM_ERR_NOTFOUND for `user_id`. */
+static int no_user(int64_t user_id, struct mrm_error *err)
+{
+	return mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
+			     "no user with id %lld", (long long)user_id);
+}
+
+/* Step `s`, a query of user `user_id`: 0 on its row, MRM_ERR_NOTFOUND
+ * when there is none. */
+static int user_row(struct mrm_store *st, sqlite3_stmt *s, int64_t user_id,
+		    struct mrm_error *err)
+{
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW: return 0;
+	case SQLITE_DONE: return no_user(user_id, err);
+	default: return mrm_store_fail(st, err, "users");
+	}
+}
+
 static int login_of(struct mrm_store *st, int64_t user_id, char *out,
 		    size_t size, char hash[MRM_PWHASH_BYTES],
 		    struct mrm_error *err)
@@ -231,18 +250,12 @@ static int login_of(struct mrm_store *st, int64_t user_id, char *out,
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(s, 1, user_id);
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	rc = user_row(st, s, user_id, err);
+	if (!rc) {
 		snprintf(out, size, "%s", sqlite3_column_text(s, 0));
 		if (hash)
 			snprintf(hash, MRM_PWHASH_BYTES, "%s",
 				 sqlite3_column_text(s, 1));
-		break;
-	case SQLITE_DONE:
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
-				   "no user with id %lld", (long long)user_id);
-		break;
-	default: rc = mrm_store_fail(st, err, "users");
 	}
 	sqlite3_finalize(s);
 	return rc;
@@ -333,8 +346,7 @@ int mrm_user_disable(struct mrm_store *st, int64_t user_id, int disabled,
 		rc = run2(st, "UPDATE user SET disabled = ?2 WHERE id = ?1",
 			  user_id, disabled ? 1 : 0, &changed, err);
 	if (!rc && !changed)
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
-				   "no user with id %lld", (long long)user_id);
+		rc = no_user(user_id, err);
 	if (!rc)
 		rc = mrm_audit_change_end(
 			st, &c, disabled ? "disable" : "enable", NULL, err);
@@ -370,8 +382,7 @@ static int user_change(struct mrm_store *st, int64_t user_id,
 	if (!rc)
 		rc = run2(st, sql, user_id, b, &changed, err);
 	if (!rc && !changed)
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
-				   "no user with id %lld", (long long)user_id);
+		rc = no_user(user_id, err);
 	if (!rc)
 		rc = mrm_audit_change_end(st, &c, action, NULL, err);
 	return finish(st, rc, err);
@@ -423,10 +434,7 @@ static int secret_get(struct mrm_store *st, int64_t user_id, const char *col,
 			*have = 1;
 		}
 		break;
-	case SQLITE_DONE:
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
-				   "no user with id %lld", (long long)user_id);
-		break;
+	case SQLITE_DONE: rc = no_user(user_id, err); break;
 	default: rc = mrm_store_fail(st, err, "users");
 	}
 	sqlite3_finalize(s);
@@ -575,16 +583,10 @@ int mrm_totp_status(struct mrm_store *st, int64_t user_id, int *on,
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(s, 1, user_id);
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	rc = user_row(st, s, user_id, err);
+	if (!rc) {
 		*on = sqlite3_column_int(s, 0);
 		*pending = sqlite3_column_int(s, 1);
-		break;
-	case SQLITE_DONE:
-		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "user",
-				   "no user with id %lld", (long long)user_id);
-		break;
-	default: rc = mrm_store_fail(st, err, "users");
 	}
 	sqlite3_finalize(s);
 	return rc;

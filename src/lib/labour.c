@@ -605,54 +605,108 @@ static sqlite3_stmt *walk_prepare(struct mrm_store *st, const char *sql,
 	return s;
 }
 
-static int wages_walk(struct mrm_store *st, int64_t event_id, int64_t org_id,
-		      int shared,
-		      int (*cb)(void *ctx, const struct mrm_wage_record *w),
-		      void *ctx, struct mrm_error *err)
+/* Run `sql` (a query ending in WALK_WHERE) and hand each row to `row`
+ * with `arg`, stopping at the first non-zero; `what` names the rows in
+ * an error. */
+static int walk_rows(struct mrm_store *st, const char *sql, const char *what,
+		     int64_t event_id, int64_t org_id, int shared,
+		     int (*row)(sqlite3_stmt *s, void *arg), void *arg,
+		     struct mrm_error *err)
 {
-	sqlite3_stmt *s = walk_prepare(
-		st,
-		"SELECT w.id, w.event_id, e.key, p.key, p.nationality,"
-		" w.employer, w.country, w.admin1, w.area, w.sector,"
-		" w.period_start, w.period_end, w.days_worked,"
-		" w.hours_worked, w.amount_paid, w.deductions, w.currency"
-		" FROM wage_record w JOIN event e ON e.id = w.event_id"
-		" LEFT JOIN person p ON p.id = w.victim_id" WALK_WHERE
-		" ORDER BY w.id",
-		event_id, org_id, shared);
+	sqlite3_stmt *s = walk_prepare(st, sql, event_id, org_id, shared);
 	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
 
 	if (rc)
 		return rc;
 	if (!s)
-		return mrm_store_fail(st, err, "wage records");
-	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mrm_wage_record w = {
-			sqlite3_column_int64(s, 0),
-			sqlite3_column_int64(s, 1),
-			text(s, 2),
-			text(s, 3),
-			text(s, 4),
-			text(s, 5),
-			text(s, 6),
-			text(s, 7),
-			text(s, 8),
-			text(s, 9),
-			text(s, 10),
-			text(s, 11),
-			num(s, 12),
-			num(s, 13),
-			num(s, 14),
-			num(s, 15),
-			text(s, 16),
-		};
-
-		rc = cb(ctx, &w);
-	}
+		return mrm_store_fail(st, err, what);
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = row(s, arg);
 	if (!rc && step != SQLITE_DONE)
-		rc = mrm_store_fail(st, err, "wage records");
+		rc = mrm_store_fail(st, err, what);
 	sqlite3_reset(s);
 	return rc;
+}
+
+struct wage_walk {
+	int (*cb)(void *ctx, const struct mrm_wage_record *w);
+	void *ctx;
+};
+
+static int wage_row(sqlite3_stmt *s, void *arg)
+{
+	struct wage_walk *ww = arg;
+	struct mrm_wage_record w = {
+		sqlite3_column_int64(s, 0),
+		sqlite3_column_int64(s, 1),
+		text(s, 2),
+		text(s, 3),
+		text(s, 4),
+		text(s, 5),
+		text(s, 6),
+		text(s, 7),
+		text(s, 8),
+		text(s, 9),
+		text(s, 10),
+		text(s, 11),
+		num(s, 12),
+		num(s, 13),
+		num(s, 14),
+		num(s, 15),
+		text(s, 16),
+	};
+
+	return ww->cb(ww->ctx, &w);
+}
+
+static int wages_walk(struct mrm_store *st, int64_t event_id, int64_t org_id,
+		      int shared,
+		      int (*cb)(void *ctx, const struct mrm_wage_record *w),
+		      void *ctx, struct mrm_error *err)
+{
+	struct wage_walk ww = {cb, ctx};
+
+	return walk_rows(st,
+			 "SELECT w.id, w.event_id, e.key, p.key, p.nationality,"
+			 " w.employer, w.country, w.admin1, w.area, w.sector,"
+			 " w.period_start, w.period_end, w.days_worked,"
+			 " w.hours_worked, w.amount_paid, w.deductions,"
+			 " w.currency"
+			 " FROM wage_record w JOIN event e ON e.id = w.event_id"
+			 " LEFT JOIN person p ON p.id = w.victim_id" WALK_WHERE
+			 " ORDER BY w.id",
+			 "wage records", event_id, org_id, shared, wage_row,
+			 &ww, err);
+}
+
+struct cost_walk {
+	int (*cb)(void *ctx, const struct mrm_recruitment_cost *c);
+	void *ctx;
+};
+
+static int cost_row(sqlite3_stmt *s, void *arg)
+{
+	struct cost_walk *cw = arg;
+	struct mrm_recruitment_cost c = {
+		sqlite3_column_int64(s, 0),
+		sqlite3_column_int64(s, 1),
+		num(s, 2),
+		text(s, 3),
+		text(s, 4),
+		text(s, 5),
+		text(s, 6),
+		text(s, 7),
+		text(s, 8),
+		text(s, 9),
+		text(s, 10),
+		text(s, 11),
+		num(s, 12),
+		text(s, 13),
+		num(s, 14),
+		text(s, 15),
+	};
+
+	return cw->cb(cw->ctx, &c);
 }
 
 static int
@@ -660,48 +714,19 @@ costs_walk(struct mrm_store *st, int64_t event_id, int64_t org_id, int shared,
 	   int (*cb)(void *ctx, const struct mrm_recruitment_cost *c),
 	   void *ctx, struct mrm_error *err)
 {
-	sqlite3_stmt *s = walk_prepare(
-		st,
-		"SELECT r.id, r.event_id, r.victim_id, e.key, p.key,"
-		" p.nationality, e.country, r.paid_to, r.date, r.origin,"
-		" r.destination, r.channel, r.amount, r.currency,"
-		" r.monthly_earnings, r.earnings_currency"
-		" FROM recruitment_cost r JOIN event e ON e.id = r.event_id"
-		" LEFT JOIN person p ON p.id = r.victim_id" WALK_WHERE
-		" ORDER BY r.id",
-		event_id, org_id, shared);
-	int rc = event_exists(st, event_id, err), step = SQLITE_DONE;
+	struct cost_walk cw = {cb, ctx};
 
-	if (rc)
-		return rc;
-	if (!s)
-		return mrm_store_fail(st, err, "recruitment costs");
-	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mrm_recruitment_cost c = {
-			sqlite3_column_int64(s, 0),
-			sqlite3_column_int64(s, 1),
-			num(s, 2),
-			text(s, 3),
-			text(s, 4),
-			text(s, 5),
-			text(s, 6),
-			text(s, 7),
-			text(s, 8),
-			text(s, 9),
-			text(s, 10),
-			text(s, 11),
-			num(s, 12),
-			text(s, 13),
-			num(s, 14),
-			text(s, 15),
-		};
-
-		rc = cb(ctx, &c);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mrm_store_fail(st, err, "recruitment costs");
-	sqlite3_reset(s);
-	return rc;
+	return walk_rows(st,
+			 "SELECT r.id, r.event_id, r.victim_id, e.key, p.key,"
+			 " p.nationality, e.country, r.paid_to, r.date,"
+			 " r.origin, r.destination, r.channel, r.amount,"
+			 " r.currency, r.monthly_earnings, r.earnings_currency"
+			 " FROM recruitment_cost r"
+			 " JOIN event e ON e.id = r.event_id"
+			 " LEFT JOIN person p ON p.id = r.victim_id" WALK_WHERE
+			 " ORDER BY r.id",
+			 "recruitment costs", event_id, org_id, shared,
+			 cost_row, &cw, err);
 }
 
 int mrm_wages_each(struct mrm_store *st, int64_t event_id, int64_t org_id,

@@ -357,15 +357,8 @@ static int parse_where(struct lagg *a, const char *measure,
 	struct lfilter *f = &a->where[a->nwhere];
 	int rc;
 
-	snprintf(buf, sizeof(buf), "%s", w);
-	eq = strchr(buf, '=');
-	if (!eq || eq == buf || !eq[1])
-		return mrm_error_set(err, MRM_ERR_INVALID, "--where",
-				     "\"%s\": write DIM=VALUE[,VALUE...]", w);
-	*eq = '\0';
-	if (a->nwhere == MRM_STATS_WHERE_MAX)
-		return mrm_error_set(err, MRM_ERR_LIMIT, "--where",
-				     "at most %d filters", MRM_STATS_WHERE_MAX);
+	if ((rc = stats_where_split(buf, sizeof(buf), w, a->nwhere, &eq, err)))
+		return rc;
 	if ((rc = known_dim(ok, measure, buf, "--where", err)))
 		return rc;
 	snprintf(f->dim, sizeof(f->dim), "%.15s", buf);

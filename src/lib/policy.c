@@ -753,35 +753,40 @@ out:
 	return rc;
 }
 
-int mrm_policy_link(struct mrm_store *st, const struct mrm_actor *who,
-		    int64_t event_id, const char *key, struct mrm_error *err)
+/* link_target(), then link_write() on what it found. */
+static int link_set(struct mrm_store *st, const struct mrm_actor *who,
+		    int64_t event_id, const char *key, const char *sql,
+		    const char *action, int *changed, struct mrm_error *err)
 {
 	int64_t policy = 0;
-	int changed = 0;
 	int rc = link_target(st, who, event_id, key, &policy, err);
 
 	if (!rc)
-		rc = link_write(st,
-				"INSERT OR IGNORE INTO event_policy(event_id, "
-				"policy_id) VALUES (?, ?)",
-				event_id, policy, "policy-link", key, &changed,
+		rc = link_write(st, sql, event_id, policy, action, key, changed,
 				err);
 	return rc;
+}
+
+int mrm_policy_link(struct mrm_store *st, const struct mrm_actor *who,
+		    int64_t event_id, const char *key, struct mrm_error *err)
+{
+	int changed = 0;
+
+	return link_set(st, who, event_id, key,
+			"INSERT OR IGNORE INTO event_policy(event_id, "
+			"policy_id) VALUES (?, ?)",
+			"policy-link", &changed, err);
 }
 
 int mrm_policy_unlink(struct mrm_store *st, const struct mrm_actor *who,
 		      int64_t event_id, const char *key, struct mrm_error *err)
 {
-	int64_t policy = 0;
 	int changed = 0;
-	int rc = link_target(st, who, event_id, key, &policy, err);
+	int rc = link_set(st, who, event_id, key,
+			  "DELETE FROM event_policy WHERE event_id = ? "
+			  "AND policy_id = ?",
+			  "policy-unlink", &changed, err);
 
-	if (!rc)
-		rc = link_write(st,
-				"DELETE FROM event_policy WHERE event_id = ? "
-				"AND policy_id = ?",
-				event_id, policy, "policy-unlink", key,
-				&changed, err);
 	if (!rc && !changed)
 		rc = mrm_error_set(err, MRM_ERR_NOTFOUND, "policy",
 				   "event #%lld is not linked to \"%s\"",

@@ -343,6 +343,21 @@ static int allow_subtree(struct squery *q, struct sdim *d, const char *code)
 	return 0;
 }
 
+int stats_where_split(char *buf, size_t size, const char *w, size_t n,
+		      char **eq, struct mrm_error *err)
+{
+	snprintf(buf, size, "%s", w);
+	*eq = strchr(buf, '=');
+	if (!*eq || *eq == buf || !(*eq)[1])
+		return mrm_error_set(err, MRM_ERR_INVALID, "--where",
+				     "\"%s\": write DIM=VALUE[,VALUE...]", w);
+	**eq = '\0';
+	if (n == MRM_STATS_WHERE_MAX)
+		return mrm_error_set(err, MRM_ERR_LIMIT, "--where",
+				     "at most %d filters", MRM_STATS_WHERE_MAX);
+	return 0;
+}
+
 static int parse_where(struct squery *q, const char *w, struct mrm_error *err)
 {
 	char buf[1024], *eq, *vals[SDIM_ALLOWED_MAX], near[256];
@@ -350,15 +365,9 @@ static int parse_where(struct squery *q, const char *w, struct mrm_error *err)
 	size_t n;
 	int rc;
 
-	snprintf(buf, sizeof(buf), "%s", w);
-	eq = strchr(buf, '=');
-	if (!eq || eq == buf || !eq[1])
-		return mrm_error_set(err, MRM_ERR_INVALID, "--where",
-				     "\"%s\": write DIM=VALUE[,VALUE...]", w);
-	*eq = '\0';
-	if (q->nfilters == MRM_STATS_WHERE_MAX)
-		return mrm_error_set(err, MRM_ERR_LIMIT, "--where",
-				     "at most %d filters", MRM_STATS_WHERE_MAX);
+	if ((rc = stats_where_split(buf, sizeof(buf), w, q->nfilters, &eq,
+				    err)))
+		return rc;
 	d = &q->filters[q->nfilters];
 	rc = parse_dim(buf, d, err);
 	if (rc)

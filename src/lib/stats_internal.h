@@ -100,6 +100,12 @@ int labour_stats_measure(const char *measure);
 int labour_stats_run(struct mrm_store *st, const struct mrm_stats_query *in,
 		     struct mrm_stats_result **out, struct mrm_error *err);
 
+/* Copy a --where "DIM=V1,V2" (`w`) into `buf` (`size` bytes), cut at
+ * its '=' (*eq); MRM_ERR_INVALID when it is not of that form,
+ * MRM_ERR_LIMIT when `n` filters are already there (stats.c). */
+int stats_where_split(char *buf, size_t size, const char *w, size_t n,
+		      char **eq, struct mrm_error *err);
+
 /* Measures that stats_cells.c needs to tell apart. */
 enum { SM_EVENTS = 0, SM_ACTS, SM_PERSONS, SM_DISTINCT, SM_DAYS };
 

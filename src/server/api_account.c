@@ -53,22 +53,35 @@ static json_t *body_strings(struct srv_req *r, const char *const *names,
 	return b;
 }
 
-int api_me_totp_begin(struct srv_req *r)
+/* The body of `r` with the user's own password in "password", checked;
+ * NULL, the answer sent, when it is missing or wrong. */
+static json_t *password_again(struct srv_req *r)
 {
 	static const char *const fields[] = {"password", NULL};
-	char secret[MRM_TOTP_SECRET_B32 + 1], uri[MRM_TOTP_URI_MAX];
 	struct mrm_error err;
 	const char *pw;
 	json_t *b = body_strings(r, fields, 1, &pw);
 
-	if (!b)
-		return 0;
+	if (b && mrm_user_check_password(r->st, r->who.user_id, pw, "password",
+					 &err)) {
+		account_fail(r, &err);
+		json_decref(b);
+		return NULL;
+	}
+	return b;
+}
+
+int api_me_totp_begin(struct srv_req *r)
+{
+	char secret[MRM_TOTP_SECRET_B32 + 1], uri[MRM_TOTP_URI_MAX];
+	struct mrm_error err;
 	/* enrolling needs the password again: a session left open on a
 	 * shared computer must not be enough to take the account over */
-	if (mrm_user_check_password(r->st, r->who.user_id, pw, "password",
-				    &err))
-		account_fail(r, &err);
-	else if (mrm_totp_enrol(r->st, r->who.user_id, 1, secret, uri, &err))
+	json_t *b = password_again(r);
+
+	if (!b)
+		return 0;
+	if (mrm_totp_enrol(r->st, r->who.user_id, 1, secret, uri, &err))
 		srv_fail(r, &err);
 	else
 		srv_json(r, 200,
@@ -240,18 +253,13 @@ int api_user_enable(struct srv_req *r)
 
 int api_me_totp_delete(struct srv_req *r)
 {
-	static const char *const fields[] = {"password", NULL};
 	struct mrm_error err;
-	const char *pw;
-	json_t *b = body_strings(r, fields, 1, &pw);
+	/* as for enrolling: the password again, not just the session */
+	json_t *b = password_again(r);
 
 	if (!b)
 		return 0;
-	/* as for enrolling: the password again, not just the session */
-	if (mrm_user_check_password(r->st, r->who.user_id, pw, "password",
-				    &err))
-		account_fail(r, &err);
-	else if (mrm_totp_off(r->st, r->who.user_id, &err))
+	if (mrm_totp_off(r->st, r->who.user_id, &err))
 		srv_fail(r, &err);
 	else
 		srv_json(r, 200, json_pack("{s:b}", "totp", 0));
