@@ -595,6 +595,9 @@ static void test_age_band_partial_dates(void **state)
 	expect_cells("0-14=2 15-17=1 *=3");
 }
 
+static void expect_refused(int rc, const char *what, const char *list,
+			   const char *first);
+
 static const char attr_csv[] =
 	"event.key,event.title,event.start_date,attr.cause,act.type,"
 	"victim.unit,victim.group_size\n"
@@ -624,6 +627,10 @@ static void test_attribute_dimension(void **state)
 	expect_cells("2016=15 2017=3 *=18");
 	RUN(.measure = "persons", .by = "attr.cause");
 	expect_cells("drowning=15 violence=10 unknown=3 *=18");
+	/* an attribute's values loaded, then a bad dimension: refused, and
+	 * nothing leaks (found by fuzz_stats_query; ASan checks) */
+	expect_refused(TRY(.measure = "persons", .by = "attr.cause,nonsense"),
+		       "nonsense", NULL, NULL);
 }
 
 /*

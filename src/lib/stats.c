@@ -502,6 +502,9 @@ static int prepare(struct squery *q, const struct mrm_stats_query *in,
 				     "at most %d dimensions at once",
 				     MRM_STATS_DIMS_MAX);
 	for (size_t i = 0; i < n; i++) {
+		/* counted at once, so that squery_free() releases what this
+		 * dimension loaded when a later one is refused */
+		q->ndims = i + 1;
 		rc = parse_dim(names[i], &q->dims[i], err);
 		if (!rc && q->dims[i].kind == D_ATTR)
 			rc = attr_load(q, &q->dims[i], err);
@@ -513,7 +516,6 @@ static int prepare(struct squery *q, const struct mrm_stats_query *in,
 					err, MRM_ERR_INVALID, "--by",
 					"dimension %s given twice", names[i]);
 	}
-	q->ndims = n;
 	for (size_t i = 0; i < in->nwhere; i++) {
 		rc = parse_where(q, in->where[i], err);
 		if (rc)
