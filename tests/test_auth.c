@@ -46,16 +46,7 @@ static void sql(const char *text)
 
 static int64_t sql_int(const char *text)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t v;
-
-	assert_int_equal(
-		sqlite3_prepare_v2(mrm_store_db(db.st), text, -1, &s, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return tdb_int(db.st, text);
 }
 
 static int64_t event_add(int64_t org, const char *key)

@@ -175,16 +175,7 @@ static int64_t total(const char *measure)
 
 static int64_t sql_int(const char *text)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t v = -1;
-
-	assert_int_equal(
-		sqlite3_prepare_v2(mrm_store_db(db.st), text, -1, &s, NULL),
-		SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return tdb_int(db.st, text);
 }
 
 static void import(const char *org, const char *rows)

@@ -255,16 +255,7 @@ static void expect_status(const struct resp *r, unsigned status)
 
 static int64_t sql_int(const char *text)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t v = -1;
-
-	assert_int_equal(
-		sqlite3_prepare_v2(mrm_store_db(db.st), text, -1, &s, NULL),
-		SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return tdb_int(db.st, text);
 }
 
 static void import_rows(const char *org, const char *prefix, int n,

@@ -516,23 +516,32 @@ static const char *col(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+size_t policy_texts(struct mrm_policy *p, const char **slots[POLICY_NTEXTS])
+{
+	const char **all[POLICY_NTEXTS] = {&p->key,
+					   &p->country,
+					   &p->instrument,
+					   &p->title,
+					   &p->summary,
+					   &p->adopted,
+					   &p->effective_from,
+					   &p->effective_to,
+					   &p->source,
+					   &p->source_url,
+					   &p->note,
+					   &p->org};
+
+	memcpy(slots, all, sizeof(all));
+	return POLICY_NTEXTS;
+}
+
 static void policy_from_row(sqlite3_stmt *s, struct mrm_policy *p)
 {
-	const char **slots[] = {&p->key,
-				&p->country,
-				&p->instrument,
-				&p->title,
-				&p->summary,
-				&p->adopted,
-				&p->effective_from,
-				&p->effective_to,
-				&p->source,
-				&p->source_url,
-				&p->note,
-				&p->org};
+	const char **slots[POLICY_NTEXTS];
+	size_t n = policy_texts(p, slots);
 
 	p->id = sqlite3_column_int64(s, 0);
-	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+	for (size_t i = 0; i < n; i++)
 		*slots[i] = col(s, (int)i + 1);
 	p->estimate = sqlite3_column_int(s, 13);
 	p->shipped = sqlite3_column_int(s, 14);

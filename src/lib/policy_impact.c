@@ -68,37 +68,16 @@ void mrm_policy_impact_free(struct mrm_policy_impact *r)
 static int copy_policy(void *ctx, const struct mrm_policy *in)
 {
 	struct mrm_policy_impact *r = ctx;
-	struct mrm_policy *p = &r->policy;
-	const char **dst[] = {&p->key,
-			      &p->country,
-			      &p->instrument,
-			      &p->title,
-			      &p->summary,
-			      &p->adopted,
-			      &p->effective_from,
-			      &p->effective_to,
-			      &p->source,
-			      &p->source_url,
-			      &p->note,
-			      &p->org};
-	const char *src[] = {in->key,
-			     in->country,
-			     in->instrument,
-			     in->title,
-			     in->summary,
-			     in->adopted,
-			     in->effective_from,
-			     in->effective_to,
-			     in->source,
-			     in->source_url,
-			     in->note,
-			     in->org};
+	struct mrm_policy *p = &r->policy, from = *in;
+	const char **dst[POLICY_NTEXTS], **src[POLICY_NTEXTS];
+	size_t n = policy_texts(p, dst);
 
+	policy_texts(&from, src);
 	p->id = in->id;
 	p->estimate = in->estimate;
 	p->shipped = in->shipped;
-	for (size_t i = 0; i < sizeof(dst) / sizeof(dst[0]); i++)
-		if (!(*dst[i] = own(r, src[i])))
+	for (size_t i = 0; i < n; i++)
+		if (!(*dst[i] = own(r, *src[i])))
 			return MRM_ERR_NOMEM;
 	return 0;
 }

@@ -15,6 +15,14 @@ struct importer;
 struct mrm_store;
 struct mrm_vocab;
 
+/* The text members of a policy, in the order of the register's columns
+ * after the id (key, country, instrument, title, summary, adopted,
+ * effective_from, effective_to, source, source_url, note, org): their
+ * addresses into `slots`; returns POLICY_NTEXTS. */
+#define POLICY_NTEXTS 12
+struct mrm_policy;
+size_t policy_texts(struct mrm_policy *p, const char **slots[POLICY_NTEXTS]);
+
 /* The member codes of a regional grouping ("KH,LA,MM,TH,VN"), or NULL
  * when `code` is not one. */
 const char *policy_region_members(const char *code);
