@@ -404,14 +404,29 @@ static void test_export_and_decrypt(void **state)
 					 "NULL"),
 			 1);
 	assert_int_equal(mrm_auth_bearer(t.st, token, &who, &err), 0);
-	assert_int_equal(mrm_event_visible_json(t.st, &who, 1, &ev, &err), 0);
+	/* need to know: nothing decrypted, nothing logged, until asked */
+	assert_int_equal(mrm_event_visible_json(t.st, &who, 1, MRM_REVEAL_NONE,
+						NULL, &ev, &err),
+			 0);
+	json_decref(ev);
+	assert_int_equal(mrm_person_list(t.st, &who, MRM_REVEAL_NONE, 0, 10,
+					 keep, &n, &next, &err),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(count_where(&t, "action = 'decrypt'"), 0);
+	assert_int_equal(mrm_event_visible_json(t.st, &who, 1,
+						MRM_REVEAL_IDENTITIES, NULL,
+						&ev, &err),
+			 0);
 	json_decref(ev);
 	assert_int_equal(count_where(&t, "action = 'decrypt' AND tbl = "
 					 "'event' AND record = 1 AND actor = "
 					 "'th-case' AND user_id IS NOT NULL"),
 			 1);
-	assert_int_equal(
-		mrm_person_list(t.st, &who, 0, 10, keep, &n, &next, &err), 0);
+	n = 0;
+	assert_int_equal(mrm_person_list(t.st, &who, MRM_REVEAL_IDENTITIES, 0,
+					 10, keep, &n, &next, &err),
+			 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(count_where(&t, "action = 'decrypt' AND tbl = "
 					 "'person' AND actor = 'th-case'"),

@@ -2,10 +2,11 @@
  * test_perf.c - the parts that make the server fast and small: the fact
  * columns (values of every width read back as written, only the columns
  * asked for loaded), the token cache (kept, stale after its time,
- * forgotten at once on logout) and the event written as text (the same
+ * forgotten at once on logout), the event written as text (the same
  * bytes as the JSON objects of mrm_event_visible_json(), with the members
  * other modules add: wages, recruitment costs, policies; sensitive fields
- * whose keys were wiped shown as destroyed).
+ * whose keys were wiped shown as destroyed) and kept by a worker
+ * connection until the database changes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,19 +167,118 @@ static void test_auth_cache_keeps_and_forgets(void **state)
 
 /* ---- the event as text ---- */
 
-/* A caseworker of MKN-TH (who reads identities), as a token gives it. */
-static void caseworker(struct tdb *t, struct mrm_actor *who)
+/* A caseworker of `org` (who reads its identities), as a token gives it. */
+static void caseworker_of(struct tdb *t, const char *org, const char *login,
+			  struct mrm_actor *who)
 {
 	char token[MRM_TOKEN_HEX + 1];
 	struct mrm_error err;
 
-	assert_int_equal(mrm_user_add(t->st, "MKN-TH", "case-th", "caseworker",
+	assert_int_equal(mrm_user_add(t->st, org, login, "caseworker",
 				      "pass word 1234", &err),
 			 0);
 	assert_int_equal(
-		mrm_auth_token_create(t->st, "case-th", "t", 1, token, &err),
-		0);
+		mrm_auth_token_create(t->st, login, "t", 1, token, &err), 0);
 	assert_int_equal(mrm_auth_bearer(t->st, token, who, &err), 0);
+}
+
+static void caseworker(struct tdb *t, struct mrm_actor *who)
+{
+	caseworker_of(t, "MKN-TH", "case-th", who);
+}
+
+static int traced;
+
+static int count_statement(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)ctx;
+	(void)p;
+	(void)x;
+	traced++;
+	return 0;
+}
+
+/* Event `id` through `st` as `who` sees it (reveal `r`), into *text;
+ * returns how many statements that took. */
+static int shown(struct mrm_store *st, const struct mrm_actor *who, int64_t id,
+		 enum mrm_reveal r, struct mrm_buf *text, int want)
+{
+	struct mrm_error err;
+
+	mrm_buf_reset(text);
+	traced = 0;
+	sqlite3_trace_v2(mrm_store_db(st), SQLITE_TRACE_STMT, count_statement,
+			 NULL);
+	assert_int_equal(
+		mrm_event_visible_text(st, who, id, r, NULL, text, &err), want);
+	sqlite3_trace_v2(mrm_store_db(st), 0, NULL, NULL);
+	return traced;
+}
+
+/* A worker connection keeps the text of the events it showed, without
+ * identities, until the database changes: by another connection or by
+ * itself. Access is checked every time. */
+static void test_event_text_kept_until_a_change(void **state)
+{
+	static const char named_csv[] =
+		"event.key,event.title,act.type,victim.key,victim.unit,"
+		"victim.group_size,victim.name\n"
+		"e1,One,arrest,p1,individual,1,Somchai\n";
+	struct mrm_import_stats stats;
+	struct mrm_buf text = MRM_BUF_INIT(1 << 20);
+	struct mrm_actor who, other;
+	struct mrm_store *w;
+	struct mrm_error err;
+	struct tdb t;
+	int first;
+
+	(void)state;
+	tdb_open(&t);
+	assert_int_equal(tdb_import(&t, "named.csv", named_csv, NULL, &stats,
+				    NULL, &err),
+			 0);
+	caseworker(&t, &who);
+	assert_int_equal(
+		mrm_store_open_worker(&w, t.path, mrm_store_key(t.st), &err),
+		0);
+
+	first = shown(w, &who, 1, MRM_REVEAL_NONE, &text, 0);
+	assert_non_null(strstr(mrm_buf_str(&text), "\"title\":\"One\""));
+	assert_null(strstr(mrm_buf_str(&text), "Somchai"));
+	/* kept: the access check's statements only */
+	assert_true(shown(w, &who, 1, MRM_REVEAL_NONE, &text, 0) < first);
+	assert_non_null(strstr(mrm_buf_str(&text), "\"title\":\"One\""));
+
+	/* identities are written afresh (and their reading audited), and
+	 * never kept */
+	assert_true(shown(w, &who, 1, MRM_REVEAL_IDENTITIES, &text, 0) > first);
+	assert_non_null(strstr(mrm_buf_str(&text), "Somchai"));
+	shown(w, &who, 1, MRM_REVEAL_NONE, &text, 0);
+	assert_null(strstr(mrm_buf_str(&text), "Somchai"));
+
+	/* a change by another connection, then by the worker's own */
+	assert_int_equal(sqlite3_exec(mrm_store_db(t.st),
+				      "UPDATE event SET title = 'Two'", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(shown(w, &who, 1, MRM_REVEAL_NONE, &text, 0), first);
+	assert_non_null(strstr(mrm_buf_str(&text), "\"title\":\"Two\""));
+	assert_int_equal(sqlite3_exec(mrm_store_db(w),
+				      "UPDATE event SET title = 'Three'", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	shown(w, &who, 1, MRM_REVEAL_NONE, &text, 0);
+	assert_non_null(strstr(mrm_buf_str(&text), "\"title\":\"Three\""));
+
+	/* kept text is no way round the access check */
+	caseworker_of(&t, "MKN-MM", "case-mm", &other);
+	shown(w, &other, 1, MRM_REVEAL_NONE, &text, MRM_ERR_NOTFOUND);
+	assert_int_equal(text.len, 0);
+
+	mrm_buf_release(&text);
+	mrm_store_close(w);
+	tdb_close(&t);
 }
 
 static void test_event_text_is_the_json(void **state)
@@ -197,18 +297,25 @@ static void test_event_text_is_the_json(void **state)
 		tdb_import(&t, "acts.csv", acts_csv, NULL, &stats, NULL, &err),
 		0);
 	caseworker(&t, &who);
-	for (int64_t id = 1; id <= 2; id++) {
-		mrm_buf_reset(&text);
-		assert_int_equal(
-			mrm_event_visible_text(t.st, &who, id, &text, &err), 0);
-		assert_int_equal(
-			mrm_event_visible_json(t.st, &who, id, &ev, &err), 0);
-		dumped = json_dumps(ev, JSON_COMPACT);
-		assert_string_equal(mrm_buf_str(&text), dumped);
-		free(dumped);
-		json_decref(ev);
-	}
-	assert_int_equal(mrm_event_visible_text(t.st, &who, 99, &text, &err),
+	for (int64_t id = 1; id <= 2; id++)
+		for (int r = MRM_REVEAL_NONE; r <= MRM_REVEAL_IDENTITIES; r++) {
+			mrm_buf_reset(&text);
+			assert_int_equal(mrm_event_visible_text(t.st, &who, id,
+								r, NULL, &text,
+								&err),
+					 0);
+			assert_int_equal(mrm_event_visible_json(t.st, &who, id,
+								r, NULL, &ev,
+								&err),
+					 0);
+			dumped = json_dumps(ev, JSON_COMPACT);
+			assert_string_equal(mrm_buf_str(&text), dumped);
+			free(dumped);
+			json_decref(ev);
+		}
+	assert_int_equal(mrm_event_visible_text(t.st, &who, 99,
+						MRM_REVEAL_IDENTITIES, NULL,
+						&text, &err),
 			 MRM_ERR_NOTFOUND);
 	mrm_buf_release(&text);
 	tdb_close(&t);
@@ -381,24 +488,36 @@ static void test_event_text_has_every_member(void **state)
 	json_decref(plain);
 	json_decref(vis);
 
-	/* through the access check: the text is the JSON, and reading the
-	 * identities is audited once per read, as before */
+	/* through the access check: the text is the JSON; identities only
+	 * when asked for, and each read of them audited */
 	caseworker(&t, &who);
 	decrypts = tdb_int(t.st, "SELECT count(*) FROM audit WHERE action = "
 				 "'decrypt' AND tbl = 'event'");
-	assert_int_equal(mrm_event_visible_text(t.st, &who, id, &text, &err),
-			 0);
-	assert_int_equal(mrm_event_visible_json(t.st, &who, id, &ev, &err), 0);
-	{
-		char *dumped = json_dumps(ev, JSON_COMPACT);
+	for (int r = MRM_REVEAL_NONE; r <= MRM_REVEAL_IDENTITIES; r++) {
+		int revealable = -1;
+		char *dumped;
 
+		mrm_buf_reset(&text);
+		assert_int_equal(mrm_event_visible_text(t.st, &who, id, r,
+							&revealable, &text,
+							&err),
+				 0);
+		assert_int_equal(revealable, 1);
+		assert_int_equal(mrm_event_visible_json(t.st, &who, id, r, NULL,
+							&ev, &err),
+				 0);
+		dumped = json_dumps(ev, JSON_COMPACT);
 		assert_string_equal(mrm_buf_str(&text), dumped);
 		free(dumped);
+		plain = event_text(&t, id, 1, r == MRM_REVEAL_IDENTITIES);
+		assert_true(json_equal(plain, ev));
+		json_decref(plain);
+		json_decref(ev);
+		assert_int_equal(
+			tdb_int(t.st, "SELECT count(*) FROM audit WHERE "
+				      "action = 'decrypt' AND tbl = 'event'"),
+			decrypts + 2 * r);
 	}
-	json_decref(ev);
-	assert_int_equal(tdb_int(t.st, "SELECT count(*) FROM audit WHERE "
-				       "action = 'decrypt' AND tbl = 'event'"),
-			 decrypts + 2);
 
 	/* the organisation's keys wiped: its sensitive fields read as
 	 * destroyed, everything else as it was */
@@ -431,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_facts_load_only_the_columns_asked),
 		cmocka_unit_test(test_auth_cache_keeps_and_forgets),
 		cmocka_unit_test(test_event_text_is_the_json),
+		cmocka_unit_test(test_event_text_kept_until_a_change),
 		cmocka_unit_test(test_event_text_has_every_member),
 	};
 

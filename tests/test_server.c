@@ -677,7 +677,16 @@ static void test_events_routes(void **state)
 	snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)id);
 	assert_string_equal(header(&r, "Location", (char[128]){0}, 128), path);
 	resp_free(&r);
+	/* need to know: the names only when asked for */
 	ev = get_json(CASE, path);
+	assert_null(json_object_get(
+		json_object_get(json_array_get(json_object_get(ev, "acts"), 0),
+				"victim"),
+		"name"));
+	json_decref(ev);
+	strcat(path, "?identities=1");
+	ev = get_json(CASE, path);
+	path[strlen(path) - strlen("?identities=1")] = '\0';
 	assert_int_equal(json_integer_value(json_object_get(ev, "id")), id);
 	assert_string_equal(json_string_value(json_object_get(ev, "key")),
 			    "api-1");
@@ -1417,6 +1426,11 @@ struct cell {
 static const struct cell matrix[] = {
 	/* records: own organisation, another, one shared with us */
 	{"GET", "/api/v1/events/{own}", NULL, NULL, {200, 200, 200, 403, 403}},
+	{"GET",
+	 "/api/v1/events/{own}?identities=1",
+	 NULL,
+	 NULL,
+	 {200, 200, 200, 403, 403}},
 	/* another organisation's event is answered like a missing one (404),
 	 * so that its ids are not learnt; roles that read no records 403 */
 	{"GET",
@@ -1426,6 +1440,11 @@ static const struct cell matrix[] = {
 	 {404, 404, 404, 403, 403}},
 	{"GET",
 	 "/api/v1/events/{shared}",
+	 NULL,
+	 NULL,
+	 {200, 200, 200, 403, 403}},
+	{"GET",
+	 "/api/v1/events/{shared}?identities=1",
 	 NULL,
 	 NULL,
 	 {200, 200, 200, 403, 403}},
@@ -1442,6 +1461,11 @@ static const struct cell matrix[] = {
 	{"GET", "/api/v1/events", NULL, NULL, {200, 200, 200, 403, 403}},
 	{"GET", "/api/v1/search?q=Raid", NULL, NULL, {200, 200, 200, 403, 403}},
 	{"GET", "/api/v1/persons", NULL, NULL, {200, 200, 200, 403, 403}},
+	{"GET",
+	 "/api/v1/persons?identities=1",
+	 NULL,
+	 NULL,
+	 {200, 200, 200, 403, 403}},
 	{"POST", "/api/v1/import", CSV, OWN_CSV, {200, 200, 200, 403, 403}},
 	{"POST", "/api/v1/import", CSV, OTHER_CSV, {403, 403, 403, 403, 403}},
 	{"GET", "/api/v1/export", NULL, NULL, {200, 200, 403, 403, 403}},
@@ -1531,22 +1555,32 @@ static const struct cell matrix[] = {
 	{"DELETE", "/api/v1/session", NULL, NULL, {400, 400, 400, 400, 400}},
 };
 
-/* Victim names in an answer: only for those who may read identities. */
-static void check_identities(const struct cell *c, int role,
-			     const struct resp *r)
+/* Victim names in an answer: only when asked for (identities=1), and only
+ * for those who may read them, which every role that reads records may in
+ * its own organisation and none in another's; MRM-Identities says which. */
+static void check_identities(const struct cell *c, const struct resp *r)
 {
 	int own = strstr(c->path, "{own}") != NULL;
 	int shared = strstr(c->path, "{shared}") != NULL;
+	int ask = strstr(c->path, "identities=1") != NULL;
+	char said[32];
 
 	if (r->status != 200)
 		return;
 	if (own)
-		assert_non_null(strstr(r->body, "\"name\":\"Somchai 1\""));
+		assert_true(!strstr(r->body, "\"name\":\"Somchai 1\"") == !ask);
 	if (shared) /* identities are never shared */
 		assert_null(strstr(r->body, "Aung"));
-	if (!strcmp(c->path, "/api/v1/persons"))
+	if (!strncmp(c->path, "/api/v1/persons", 15)) {
 		assert_null(strstr(r->body, "Aung"));
-	(void)role;
+		assert_true(!strstr(r->body, "\"name\":\"Somchai") == !ask);
+	}
+	if (own || shared)
+		assert_string_equal(
+			header(r, "MRM-Identities", said, sizeof(said)),
+			shared ? "none"
+			: ask  ? "included"
+			       : "withheld");
 }
 
 static void test_access_matrix(void **state)
@@ -1573,7 +1607,7 @@ static void test_access_matrix(void **state)
 					 c->want[role], r.status, r.body);
 			if (r.status >= 400)
 				expect_error(&r, r.status, NULL);
-			check_identities(c, role, &r);
+			check_identities(c, &r);
 			resp_free(&r);
 		}
 }

@@ -1,8 +1,8 @@
 /*
  * events.h - the documentation as one reader may see it: lists of events
- * and victims by cursor, one event with identities removed for readers who
- * may not read them, events created from JSON, CSV imports and exports
- * limited to what the reader may write or take out.
+ * and victims by cursor, one event (identities only when asked for, and
+ * only to readers who may read them), events created from JSON, CSV
+ * imports and exports limited to what the reader may write or take out.
  *
  * These are what the web API (src/server) serves; they sit in libmrm so
  * that every rule stays below every interface. Who may see or change what
@@ -70,16 +70,31 @@ int mrm_event_list(struct mrm_store *st, const struct mrm_actor *who,
 		   void *ctx, int64_t *next, struct mrm_error *err);
 
 /*
+ * What of the encrypted fields (victims' names, other names, contacts,
+ * health; the confidential narrative) mrm_event_visible_text() and
+ * mrm_person_list() give. Need to know: nothing unless asked for, so that
+ * opening a record does not show, nor log, a name nobody needed.
+ */
+enum mrm_reveal {
+	MRM_REVEAL_NONE = 0,	   /* leave them out */
+	MRM_REVEAL_IDENTITIES = 1, /* decrypt them where `who` may read the
+				    * identities of the record's
+				    * organisation; each record so read gets
+				    * a "decrypt" audit entry */
+};
+
+/*
  * Event `id` as `who` may see it: the shape of mrm_event_json() with
  * start_precision and end_precision beside every start_date and end_date
- * (event, acts, interventions), and without the encrypted fields (victim
- * names, other names, contacts, health; the confidential narrative) when
- * `who` may not read identities of the event's organisation.
+ * (event, acts, interventions), the encrypted fields only as `reveal`
+ * says. *revealable (when not NULL) is set to whether `who` may read the
+ * event's identities, that is whether MRM_REVEAL_IDENTITIES gives them.
  * MRM_ERR_NOTFOUND when there is no such event, MRM_ERR_ACCESS when `who`
  * may not read it. The caller owns *out (json_decref).
  */
 int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
-			   int64_t id, json_t **out, struct mrm_error *err);
+			   int64_t id, enum mrm_reveal reveal, int *revealable,
+			   json_t **out, struct mrm_error *err);
 
 struct mrm_buf;
 
@@ -89,8 +104,8 @@ struct mrm_buf;
  * is left as it was. Faster: nothing is built in between.
  */
 int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
-			   int64_t id, struct mrm_buf *out,
-			   struct mrm_error *err);
+			   int64_t id, enum mrm_reveal reveal, int *revealable,
+			   struct mrm_buf *out, struct mrm_error *err);
 
 /*
  * Create an event from `event`, an object of the shape that
@@ -112,12 +127,12 @@ int mrm_event_create_json(struct mrm_store *st, const struct mrm_actor *who,
  * Call `cb` for up to `limit` victims (person records) that `who` may read,
  * newest first, below `before`, as for mrm_event_list(). Each person is an
  * object {"id", "org", "key", "unit", "group_size", ...} with the victim
- * fields of the catalogue; encrypted fields are decrypted only when `who`
- * may read identities of the person's organisation, else left out. `cb`
- * borrows the object.
+ * fields of the catalogue; the encrypted fields as `reveal` says (and
+ * only where `who` may read identities of the person's organisation).
+ * `cb` borrows the object.
  */
 int mrm_person_list(struct mrm_store *st, const struct mrm_actor *who,
-		    int64_t before, unsigned limit,
+		    enum mrm_reveal reveal, int64_t before, unsigned limit,
 		    int (*cb)(void *ctx, json_t *person), void *ctx,
 		    int64_t *next, struct mrm_error *err);
 

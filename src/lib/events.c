@@ -1,6 +1,7 @@
 /* events.c - see include/mrm/events.h */
 #include "mrm/events.h"
 
+#include "evcache.h"
 #include "mapping.h"
 #include "mrm/audit.h"
 #include "mrm/crypto.h"
@@ -391,14 +392,16 @@ static int audit_decrypt(struct mrm_store *st, const struct mrm_actor *who,
 	return rc;
 }
 
-/* The event as `who` may see it; *ident tells whether with the sensitive
- * fields. */
+/* The event as `who` may see it; *ident tells whether `who` may read its
+ * identities. `keep`: in a read transaction of its own, where the
+ * connection's kept text (evcache.h) may serve. */
 static int visible_text(struct mrm_store *st, const struct mrm_actor *who,
-			int64_t id, struct mrm_buf *out, int *ident,
-			struct mrm_error *err)
+			int64_t id, enum mrm_reveal reveal, int keep,
+			int *ident, struct mrm_buf *out, struct mrm_error *err)
 {
 	int64_t org = 0;
-	int rc, ok;
+	size_t start;
+	int rc, ok, show;
 
 	rc = mrm_event_owner(st, id, &org, err);
 	if (rc)
@@ -418,12 +421,21 @@ static int visible_text(struct mrm_store *st, const struct mrm_actor *who,
 	*ident = may(st, who, MRM_ACT_READ_IDENTITY, org, id, NULL, err);
 	if (*ident < 0)
 		return *ident;
-	return mrm_event_text(st, id, 1, *ident, out, err);
+	show = *ident && reveal == MRM_REVEAL_IDENTITIES;
+	if (show || !keep) /* text with identities is never kept */
+		return mrm_event_text(st, id, 1, show, out, err);
+	start = out->len;
+	if ((rc = evcache_get(st, id, out)))
+		return rc < 0 ? no_memory(err) : 0;
+	rc = mrm_event_text(st, id, 1, 0, out, err);
+	if (!rc)
+		evcache_put(st, id, out->ptr + start, out->len - start);
+	return rc;
 }
 
 int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
-			   int64_t id, struct mrm_buf *out,
-			   struct mrm_error *err)
+			   int64_t id, enum mrm_reveal reveal, int *revealable,
+			   struct mrm_buf *out, struct mrm_error *err)
 {
 	int own = sqlite3_get_autocommit(mrm_store_db(st)), rc, ident = 0;
 	size_t start = out->len;
@@ -434,25 +446,29 @@ int mrm_event_visible_text(struct mrm_store *st, const struct mrm_actor *who,
 	if (own && (!(s = mrm_store_prepare(st, "BEGIN")) ||
 		    sqlite3_step(s) != SQLITE_DONE))
 		return mrm_store_fail(st, err, "events");
-	rc = visible_text(st, who, id, out, &ident, err);
+	rc = visible_text(st, who, id, reveal, own, &ident, out, err);
 	if (own && (s = mrm_store_prepare(st, "COMMIT")))
 		sqlite3_step(s);
 	/* after the read: the entry needs a write transaction */
-	if (!rc && ident > 0)
+	if (!rc && ident > 0 && reveal == MRM_REVEAL_IDENTITIES)
 		rc = audit_decrypt(st, who, "event", &id, 1, err);
 	if (rc && out->ptr) {
 		out->len = start;
 		out->ptr[start] = '\0';
 	}
+	if (revealable)
+		*revealable = !rc && ident > 0;
 	return rc;
 }
 
 int mrm_event_visible_json(struct mrm_store *st, const struct mrm_actor *who,
-			   int64_t id, json_t **out, struct mrm_error *err)
+			   int64_t id, enum mrm_reveal reveal, int *revealable,
+			   json_t **out, struct mrm_error *err)
 {
 	struct mrm_buf text = MRM_BUF_INIT((size_t)1 << 30);
 	json_error_t jerr;
-	int rc = mrm_event_visible_text(st, who, id, &text, err);
+	int rc = mrm_event_visible_text(st, who, id, reveal, revealable, &text,
+					err);
 
 	*out = NULL;
 	if (!rc &&
@@ -776,12 +792,16 @@ static int has_secret(sqlite3_stmt *s, int col)
 }
 
 static int person_json(struct mrm_store *st, const struct mrm_actor *who,
-		       sqlite3_stmt *s, json_t **out, struct mrm_buf *plain,
-		       struct mrm_buf *shown, struct mrm_error *err)
+		       enum mrm_reveal reveal, sqlite3_stmt *s, json_t **out,
+		       struct mrm_buf *plain, struct mrm_buf *shown,
+		       struct mrm_error *err)
 {
 	int64_t id = sqlite3_column_int64(s, 0),
 		org = sqlite3_column_int64(s, 1);
-	int ident = may(st, who, MRM_ACT_READ_IDENTITY, org, 0, NULL, err);
+	int ident = reveal != MRM_REVEAL_IDENTITIES
+			    ? 0
+			    : may(st, who, MRM_ACT_READ_IDENTITY, org, 0, NULL,
+				  err);
 	json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)id, "org",
 			      (const char *)sqlite3_column_text(s, 2));
 	int rc = ident < 0 ? ident : o ? 0 : no_memory(err), col = 3;
@@ -802,7 +822,7 @@ static int person_json(struct mrm_store *st, const struct mrm_actor *who,
 }
 
 static int person_rows(struct mrm_store *st, const struct mrm_actor *who,
-		       sqlite3_stmt *s, unsigned limit,
+		       enum mrm_reveal reveal, sqlite3_stmt *s, unsigned limit,
 		       int (*cb)(void *ctx, json_t *person), void *ctx,
 		       int64_t *next, struct mrm_buf *shown,
 		       struct mrm_error *err)
@@ -826,7 +846,8 @@ static int person_rows(struct mrm_store *st, const struct mrm_actor *who,
 		if (take == 2)
 			break;
 		if (take)
-			rc = person_json(st, who, s, &o, &plain, shown, err);
+			rc = person_json(st, who, reveal, s, &o, &plain, shown,
+					 err);
 		if (!rc && o)
 			rc = cb(ctx, o);
 		json_decref(o);
@@ -838,7 +859,7 @@ static int person_rows(struct mrm_store *st, const struct mrm_actor *who,
 }
 
 int mrm_person_list(struct mrm_store *st, const struct mrm_actor *who,
-		    int64_t before, unsigned limit,
+		    enum mrm_reveal reveal, int64_t before, unsigned limit,
 		    int (*cb)(void *ctx, json_t *person), void *ctx,
 		    int64_t *next, struct mrm_error *err)
 {
@@ -862,7 +883,7 @@ int mrm_person_list(struct mrm_store *st, const struct mrm_actor *who,
 		goto out;
 	}
 	sqlite3_bind_int64(s, 1, before > 0 ? before : INT64_MAX);
-	rc = person_rows(st, who, s, limit, cb, ctx, next, &shown, err);
+	rc = person_rows(st, who, reveal, s, limit, cb, ctx, next, &shown, err);
 out:
 	sqlite3_finalize(s);
 	if (!rc) /* after the statement ends: the entries need a write */

@@ -300,10 +300,26 @@ static int sep(struct mrm_buf *b)
 static int str_text(struct mrm_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t plain = 0;
 	char *w;
 	int rc;
 
-	if (!s || mrm_utf8_check(s, n) != n)
+	if (!s)
+		return MRM_ERR_NOMEM;
+	/* printable ASCII without quotes or backslashes, as most keys and
+	 * many values are, goes as it is */
+	while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7f &&
+	       s[plain] != '"' && s[plain] != '\\')
+		plain++;
+	if (plain == n) {
+		if ((rc = mrm_buf_extend(b, n + 2, &w)))
+			return rc;
+		*w = '"';
+		memcpy(w + 1, s, n);
+		w[n + 1] = '"';
+		return 0;
+	}
+	if (mrm_utf8_check(s, n) != n)
 		return MRM_ERR_NOMEM;
 	if ((rc = mrm_buf_extend(b, 6 * n + 2, &w)))
 		return rc;
@@ -509,8 +525,8 @@ static int fields_text(struct exporter *x, struct mrm_buf *b, sqlite3_stmt *s,
 		const char *name = f->name + plen;
 		int col = base + 1 + i;
 
-		if (sqlite3_column_type(s, col) == SQLITE_NULL ||
-		    (f->type == MRM_F_SECRET && !x->identities))
+		if ((f->type == MRM_F_SECRET && !x->identities) ||
+		    sqlite3_column_type(s, col) == SQLITE_NULL)
 			continue;
 		rc = key_text(b, name);
 		rc = rc ? text_error(rc, err)

@@ -10,6 +10,7 @@
 #include "mrm/utf8.h"
 #include "mrm/wages.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,31 @@ static const struct labour_table {
 	{"recruitment_costs", "recruitment_cost", cost_fields, NC,
 	 (const char *const[]){"amount", "currency", NULL}},
 };
+
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* The export's SELECT of each table, written once: it runs for every
+ * event shown. */
+static char *export_sql[NTABLES];
+static pthread_once_t export_sql_once = PTHREAD_ONCE_INIT;
+
+static void export_sql_build(void)
+{
+	for (size_t t = 0; t < NTABLES; t++) {
+		const struct labour_table *lt = &tables[t];
+		struct mrm_buf sql = MRM_BUF_INIT(4096);
+
+		mrm_buf_adds(&sql, "SELECT (SELECT key FROM person WHERE "
+				   "person.id = victim_id)");
+		for (size_t f = 0; f < lt->n; f++)
+			mrm_buf_addf(&sql, ", %s", lt->fields[f].column);
+		if (mrm_buf_addf(&sql,
+				 " FROM %s WHERE event_id = ? ORDER BY id",
+				 lt->table))
+			mrm_buf_release(&sql);
+		export_sql[t] = mrm_buf_detach(&sql); /* NULL: out of memory */
+	}
+}
 
 static int field_of(const struct labour_table *t, const char *name)
 {
@@ -458,26 +484,21 @@ int labour_export(struct mrm_store *st, int64_t event_id, json_t *ev,
 {
 	int rc = 0;
 
-	for (size_t t = 0; !rc && t < sizeof(tables) / sizeof(tables[0]); t++) {
+	for (size_t t = 0; !rc && t < NTABLES; t++) {
 		const struct labour_table *lt = &tables[t];
-		struct mrm_buf sql = MRM_BUF_INIT(4096);
 		json_t *list = json_array();
-		sqlite3_stmt *s;
+		sqlite3_stmt *s = NULL;
 		int step;
 
-		mrm_buf_adds(&sql, "SELECT (SELECT key FROM person WHERE "
-				   "person.id = victim_id)");
-		for (size_t f = 0; f < lt->n; f++)
-			mrm_buf_addf(&sql, ", %s", lt->fields[f].column);
-		mrm_buf_addf(&sql, " FROM %s WHERE event_id = ? ORDER BY id",
-			     lt->table);
-		s = mrm_store_prepare(st, mrm_buf_str(&sql));
-		mrm_buf_release(&sql);
-		if (!s || !list) {
+		pthread_once(&export_sql_once, export_sql_build);
+		if (!export_sql[t] || !list) {
 			json_decref(list);
-			return s ? mrm_error_set(err, MRM_ERR_NOMEM, NULL,
-						 "out of memory")
-				 : mrm_store_fail(st, err, lt->table);
+			return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
+					     "out of memory");
+		}
+		if (!(s = mrm_store_prepare(st, export_sql[t]))) {
+			json_decref(list);
+			return mrm_store_fail(st, err, lt->table);
 		}
 		sqlite3_bind_int64(s, 1, event_id);
 		while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {

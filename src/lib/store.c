@@ -1,6 +1,7 @@
 /* store.c - see include/mrm/store.h (SQLite implementation) */
 #include "mrm/store.h"
 
+#include "evcache.h"
 #include "keyring_internal.h"
 #include "mrm/policy.h"
 #include "mrm/audit.h"
@@ -27,6 +28,7 @@ struct mrm_store {
 	char *path;
 	struct mrm_key key; /* the key-encryption key */
 	struct mrm_keyring *keys;
+	struct evcache *events; /* worker connections only */
 	struct mrm_vocab *vocab;
 	struct {
 		char *sql;
@@ -138,6 +140,7 @@ void mrm_store_close(struct mrm_store *st)
 	sqlite3_close_v2(st->db);
 	mrm_vocab_free(st->vocab);
 	keyring_free(st->keys);
+	evcache_free(st->events);
 	mrm_key_wipe(&st->key);
 	free(st->path);
 	free(st);
@@ -316,6 +319,8 @@ int store_open_with(struct mrm_store **out, const char *path,
 		rc = keyring_open(st, err);
 	if (!rc)
 		rc = mrm_vocab_load(&st->vocab, st->db, err);
+	if (!rc && u->worker && !(st->events = evcache_new()))
+		rc = mrm_error_set(err, MRM_ERR_NOMEM, path, "out of memory");
 	/* a database made before this register, or an older register */
 	if (!rc)
 		rc = mrm_policy_sync(st, 0, NULL, err);
@@ -352,6 +357,11 @@ int mrm_store_open_kek(struct mrm_store **out, const char *path,
 	const struct store_unlock u = {.kek = kek};
 
 	return store_open_with(out, path, &u, err);
+}
+
+struct evcache *store_evcache(struct mrm_store *st)
+{
+	return st->events;
 }
 
 int mrm_store_open_worker(struct mrm_store **out, const char *path,

@@ -81,12 +81,16 @@ int api_search(struct srv_req *r)
 	return list(r, &f);
 }
 
+/* MRM-Identities: whether the answer holds the event's names, contacts and
+ * health ("included"), would on asking with identities=1 ("withheld"), or
+ * never for this user ("none"). */
 int api_event_get(struct srv_req *r)
 {
 	struct mrm_buf text = MRM_BUF_INIT((size_t)1 << 30);
 	struct mrm_error err;
 	char *end, *answer;
 	long long id;
+	int ask, may = 0;
 	size_t len;
 
 	errno = 0;
@@ -94,8 +98,13 @@ int api_event_get(struct srv_req *r)
 	if (errno || *end || id < 1 || *r->args[0] < '0' || *r->args[0] > '9')
 		return srv_error(r, 400, "invalid", "id",
 				 "an event id is a whole number above 0");
+	if (srv_arg_flag(r, "identities", &ask))
+		return 0;
 	/* written as text straight away: no JSON objects in between */
-	if (mrm_event_visible_text(r->st, &r->who, id, &text, &err)) {
+	if (mrm_event_visible_text(r->st, &r->who, id,
+				   ask ? MRM_REVEAL_IDENTITIES
+				       : MRM_REVEAL_NONE,
+				   &may, &text, &err)) {
 		mrm_buf_release(&text);
 		return srv_fail(r, &err);
 	}
@@ -104,7 +113,12 @@ int api_event_get(struct srv_req *r)
 	if (!answer)
 		return srv_error(r, 500, "out-of-memory", NULL,
 				 "out of memory");
-	return srv_send(r, 200, "application/json", answer, len);
+	srv_send(r, 200, "application/json", answer, len);
+	srv_header(r, "MRM-Identities",
+		   !may	 ? "none"
+		   : ask ? "included"
+			 : "withheld");
+	return 0;
 }
 
 int api_event_create(struct srv_req *r)

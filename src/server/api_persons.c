@@ -1,5 +1,5 @@
-/* api_persons.c - /api/v1/persons: victims, identities for those who may
- * read them */
+/* api_persons.c - /api/v1/persons: victims, identities when asked for
+ * (identities=1) by those who may read them */
 #include "api.h"
 
 #include "mrm/events.h"
@@ -15,15 +15,18 @@ int api_persons_list(struct srv_req *r)
 	struct mrm_error err;
 	int64_t cursor, next = 0;
 	unsigned limit;
+	int ask;
 
 	if (!items || api_page(r, &limit, &cursor) ||
+	    srv_arg_flag(r, "identities", &ask) ||
 	    api_allow(r, MRM_ACT_READ_RECORDS, r->who.org_id)) {
 		json_decref(items);
 		return 0;
 	}
 	mrm_error_clear(&err);
-	if (mrm_person_list(r->st, &r->who, cursor, limit, add_person, items,
-			    &next, &err)) {
+	if (mrm_person_list(r->st, &r->who,
+			    ask ? MRM_REVEAL_IDENTITIES : MRM_REVEAL_NONE,
+			    cursor, limit, add_person, items, &next, &err)) {
 		json_decref(items);
 		if (!err.msg[0])
 			mrm_error_set(&err, MRM_ERR_NOMEM, NULL,

@@ -142,7 +142,8 @@ static int readable_event(struct srv_req *r, int64_t *id)
 			  "an event id is a whole number above 0");
 		return -1;
 	}
-	if (mrm_event_visible_json(r->st, &r->who, n, &ev, &err)) {
+	if (mrm_event_visible_json(r->st, &r->who, n, MRM_REVEAL_NONE, NULL,
+				   &ev, &err)) {
 		srv_fail(r, &err);
 		return -1;
 	}

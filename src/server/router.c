@@ -28,9 +28,17 @@ static const struct srv_param p_events[] = {
 	{"to", "query", 0, "ISO date at any precision"},
 	P_CURSOR,
 	P_END};
+#define P_IDENTITIES                                                           \
+	{                                                                      \
+		"identities", "query", 0,                                      \
+			"1: names, contacts and health too, for those who "    \
+			"may read them (each read audited); 0 or absent: none" \
+	}
 static const struct srv_param p_event[] = {
-	{"id", "path", SRV_P_REQUIRED | SRV_P_INT, "event id"}, P_END};
-static const struct srv_param p_page[] = {P_CURSOR, P_END};
+	{"id", "path", SRV_P_REQUIRED | SRV_P_INT, "event id"},
+	P_IDENTITIES,
+	P_END};
+static const struct srv_param p_persons[] = {P_IDENTITIES, P_CURSOR, P_END};
 static const struct srv_param p_user[] = {
 	{"id", "path", SRV_P_REQUIRED | SRV_P_INT, "user id"}, P_END};
 static const struct srv_param p_audit[] = {
@@ -140,11 +148,12 @@ const struct srv_route srv_routes[] = {
 	 "create an event (only title is required)", p_none,
 	 S(201, 400, 401, 403, 409, 413, 415), JSON},
 	{"GET", "/api/v1/events/{id}", api_event_get, 0,
-	 "one event (identities only for those who may read them)", p_event,
-	 S(200, 400, 401, 403, 404), JSON},
+	 "one event (identities only when asked for; header MRM-Identities: "
+	 "included, withheld or none)",
+	 p_event, S(200, 400, 401, 403, 404), JSON},
 	{"GET", "/api/v1/persons", api_persons_list, 0,
-	 "victims recorded by the organisation", p_page, S(200, 400, 401, 403),
-	 JSON},
+	 "victims recorded by the organisation", p_persons,
+	 S(200, 400, 401, 403), JSON},
 	{"GET", "/api/v1/organisations", api_orgs_list, 0, "organisations",
 	 p_none, S(200, 401), JSON},
 	{"POST", "/api/v1/organisations", api_org_add, SRV_JSON_BODY,

@@ -136,6 +136,21 @@ try {
 	assert.ok(after >= before + 12, `dashboard counts the 12 people (before ${before}, after ${after})`);
 	await shot(page, 'dashboard-after');
 
+	// Need to know: a victim's name stays hidden until it is asked for, and
+	// hides again.
+	await (await search(page, 'Myawaddy')).first().locator('a').first().click();
+	await page.waitForSelector('#identities-toggle', { timeout: 10000 });
+	const view = () => page.locator('.event-view').textContent();
+	assert.ok(!(await view()).includes('Ko Min Thu'), 'the name is hidden at first');
+	await shot(page, 'event-names-hidden');
+	await page.click('#identities-toggle');
+	await page.waitForFunction(() => (document.querySelector('.event-view')?.textContent || '')
+		.includes('Ko Min Thu'), null, { timeout: 10000 });
+	await shot(page, 'event-names-shown');
+	await page.click('#identities-toggle');
+	await page.waitForFunction(() => !(document.querySelector('.event-view')?.textContent || '')
+		.includes('Ko Min Thu'), null, { timeout: 10000 });
+
 	// Reference data: every figure with its source and dates.
 	await page.click('[data-nav="reference"]');
 	await page.waitForSelector('#ref-rows table', { timeout: 10000 });

@@ -26,6 +26,10 @@ echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-MM --login bob --r
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login carol --role viewer >/dev/null
 # wage records of MKN-TH (docs/wages.md's worked examples) for the wages page
 "$MRM" import --db "$dir/t.db" "$MRM_SOURCE_DIR/tests/data/wages.json" >/dev/null 2>&1
+# one victim with a name, hidden in the event view until asked for
+printf '%s\n' 'event.key,event.org,event.title,event.country,act.type,victim.key,victim.unit,victim.group_size,victim.name' \
+	'named-1,MKN-TH,Arrest on the Myawaddy road,TH,arrest,nv-1,individual,1,Ko Min Thu' >"$dir/named.csv"
+"$MRM" import --db "$dir/t.db" "$dir/named.csv" >/dev/null
 totp_secret=$("$MRM" user totp --db "$dir/t.db" --login carol 2>/dev/null | head -n 1)
 # dana administers MKN-TH (the account actions of the administration page)
 echo "$PASSWORD" | "$MRM" user add --db "$dir/t.db" --org MKN-TH --login dana --role admin >/dev/null

@@ -122,8 +122,14 @@ api "$ADMIN" "/api/v1/audit?record=-1"
 expect_eq 400 "$(cat code)" "bad record"
 api "$CASE" "/api/v1/audit"
 expect_eq 403 "$(cat code)" "GET /api/v1/audit as caseworker"
+# need to know: the list holds no names and logs no decryption until
+# they are asked for
 api "$CASE" "/api/v1/persons?limit=3"
 expect_eq 200 "$(cat code)" "persons"
+expect_exit 0 mrm audit log --db a.db --action decrypt --user case --format csv
+expect_eq 1 "$(wc -l <out)" "no decrypt entry before identities=1"
+api "$CASE" "/api/v1/persons?limit=3&identities=1"
+expect_eq 200 "$(cat code)" "persons with identities"
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || :
 SERVE_PID=

@@ -64,7 +64,8 @@ export function apiUrl(path, query) {
   return BASE + path + (parts.length ? '?' + parts.join('&') : '');
 }
 
-// api('GET', '/events', {query: {...}}) -> parsed JSON (null for 204).
+// api('GET', '/events', {query: {...}}) -> parsed JSON (null for 204);
+// opts.onHeaders(headers), when given, sees a successful answer's headers.
 // Throws ApiError (status 0 when the network failed).
 export async function api(method, path, opts) {
   opts = opts || {};
@@ -104,6 +105,7 @@ export async function api(method, path, opts) {
     if (res.status === 401 && !opts.noAuthRedirect && onUnauthorized) onUnauthorized(err);
     throw err;
   }
+  if (opts.onHeaders) opts.onHeaders(res.headers);
   return data;
 }
 

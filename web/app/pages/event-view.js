@@ -1,7 +1,8 @@
 // pages/event-view.js - one event (GET /api/v1/events/{id}): its place and
 // dates, its acts with their details, perpetrator and victims, its sources
-// and interventions. Names, contacts and health come only to roles that
-// may read identities; the server leaves them out for the others.
+// and interventions. Names, contacts and health only on asking ("Show
+// names"), and only to roles that may read identities: the server says
+// which in its MRM-Identities header, and logs every reading of them.
 
 import { api } from '../api.js';
 import { h, textEl } from '../dom.js';
@@ -108,6 +109,53 @@ function listSection(id, title, items, part, voc) {
     })));
 }
 
+// The bar above an event that says whether its names are shown, with the
+// button that shows or hides them; null when the user may not read them.
+function identityBar(mode, load) {
+  if (mode !== 'withheld' && mode !== 'included') return null;
+  const shown = mode === 'included';
+  const button = h('button', { type: 'button', id: 'identities-toggle', class: shown ? 'secondary' : '' },
+    t(shown ? 'hideIdentities' : 'showIdentities'));
+  button.addEventListener('click', function () { load(!shown); });
+  return h('div', { class: 'identity-bar' + (shown ? ' secret-box' : ''), role: 'region', 'aria-label': t('identities') },
+    h('p', null, t(shown ? 'identitiesShown' : 'identitiesHidden')), button);
+}
+
+function show(body, head, ev, voc, bar) {
+  head.textContent = ev.title || t('untitled');
+  const l = textEl('span', ev.title || '').getAttribute('lang');
+  if (l) head.setAttribute('lang', l);
+  body.textContent = '';
+  body.setAttribute('data-event-id', String(ev.id));
+  if (bar) body.appendChild(bar);
+  if (ev.summary) body.appendChild(textEl('p', ev.summary, { class: 'lead summary-full' }));
+  if (ev.narrative) {
+    body.appendChild(h('section', { class: 'sub secret-box', 'aria-labelledby': 'h-narr' },
+      h('h2', { id: 'h-narr' }, t('f_narrative')), textEl('p', ev.narrative)));
+  }
+  const info = fieldList('event', ev, voc, ['id', 'title', 'summary', 'narrative', 'acts', 'sources',
+    'interventions', 'attrs', 'start_precision', 'end_precision']);
+  body.appendChild(h('section', { class: 'sub', 'aria-labelledby': 'h-where' },
+    h('h2', { id: 'h-where' }, t('whenWhere')), info || h('p', null, '—')));
+  if (ev.attrs && typeof ev.attrs === 'object' && Object.keys(ev.attrs).length) {
+    const dl = h('dl', { class: 'fields' });
+    Object.keys(ev.attrs).forEach(function (k) {
+      const v = ev.attrs[k];
+      dl.appendChild(h('div', { class: 'pair' }, h('dt', null, k), textEl('dd', Array.isArray(v) ? v.join(', ') : String(v))));
+    });
+    body.appendChild(h('section', { class: 'sub', 'aria-labelledby': 'h-attrs' },
+      h('h2', { id: 'h-attrs' }, t('attributes')), dl));
+  }
+  const acts = ev.acts || [];
+  body.appendChild(h('section', { class: 'sub', 'aria-labelledby': 'h-acts' },
+    h('h2', { id: 'h-acts' }, t('acts') + ' (' + fmtNum(acts.length) + ')'),
+    acts.length ? acts.map(function (a, i) { return actView(a, i, voc); }) : h('p', null, t('noActs'))));
+  const s1 = listSection('h-sources', t('sources'), ev.sources, 'source', voc);
+  if (s1) body.appendChild(s1);
+  const s2 = listSection('h-interventions', t('interventions'), ev.interventions, 'intervention', voc);
+  if (s2) body.appendChild(s2);
+}
+
 export function render(main, ctx) {
   const id = ctx.params[0];
   const head = pageHeading(t('eventTitle'));
@@ -116,45 +164,23 @@ export function render(main, ctx) {
   const body = h('div', { class: 'event-view' }, h('p', { class: 'loading' }, t('loading')));
   main.appendChild(body);
 
-  Promise.all([api('GET', '/events/' + encodeURIComponent(id)), vocabs(SCHEMES)]).then(function (res) {
-    if (!ctx.alive()) return;
-    const ev = res[0] || {};
-    const voc = res[1];
-    head.textContent = ev.title || t('untitled');
-    const l = textEl('span', ev.title || '').getAttribute('lang');
-    if (l) head.setAttribute('lang', l);
-    body.textContent = '';
-    body.setAttribute('data-event-id', String(ev.id || id));
-    if (ev.summary) body.appendChild(textEl('p', ev.summary, { class: 'lead summary-full' }));
-    if (ev.narrative) {
-      body.appendChild(h('section', { class: 'sub secret-box', 'aria-labelledby': 'h-narr' },
-        h('h2', { id: 'h-narr' }, t('f_narrative')), textEl('p', ev.narrative)));
-    }
-    const info = fieldList('event', ev, voc, ['id', 'title', 'summary', 'narrative', 'acts', 'sources',
-      'interventions', 'attrs', 'start_precision', 'end_precision']);
-    body.appendChild(h('section', { class: 'sub', 'aria-labelledby': 'h-where' },
-      h('h2', { id: 'h-where' }, t('whenWhere')), info || h('p', null, '—')));
-    if (ev.attrs && typeof ev.attrs === 'object' && Object.keys(ev.attrs).length) {
-      const dl = h('dl', { class: 'fields' });
-      Object.keys(ev.attrs).forEach(function (k) {
-        const v = ev.attrs[k];
-        dl.appendChild(h('div', { class: 'pair' }, h('dt', null, k), textEl('dd', Array.isArray(v) ? v.join(', ') : String(v))));
-      });
-      body.appendChild(h('section', { class: 'sub', 'aria-labelledby': 'h-attrs' },
-        h('h2', { id: 'h-attrs' }, t('attributes')), dl));
-    }
-    const acts = ev.acts || [];
-    body.appendChild(h('section', { class: 'sub', 'aria-labelledby': 'h-acts' },
-      h('h2', { id: 'h-acts' }, t('acts') + ' (' + fmtNum(acts.length) + ')'),
-      acts.length ? acts.map(function (a, i) { return actView(a, i, voc); }) : h('p', null, t('noActs'))));
-    const s1 = listSection('h-sources', t('sources'), ev.sources, 'source', voc);
-    if (s1) body.appendChild(s1);
-    const s2 = listSection('h-interventions', t('interventions'), ev.interventions, 'intervention', voc);
-    if (s2) body.appendChild(s2);
-  }).catch(function (e) {
-    if (!ctx.alive()) return;
-    body.textContent = '';
-    body.appendChild(h('p', null, e.status === 404 ? t('eventNotFound') : errorText(e)));
-    status(e.status === 404 ? t('eventNotFound') : errorText(e), 'error');
-  });
+  function load(reveal) {
+    let mode = 'none';
+    const got = api('GET', '/events/' + encodeURIComponent(id), {
+      query: { identities: reveal ? 1 : '' },
+      onHeaders: function (hd) { mode = hd.get('MRM-Identities') || 'none'; }
+    });
+    Promise.all([got, vocabs(SCHEMES)]).then(function (res) {
+      if (!ctx.alive()) return;
+      show(body, head, Object.assign({ id: id }, res[0]), res[1], identityBar(mode, load));
+      const toggle = document.getElementById('identities-toggle');
+      if (toggle && reveal !== undefined) toggle.focus();
+    }).catch(function (e) {
+      if (!ctx.alive()) return;
+      body.textContent = '';
+      body.appendChild(h('p', null, e.status === 404 ? t('eventNotFound') : errorText(e)));
+      status(e.status === 404 ? t('eventNotFound') : errorText(e), 'error');
+    });
+  }
+  load();
 }
