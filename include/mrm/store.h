@@ -26,7 +26,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 /* Current schema version; older databases are migrated on open. */
-#define MRM_SCHEMA_VERSION 7
+#define MRM_SCHEMA_VERSION 8
 
 /*
  * Create a new database at `path` and its key file `path`.key (mode 0600),
@@ -43,6 +43,15 @@ int mrm_store_create(const char *path, struct mrm_error *err);
 struct mrm_kek_spec;
 int mrm_store_create_kek(const char *path, const struct mrm_kek_spec *kek,
 			 struct mrm_error *err);
+
+/*
+ * SQLite's settings for a program that works with several threads: no
+ * global mutex around its every allocation (the server's workers and an
+ * import's reader and writer would queue on it). SQLite takes them only
+ * before its first use, so a program calls this first thing (mrm's main()
+ * does); later it changes nothing.
+ */
+void mrm_store_process_init(void);
 
 /*
  * Open an existing database read-write and unlock it with its key file.

@@ -166,7 +166,6 @@ int cmd_serve(int argc, char **argv)
 		rc = CLI_FAIL;
 	if (rc)
 		goto out;
-	srv_process_init(); /* before SQLite's first use */
 	/* unlock once: the workers' connections reuse the key */
 	rc = cli_open("serve", db, &st);
 	if (rc)

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "mrm/crypto.h"
+#include "mrm/store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -411,6 +412,7 @@ int main(int argc, char **argv)
 		overview(stderr);
 		return CLI_USAGE;
 	}
+	mrm_store_process_init();
 	if (mrm_crypto_init(&err))
 		return cli_error(c->name, &err);
 	return c->run(argc - 1, argv + 1);

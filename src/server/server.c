@@ -629,12 +629,6 @@ static void srv_free(struct srv *s)
 	free(s);
 }
 
-void srv_process_init(void)
-{
-	/* refused, harmlessly, once SQLite has started */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-}
-
 int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 {
 	struct sockaddr_storage ss;
@@ -645,7 +639,6 @@ int srv_start(struct srv **out, const struct srv_opts *o, struct mrm_error *err)
 	*out = NULL;
 	if ((rc = mrm_crypto_init(err)))
 		return rc;
-	srv_process_init();
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory");

@@ -64,15 +64,6 @@ int srv_parse_listen(const char *listen, struct sockaddr_storage *ss,
 		     socklen_t *len, struct mrm_error *err);
 
 /*
- * SQLite's settings for a server's many threads (no global mutex around
- * its every allocation, which the workers would queue on). SQLite takes
- * them only before its first use in the process: call this before
- * opening any database. srv_start() calls it too, in vain when a
- * database was opened first.
- */
-void srv_process_init(void);
-
-/*
  * Check that the database opens (and its key unlocks it), then listen and
  * serve until srv_stop(). On success *out is the running server. Fails
  * with MRM_ERR_INVALID for bad options (TLS asked of a libmicrohttpd
