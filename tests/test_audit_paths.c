@@ -396,15 +396,66 @@ static void test_linkage(void **state)
 	tdb_close(&t);
 }
 
+/* The hash of every row of the import tables, recomputed row by row in
+ * the documented order, as an import's entry has it when the database
+ * holds that import only. */
+static void import_sum(struct tdb *t, unsigned char sum[MRM_AUDIT_HASH])
+{
+	static const char *const q[] = {
+		"SELECT * FROM event ORDER BY id",
+		"SELECT * FROM person ORDER BY id",
+		"SELECT * FROM event_attr ORDER BY event_id, name, value",
+		"SELECT * FROM act ORDER BY id",
+		"SELECT * FROM act_arrest ORDER BY act_id",
+		"SELECT * FROM act_detention ORDER BY act_id",
+		"SELECT * FROM act_deportation ORDER BY act_id",
+		"SELECT * FROM act_return ORDER BY act_id",
+		"SELECT * FROM involvement ORDER BY id",
+		"SELECT * FROM source ORDER BY id",
+		"SELECT * FROM intervention ORDER BY id",
+		"SELECT * FROM wage_record ORDER BY id",
+		"SELECT * FROM recruitment_cost ORDER BY id"};
+	unsigned char row[MRM_AUDIT_HASH];
+	crypto_generichash_state all;
+	sqlite3_stmt *s;
+
+	crypto_generichash_init(&all, NULL, 0, MRM_AUDIT_HASH);
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		assert_int_equal(sqlite3_prepare_v2(mrm_store_db(t->st), q[i],
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			mrm_audit_row_hash(s, row);
+			crypto_generichash_update(&all, row, sizeof(row));
+		}
+		sqlite3_finalize(s);
+	}
+	crypto_generichash_final(&all, sum, MRM_AUDIT_HASH);
+}
+
+/* The import entry's hash is import_sum()'s. */
+static void expect_import_sum(struct tdb *t)
+{
+	unsigned char sum[MRM_AUDIT_HASH];
+	sqlite3_stmt *s;
+
+	import_sum(t, sum);
+	assert_int_equal(sqlite3_prepare_v2(mrm_store_db(t->st),
+					    "SELECT new_hash FROM audit WHERE "
+					    "action = 'import'",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_memory_equal(sqlite3_column_blob(s, 0), sum, sizeof(sum));
+	sqlite3_finalize(s);
+}
+
 static void test_labour_rows_in_import(void **state)
 {
 	struct mrm_import_opts o = {0};
 	struct mrm_import_stats st;
-	unsigned char want[MRM_AUDIT_HASH], sum[MRM_AUDIT_HASH];
-	crypto_generichash_state all;
 	struct mrm_error err;
 	struct tdb t;
-	sqlite3_stmt *s;
 	FILE *fp;
 
 	(void)state;
@@ -417,47 +468,70 @@ static void test_labour_rows_in_import(void **state)
 	expect_entry(&t, 0, "import", NULL, -1,
 		     "wages.json:% wage_record % recruitment_cost", "n");
 	assert_true(scalar(&t, "SELECT count(*) FROM wage_record") > 0);
-	/* its hash covers the labour rows: recomputed from the tables in
-	 * the documented order, it is the entry's */
-	crypto_generichash_init(&all, NULL, 0, sizeof(sum));
-	{
-		static const char *const q[] = {
-			"SELECT * FROM event ORDER BY id",
-			"SELECT * FROM person ORDER BY id",
-			"SELECT * FROM event_attr ORDER BY event_id, name, "
-			"value",
-			"SELECT * FROM act ORDER BY id",
-			"SELECT * FROM act_arrest ORDER BY act_id",
-			"SELECT * FROM act_detention ORDER BY act_id",
-			"SELECT * FROM act_deportation ORDER BY act_id",
-			"SELECT * FROM act_return ORDER BY act_id",
-			"SELECT * FROM involvement ORDER BY id",
-			"SELECT * FROM source ORDER BY id",
-			"SELECT * FROM intervention ORDER BY id",
-			"SELECT * FROM wage_record ORDER BY id",
-			"SELECT * FROM recruitment_cost ORDER BY id"};
+	/* its hash covers the labour rows */
+	expect_import_sum(&t);
+	tdb_close(&t);
+}
 
-		for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
-			assert_int_equal(sqlite3_prepare_v2(mrm_store_db(t.st),
-							    q[i], -1, &s, NULL),
-					 SQLITE_OK);
-			while (sqlite3_step(s) == SQLITE_ROW) {
-				mrm_audit_row_hash(s, want);
-				crypto_generichash_update(&all, want,
-							  sizeof(want));
-			}
-			sqlite3_finalize(s);
+/* An import of more rows than a batch of the audit's walk (its rows are
+ * hashed by a helper thread, a batch at a time): every event's and
+ * person's entry has its stored row's hash, in order, and the import's
+ * entry the hash of them all. */
+static void test_large_import_hashes(void **state)
+{
+	enum { N = 1300 };
+	struct mrm_import_stats st;
+	struct mrm_buf text = MRM_BUF_INIT(1 << 20);
+	unsigned char want[MRM_AUDIT_HASH];
+	struct mrm_error err;
+	sqlite3_stmt *e, *row;
+	struct tdb t;
+	int n = 0;
+
+	(void)state;
+	tdb_open(&t);
+	mrm_buf_adds(&text, "event.key,event.title,act.type,victim.key,"
+			    "victim.unit,victim.group_size,victim.name\n");
+	for (int i = 0; i < N; i++)
+		mrm_buf_addf(&text,
+			     "k%d,Raid %d,arrest,p%d,individual,1,N %d\n", i, i,
+			     i, i);
+	assert_int_equal(tdb_import(&t, "big.csv", mrm_buf_str(&text), NULL,
+				    &st, NULL, &err),
+			 0);
+	mrm_buf_release(&text);
+	for (int k = 0; k < 2; k++) {
+		const char *table = k ? "person" : "event";
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE id = ?",
+			 table);
+		assert_int_equal(sqlite3_prepare_v2(mrm_store_db(t.st), sql, -1,
+						    &row, NULL),
+				 SQLITE_OK);
+		assert_int_equal(
+			sqlite3_prepare_v2(mrm_store_db(t.st),
+					   "SELECT record, new_hash FROM audit "
+					   "WHERE action = 'create' AND tbl = "
+					   "? ORDER BY seq",
+					   -1, &e, NULL),
+			SQLITE_OK);
+		sqlite3_bind_text(e, 1, table, -1, SQLITE_STATIC);
+		for (int64_t last = 0; sqlite3_step(e) == SQLITE_ROW; n++) {
+			assert_true(sqlite3_column_int64(e, 0) > last);
+			last = sqlite3_column_int64(e, 0);
+			sqlite3_bind_int64(row, 1, last);
+			assert_int_equal(sqlite3_step(row), SQLITE_ROW);
+			mrm_audit_row_hash(row, want);
+			assert_memory_equal(sqlite3_column_blob(e, 1), want,
+					    sizeof(want));
+			sqlite3_reset(row);
 		}
+		sqlite3_finalize(e);
+		sqlite3_finalize(row);
 	}
-	crypto_generichash_final(&all, sum, sizeof(sum));
-	assert_int_equal(sqlite3_prepare_v2(mrm_store_db(t.st),
-					    "SELECT new_hash FROM audit WHERE "
-					    "action = 'import'",
-					    -1, &s, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_memory_equal(sqlite3_column_blob(s, 0), sum, sizeof(sum));
-	sqlite3_finalize(s);
+	assert_int_equal(n, 2 * N);
+	expect_import_sum(&t);
 	tdb_close(&t);
 }
 
@@ -521,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_policies),
 		cmocka_unit_test(test_linkage),
 		cmocka_unit_test(test_labour_rows_in_import),
+		cmocka_unit_test(test_large_import_hashes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,13 +89,15 @@ void mrm_audit_row_hash(struct sqlite3_stmt *s,
 
 /*
  * Step `s` (a prepared, bound SELECT) to its end and call `cb` with each
- * row (`s` on it) and its row hash; a non-zero return of `cb` stops the
- * walk and is returned. Faster than mrm_audit_row_hash() row by row (the
- * column names are serialised once). `s` is reset. `cb` must not use
- * another thread.
+ * row's first column (as an integer: its id) and its row hash, in row
+ * order; a non-zero return of `cb` stops the walk and is returned. Faster
+ * than mrm_audit_row_hash() row by row: the column names are serialised
+ * once, and a helper thread hashes a batch of rows while the next is read
+ * (so `cb` is called a batch behind the statement). `s` is reset. `cb`
+ * runs on the calling thread.
  */
 int mrm_audit_each_row(struct mrm_store *st, struct sqlite3_stmt *s,
-		       int (*cb)(void *ctx, struct sqlite3_stmt *s,
+		       int (*cb)(void *ctx, int64_t first,
 				 const unsigned char hash[MRM_AUDIT_HASH]),
 		       void *ctx, struct mrm_error *err);
 

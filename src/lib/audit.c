@@ -4,9 +4,11 @@
 #include "mrm/buf.h"
 #include "mrm/store.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +32,8 @@ enum { TAG_NULL = 0, TAG_INT = 1, TAG_TEXT = 2, TAG_BLOB = 3, TAG_REAL = 4 };
  */
 struct sink {
 	crypto_generichash_state h;
+	struct mrm_buf *to; /* set: the bytes are kept there, not hashed */
+	int failed;	    /* ... and one did not fit */
 	size_t n;
 	unsigned char b[2048];
 };
@@ -37,6 +41,7 @@ struct sink {
 static void sink_init(struct sink *k)
 {
 	crypto_generichash_init(&k->h, NULL, 0, MRM_AUDIT_HASH);
+	k->to = NULL;
 	k->n = 0;
 }
 
@@ -48,6 +53,10 @@ static void sink_flush(struct sink *k)
 
 static void sink_put(struct sink *k, const void *p, size_t n)
 {
+	if (k->to) {
+		k->failed |= mrm_buf_add(k->to, p, n) != 0;
+		return;
+	}
 	if (n > sizeof(k->b) - k->n) {
 		sink_flush(k);
 		if (n > sizeof(k->b)) {
@@ -212,18 +221,13 @@ static int names_init(struct names *n, sqlite3_stmt *s)
 }
 
 /* The row hash of the current row of `s`, its names serialised in `n`. */
-static void row_hash(sqlite3_stmt *s, const struct names *n,
-		     unsigned char out[MRM_AUDIT_HASH])
+static void row_put(struct sink *k, sqlite3_stmt *s, const struct names *n)
 {
-	struct sink k;
-
-	sink_init(&k);
-	put_int(&k, n->ncol);
+	put_int(k, n->ncol);
 	for (int c = 0; c < n->ncol; c++) {
-		sink_put(&k, n->b + n->off[c], n->off[c + 1] - n->off[c]);
-		put_value(&k, s, c);
+		sink_put(k, n->b + n->off[c], n->off[c + 1] - n->off[c]);
+		put_value(k, s, c);
 	}
-	sink_final(&k, out);
 }
 
 void mrm_audit_row_hash(struct sqlite3_stmt *s,
@@ -247,29 +251,159 @@ void mrm_audit_row_hash(struct sqlite3_stmt *s,
 	sink_final(&k, out);
 }
 
+/*
+ * A walk's rows go in batches: the walking thread serialises a batch while
+ * a helper thread hashes the one before (BLAKE2b is a good part of an
+ * import's audit), then the walker hands the hashes to the callback in row
+ * order. A walk shorter than one batch has no helper.
+ */
+#define BATCH_ROWS 512
+
+struct batch {
+	struct mrm_buf bytes; /* the rows' serialisations, one after another */
+	size_t off[BATCH_ROWS + 1];
+	int64_t first[BATCH_ROWS]; /* each row's first column */
+	unsigned char hash[BATCH_ROWS][MRM_AUDIT_HASH];
+	size_t n;
+};
+
+struct hasher {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *job; /* to hash; NULL when the helper is idle */
+	int quit;
+};
+
+static void batch_hash(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		crypto_generichash(b->hash[i], MRM_AUDIT_HASH,
+				   (const unsigned char *)b->bytes.ptr +
+					   b->off[i],
+				   b->off[i + 1] - b->off[i], NULL, 0);
+}
+
+static void *hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->job && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->job)
+			break;
+		pthread_mutex_unlock(&h->mu);
+		batch_hash(h->job);
+		pthread_mutex_lock(&h->mu);
+		h->job = NULL;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* Wait until the helper is idle; then give it `b` (NULL: nothing). */
+static void hasher_give(struct hasher *h, struct batch *b)
+{
+	pthread_mutex_lock(&h->mu);
+	while (h->job)
+		pthread_cond_wait(&h->cv, &h->mu);
+	h->job = b;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* The hashes of `b`, in order, to the callback; the batch emptied. */
+static int batch_done(struct batch *b,
+		      int (*cb)(void *ctx, int64_t first,
+				const unsigned char hash[MRM_AUDIT_HASH]),
+		      void *ctx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < b->n; i++)
+		rc = cb(ctx, b->first[i], b->hash[i]);
+	b->n = 0;
+	mrm_buf_reset(&b->bytes);
+	return rc;
+}
+
 int mrm_audit_each_row(struct mrm_store *st, sqlite3_stmt *s,
-		       int (*cb)(void *ctx, sqlite3_stmt *s,
+		       int (*cb)(void *ctx, int64_t first,
 				 const unsigned char hash[MRM_AUDIT_HASH]),
 		       void *ctx, struct mrm_error *err)
 {
 	sqlite3_mutex *m = sqlite3_db_mutex(mrm_store_db(st));
-	unsigned char row[MRM_AUDIT_HASH];
+	struct hasher h = {.job = NULL, .quit = 0};
+	struct batch *b = calloc(2, sizeof(*b)), *prev = NULL;
+	struct sink k = {.failed = 0};
+	int rc = 0, step = SQLITE_DONE, helper = 0;
 	struct names n;
-	int rc = 0, step = SQLITE_DONE;
 
-	if (names_init(&n, s))
+	if (!b || names_init(&n, s)) {
+		free(b);
 		return mrm_error_set(err, MRM_ERR_NOMEM, "audit",
 				     "out of memory");
+	}
+	for (int i = 0; i < 2; i++)
+		mrm_buf_init(&b[i].bytes, SIZE_MAX);
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
 	/* the mutex held for the walk: see mrm_audit_row_hash() */
 	sqlite3_mutex_enter(m);
-	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		row_hash(s, &n, row);
-		rc = cb(ctx, s, row);
+	for (struct batch *cur = b; !rc;) {
+		step = sqlite3_step(s);
+		if (step == SQLITE_ROW) {
+			k.to = &cur->bytes;
+			cur->first[cur->n] = sqlite3_column_int64(s, 0);
+			cur->off[cur->n] = cur->bytes.len;
+			row_put(&k, s, &n);
+			cur->off[++cur->n] = cur->bytes.len;
+			if (k.failed)
+				rc = mrm_error_set(err, MRM_ERR_NOMEM, "audit",
+						   "out of memory");
+			if (cur->n < BATCH_ROWS)
+				continue;
+		}
+		/* a full batch, or the last: hashed by the helper while the
+		 * walker goes on, else here */
+		if (!rc && !helper && step == SQLITE_ROW)
+			helper = !pthread_create(&h.thread, NULL, hasher_main,
+						 &h);
+		if (helper)
+			hasher_give(&h, cur);
+		else
+			batch_hash(cur);
+		if (!rc && prev)
+			rc = batch_done(prev, cb, ctx);
+		prev = helper ? cur : NULL;
+		if (!rc && !helper)
+			rc = batch_done(cur, cb, ctx);
+		if (step != SQLITE_ROW)
+			break;
+		cur = cur == b ? b + 1 : b;
 	}
-	if (!rc && step != SQLITE_DONE)
+	if (helper) {
+		hasher_give(&h, NULL); /* wait for the last batch */
+		if (!rc && prev)
+			rc = batch_done(prev, cb, ctx);
+		pthread_mutex_lock(&h.mu);
+		h.quit = 1;
+		pthread_cond_broadcast(&h.cv);
+		pthread_mutex_unlock(&h.mu);
+		pthread_join(h.thread, NULL);
+	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = mrm_store_fail(st, err, "audit: hashing");
 	sqlite3_reset(s);
 	sqlite3_mutex_leave(m);
+	pthread_cond_destroy(&h.cv);
+	pthread_mutex_destroy(&h.mu);
+	for (int i = 0; i < 2; i++)
+		mrm_buf_release(&b[i].bytes);
+	free(b);
 	names_release(&n);
 	return rc;
 }
@@ -279,12 +413,12 @@ struct rows_sum {
 	int64_t n;
 };
 
-static int add_row(void *ctx, sqlite3_stmt *s,
+static int add_row(void *ctx, int64_t first,
 		   const unsigned char hash[MRM_AUDIT_HASH])
 {
 	struct rows_sum *r = ctx;
 
-	(void)s;
+	(void)first;
 	crypto_generichash_update(&r->h, hash, MRM_AUDIT_HASH);
 	r->n++;
 	return 0;

@@ -77,7 +77,7 @@ struct walk {
 	struct mrm_error *err;
 };
 
-static int one_row(void *ctx, sqlite3_stmt *s,
+static int one_row(void *ctx, int64_t id,
 		   const unsigned char hash[MRM_AUDIT_HASH])
 {
 	struct walk *w = ctx;
@@ -86,7 +86,7 @@ static int one_row(void *ctx, sqlite3_stmt *s,
 	w->count++;
 	if (!w->per_record)
 		return 0;
-	w->e.record = sqlite3_column_int64(s, 0);
+	w->e.record = id;
 	w->e.new_hash = hash;
 	return mrm_audit_chain_append(w->im->st, w->chain, &w->e, w->err);
 }
