@@ -62,16 +62,20 @@ Target: at most 3 times the baseline's time; aim 1.5.
 | mrm import | $MRM_S s, peak $((MRM_KB / 1024)) MiB, $RATE rows/s |
 | **ratio mrm / baseline** | **$RATIO** (target at most 3.0, aim 1.5) |
 
-Where the time goes (perf on this machine, 2026-11-28): building the trigram search
-index over titles, summaries and places takes about a third (about 5 s, one statement
-at the end of the transaction; row by row through a trigger it was five times slower);
-SQLite's B-tree inserts of the 3.7 million rows (events, acts, details, persons,
-perpetrators, sources, interventions) most of the rest. Reading and checking the CSV
-runs in a second thread beside the writer. The aim of 1.5 would need the search index
-built outside the import transaction, which would let a crash leave events unsearchable.
-The audit log (docs/audit.md: a hash of every row written, an entry per event and
-person) costs about a fifth of the import's time: hashing the new rows (BLAKE2b, half
-of it) and appending the entries.
+Where the time goes (perf on this machine, 2026-11-28, about 15 s in all): reading and
+checking the CSV in one thread while a second writes the rows (SQLite's B-tree inserts
+of the 3.7 million rows of events, acts, details, persons, perpetrators, sources and
+interventions), about 9 s; then, in the same transaction, the trigram search index over
+titles, summaries and places in one statement (about 2.5 s; row by row through a
+trigger it was five times slower), the audit log (docs/audit.md: a BLAKE2b hash of
+every row written, hashed by a helper thread a batch at a time, and an entry per event
+and person; about 2.5 s) and the commit, whose checkpoint copies the write-ahead log
+into the database (about 2 s). What brought it from 3.2-3.5 to this (2026-11-28): new
+databases have 16 KB pages (fewer pages to split, log and copy back), the search index
+gathers 16 MB of terms before it writes a segment (FTS5's default is 1 MB), SQLite
+takes no global mutex around its every allocation, and the audit's hashing runs beside
+its reading. The aim of 1.5 would need the search index built outside the import
+transaction, which would let a crash leave events unsearchable.
 MD
 MRM="$MRM" sh bench/stats.sh "$OUT/import.db"
 MRM="$MRM" sh bench/web.sh "$OUT/import.db"

@@ -484,13 +484,13 @@ int labour_export(struct mrm_store *st, int64_t event_id, json_t *ev,
 {
 	int rc = 0;
 
+	pthread_once(&export_sql_once, export_sql_build);
 	for (size_t t = 0; !rc && t < NTABLES; t++) {
 		const struct labour_table *lt = &tables[t];
 		json_t *list = json_array();
-		sqlite3_stmt *s = NULL;
+		sqlite3_stmt *s;
 		int step;
 
-		pthread_once(&export_sql_once, export_sql_build);
 		if (!export_sql[t] || !list) {
 			json_decref(list);
 			return mrm_error_set(err, MRM_ERR_NOMEM, NULL,
