@@ -7,7 +7,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config sqlite3 libsqlite3-dev libsodium-dev \
-libjansson-dev libcmocka-dev libmicrohttpd-dev valgrind time chromium \
+libjansson-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev valgrind time chromium \
 fonts-noto-core clang libclang-rt-14-dev zbar-tools"
 # Node.js and npm for the browser tests, unless the machine has them
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"

@@ -37,6 +37,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <zlib.h>
 
 #define PW   "correct horse battery staple"
 #define JSON "application/json"
@@ -627,6 +628,101 @@ static void test_static_files(void **state)
 	resp_free(&r);
 	anon(&r, "POST", "/app/x.js");
 	expect_error(&r, 405, NULL);
+	resp_free(&r);
+}
+
+/* GET `path` with the extra header lines `headers` ("Name: value\r\n"). */
+static void get_with(struct resp *r, const char *path, const char *headers)
+{
+	char req[1024];
+	int n = snprintf(req, sizeof(req),
+			 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+			 "close\r\n%s\r\n",
+			 path, headers);
+
+	raw(r, req, (size_t)n);
+}
+
+/* The interface's files: gzip to a browser that takes it (the same bytes
+ * once inflated), as they are to one that does not, and 304 for a tag
+ * the browser already has. */
+static void test_static_gzip_and_etag(void **state)
+{
+	const struct mrm_embedded *f = mrm_embedded_find("web/app/i18n.js");
+	char etag[64], gz_etag[64], got[64];
+	unsigned char *plain;
+	uLongf plain_len;
+	z_stream z = {0};
+	struct resp r;
+
+	(void)state;
+	assert_non_null(f);
+	get_with(&r, "/app/i18n.js", "");
+	expect_status(&r, 200);
+	assert_int_equal(r.len, f->len);
+	assert_string_equal(header(&r, "Content-Encoding", got, sizeof(got)),
+			    "");
+	assert_string_equal(header(&r, "Vary", got, sizeof(got)),
+			    "Accept-Encoding");
+	header(&r, "ETag", etag, sizeof(etag));
+	assert_true(strlen(etag) == 18 && etag[0] == '"');
+	resp_free(&r);
+
+	get_with(&r, "/app/i18n.js", "Accept-Encoding: br, gzip;q=0.8\r\n");
+	expect_status(&r, 200);
+	assert_string_equal(header(&r, "Content-Encoding", got, sizeof(got)),
+			    "gzip");
+	header(&r, "ETag", gz_etag, sizeof(gz_etag));
+	assert_string_not_equal(gz_etag, etag);
+	assert_true(r.len < f->len / 2);
+	plain_len = (uLongf)f->len;
+	plain = malloc(plain_len + 1);
+	assert_non_null(plain);
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)r.body;
+	z.avail_in = (uInt)r.len;
+	z.next_out = plain;
+	z.avail_out = (uInt)plain_len + 1;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.total_out, f->len);
+	assert_memory_equal(plain, f->data, f->len);
+	inflateEnd(&z);
+	free(plain);
+	resp_free(&r);
+
+	/* gzip refused: as it is */
+	get_with(&r, "/app/i18n.js", "Accept-Encoding: gzip;q=0, br\r\n");
+	assert_int_equal(r.len, f->len);
+	assert_string_equal(header(&r, "Content-Encoding", got, sizeof(got)),
+			    "");
+	resp_free(&r);
+
+	/* what the browser has: 304 without a body; another tag: the file */
+	{
+		char lines[256];
+
+		snprintf(lines, sizeof(lines), "If-None-Match: %s\r\n", etag);
+		get_with(&r, "/app/i18n.js", lines);
+		expect_status(&r, 304);
+		assert_int_equal(r.len, 0);
+		resp_free(&r);
+		snprintf(lines, sizeof(lines),
+			 "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n",
+			 gz_etag);
+		get_with(&r, "/app/i18n.js", lines);
+		expect_status(&r, 304);
+		resp_free(&r);
+		/* the plain file's tag does not stand for the gzip copy */
+		snprintf(lines, sizeof(lines),
+			 "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n",
+			 etag);
+		get_with(&r, "/app/i18n.js", lines);
+		expect_status(&r, 200);
+		resp_free(&r);
+	}
+	get_with(&r, "/app/i18n.js", "If-None-Match: \"0000000000000000\"\r\n");
+	expect_status(&r, 200);
+	assert_int_equal(r.len, f->len);
 	resp_free(&r);
 }
 
@@ -2291,6 +2387,7 @@ int main(void)
 		cmocka_unit_test(test_bearer_token),
 		cmocka_unit_test(test_security_headers),
 		cmocka_unit_test(test_static_files),
+		cmocka_unit_test(test_static_gzip_and_etag),
 		cmocka_unit_test(test_events_routes),
 		cmocka_unit_test(test_other_routes),
 		cmocka_unit_test(test_import_route),

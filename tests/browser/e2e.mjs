@@ -151,6 +151,37 @@ try {
 	await page.waitForFunction(() => !(document.querySelector('.event-view')?.textContent || '')
 		.includes('Ko Min Thu'), null, { timeout: 10000 });
 
+	// Each page, loaded afresh with the browser's cache off, weighs under
+	// 200 KB as sent: the document, its scripts, style sheet and fonts
+	// (gzip-compressed by the server) and the data it asks the API for; in
+	// English and in Burmese, whose texts are the largest.
+	const weights = [];
+	const cdp = await page.context().newCDPSession(page);
+	let sent = 0, bytes = 0;
+	cdp.on('Network.dataReceived', (e) => { bytes += e.dataLength; });
+	cdp.on('Network.loadingFinished', (e) => { sent += e.encodedDataLength; });
+	await cdp.send('Network.enable');
+	await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+	for (const lang of ['en', 'my']) {
+		await page.evaluate((l) => localStorage.setItem('mrm.lang', l), lang);
+		for (const route of ['dashboard', 'events', 'events/1', 'new-event', 'import', 'reports',
+			'policies', 'portability', 'reference', 'wages', 'account']) {
+			sent = bytes = 0;
+			// a new query string: a new document, everything loaded again
+			await page.goto(`${url}/?weigh=${lang}${weights.length}#/${route}`);
+			await page.waitForLoadState('networkidle');
+			weights.push([`${lang} ${route}`, sent, bytes]);
+		}
+	}
+	await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+	await cdp.detach();
+	console.log('page weights, as sent (unpacked): ' + weights.map(([name, sent, bytes]) =>
+		`${name} ${Math.round(sent / 1024)} KB (${Math.round(bytes / 1024)} KB)`).join(', '));
+	for (const [name, sent, bytes] of weights)
+		assert.ok(bytes > 50000 && sent < 200 * 1024, `${name} weighs ${sent} bytes as sent, ${bytes} unpacked`);
+	await page.evaluate(() => localStorage.setItem('mrm.lang', 'en'));
+	await page.goto(`${url}/#/dashboard`);
+
 	// Reference data: every figure with its source and dates.
 	await page.click('[data-nav="reference"]');
 	await page.waitForSelector('#ref-rows table', { timeout: 10000 });

@@ -45,6 +45,8 @@ while ! grep -q "listening on" "$dir/serve.log" 2>/dev/null; do
 done
 port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' "$dir/serve.log" | head -n 1)
 
+# this run's screenshots only
+[ -n "${MRM_ARTEFACTS:-}" ] && rm -f "$MRM_ARTEFACTS"/*.png
 MRM_URL="http://127.0.0.1:$port" MRM_PASSWORD="$PASSWORD" MRM_TOTP_SECRET="$totp_secret" \
 MRM_SHOTS="${MRM_ARTEFACTS:-$dir/shots}" node "$here/e2e.mjs"
 

@@ -1,5 +1,5 @@
 # i18n.sh - the interface in English, Thai and Burmese: every English key of
-# web/app/i18n.js has a Thai and a Burmese text with the same placeholders,
+# web/app/i18n.js has a Thai and a Burmese text (web/app/lang/) with the same placeholders,
 # Burmese is Unicode (not Zawgyi), and every t('key') in web/app names a key.
 . "$(dirname "$0")/lib.sh.inc"
 
@@ -18,7 +18,7 @@ contains out "th.onlyInEnglishForTest: missing"
 contains out "my.onlyInEnglishForTest: missing"
 
 cp "$MRM_SOURCE_DIR/web/app/i18n.js" src/web/app/i18n.js
-sed -i "s/^\(  refCount: '\)အတန်း {n} တန်း'/\1အတန်း {rows} တန်း'/" src/web/app/i18n.js
+sed -i "s/^\(  refCount: '\)အတန်း {n} တန်း'/\1အတန်း {rows} တန်း'/" src/web/app/lang/my.js
 expect_exit 1 node "$MRM_SOURCE_DIR/tests/cli/i18n_check.mjs" "$T/src"
 contains out "my.refCount: placeholders"
 lacks out "th.refCount"

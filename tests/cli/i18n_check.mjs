@@ -1,4 +1,5 @@
-// i18n_check.mjs - checks web/app/i18n.js (run by tests/cli/i18n.sh):
+// i18n_check.mjs - checks web/app/i18n.js and web/app/lang/*.js (run by
+// tests/cli/i18n.sh):
 //  - every key of English is in Thai and in Burmese, and neither has a key
 //    English lacks;
 //  - each translation has the same {placeholders} as the English text;
@@ -16,13 +17,18 @@ if (!root) {
 	console.error('usage: node i18n_check.mjs SOURCE_DIR');
 	process.exit(2);
 }
-const file = join(root, 'web/app/i18n.js');
-// A data: URL so that the module loads as ES whatever node's defaults are.
-const src = readFileSync(file, 'utf8');
-const mod = await import('data:text/javascript;charset=utf-8,' + encodeURIComponent(src));
-const messages = mod._messages;
+// English from web/app/i18n.js, Thai and Burmese from web/app/lang/, each
+// as a data: URL so that it loads as ES whatever node's defaults are.
+async function load(rel) {
+	const src = readFileSync(join(root, rel), 'utf8');
+	return import('data:text/javascript;charset=utf-8,' + encodeURIComponent(src));
+}
+const FILES = { th: 'web/app/lang/th.js', my: 'web/app/lang/my.js' };
+const messages = { en: (await load('web/app/i18n.js'))._english };
+for (const lang of Object.keys(FILES))
+	messages[lang] = (await load(FILES[lang])).default;
 const problems = [];
-const where = (lang, key) => 'web/app/i18n.js: ' + lang + '.' + key;
+const where = (lang, key) => (FILES[lang] || 'web/app/i18n.js') + ': ' + lang + '.' + key;
 
 function placeholders(s) {
 	return (s.match(/\{\w+\}/g) || []).slice().sort().join(' ');
@@ -46,7 +52,7 @@ const en = messages.en;
 for (const lang of ['th', 'my']) {
 	const table = messages[lang];
 	if (!table) {
-		problems.push('web/app/i18n.js: no ' + lang + ' table');
+		problems.push(FILES[lang] + ': no ' + lang + ' table');
 		continue;
 	}
 	for (const key of Object.keys(en)) {

@@ -3,7 +3,7 @@
 // address of the interface is after the '#'.
 
 import { me, logout, currentUser, hasCsrf, can, forget, setUnauthorizedHandler } from './api.js';
-import { t, getLang, setLang, onLangChange } from './i18n.js';
+import { t, getLang, setLang, onLangChange, ready } from './i18n.js';
 import { $, $all, clear, h } from './dom.js';
 import { status, clearStatus, errorText, takeFlash, flash, normDigits } from './ui.js';
 import * as loginPage from './pages/login.js';
@@ -190,6 +190,7 @@ function sessionEnded() {
 }
 
 async function start() {
+  await ready;
   translateShell();
   setUnauthorizedHandler(sessionEnded);
   $('#lang').addEventListener('change', function (e) { setLang(e.target.value); });
