@@ -926,6 +926,99 @@ static void test_import_route(void **state)
 	free(before);
 }
 
+/* Wage records and recruitment costs from a spreadsheet, through the
+ * same route: added to the organisation's events, located problems, and
+ * no row for another organisation's event. */
+static void test_import_labour_route(void **state)
+{
+	const char *wages =
+		"event,victim,employer,country,admin1,sector,"
+		"period_start,period_end,days_worked,amount_paid,"
+		"currency\n"
+		"th-2,th-v2,Site B,TH,TH-10,construction,2025-08-01,"
+		"2025-08-31,20,6000.00,THB\n"
+		"th-3,,Farm C,TH,TH-10,agriculture,2025-03-01,"
+		"2025-03-31,26,\"7,000.00\",THB\n";
+	const char *costs = "event,org,paid_to,amount,currency,date\n"
+			    "th-4,MKN-TH,broker,\"12,000.00\",THB,2025-01\n";
+	const char *bad = "event,country,period_start,period_end,amount_paid,"
+			  "currency\n"
+			  "th-2,TH,2025-08-01,2025-08-31,lots,THB\n"
+			  "no-such-event,TH,2025-08-01,2025-08-31,1,THB\n";
+	const char *other = "event,org,paid_to,amount,currency,date\n"
+			    "mm-1,MKN-MM,broker,100.00,THB,2025-01\n";
+	struct as who = {tokens[CASE], NULL, NULL};
+	int64_t before = sql_int("SELECT count(*) FROM wage_record");
+	char *snap;
+	struct resp r;
+	json_t *p;
+
+	(void)state;
+	request(&r, &who, "POST", "/api/v1/import?what=wages", CSV, wages,
+		strlen(wages));
+	expect_status(&r, 200);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(r.json, "stats"), "wage_records")),
+		2);
+	resp_free(&r);
+	assert_int_equal(sql_int("SELECT count(*) FROM wage_record"),
+			 before + 2);
+	request(&r, &who, "POST", "/api/v1/import?what=recruitment", CSV, costs,
+		strlen(costs));
+	expect_status(&r, 200);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(r.json, "stats"), "recruitment_costs")),
+		1);
+	resp_free(&r);
+
+	snap = tdb_snapshot(&db);
+	request(&r, &who, "POST", "/api/v1/import?what=wages", CSV, bad,
+		strlen(bad));
+	expect_error(&r, 422, NULL);
+	p = json_object_get(r.json, "problems");
+	assert_int_equal(json_array_size(p), 2);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(p, 0), "where")),
+			    "upload.csv:2:5");
+	resp_free(&r);
+	/* another organisation's event: refused before anything is read */
+	request(&r, &who, "POST", "/api/v1/import?what=recruitment", CSV, other,
+		strlen(other));
+	expect_error(&r, 403, NULL);
+	resp_free(&r);
+	request(&r, &who, "POST", "/api/v1/import?what=salaries", CSV, wages,
+		strlen(wages));
+	expect_error(&r, 400, "what");
+	resp_free(&r);
+	request(&r, &who, "POST",
+		"/api/v1/import?what=wages&mapping=iom-missing-migrants", CSV,
+		wages, strlen(wages));
+	expect_error(&r, 400, "mapping");
+	resp_free(&r);
+	as_role(&r, RES, "POST", "/api/v1/import?what=wages", NULL);
+	expect_error(&r, 403, NULL);
+	resp_free(&r);
+	{
+		char *after = tdb_snapshot(&db);
+
+		assert_string_equal(snap, after);
+		free(after);
+	}
+	free(snap);
+	/* the records go again: later tests count the organisation's */
+	assert_int_equal(
+		sqlite3_exec(
+			mrm_store_db(db.st),
+			"DELETE FROM wage_record WHERE employer IN "
+			"('Site B', 'Farm C'); DELETE FROM "
+			"recruitment_cost WHERE event_id = (SELECT id FROM "
+			"event WHERE key = 'th-4')",
+			NULL, NULL, NULL),
+		SQLITE_OK);
+}
+
 /* Statistics answers are kept, and dropped when the data move on: the
  * same question after an import sees the new events. */
 static void test_stats_answers_follow_writes(void **state)
@@ -2388,6 +2481,7 @@ int main(void)
 		cmocka_unit_test(test_events_routes),
 		cmocka_unit_test(test_other_routes),
 		cmocka_unit_test(test_import_route),
+		cmocka_unit_test(test_import_labour_route),
 		cmocka_unit_test(test_stats_answers_follow_writes),
 		cmocka_unit_test(test_export_route),
 		cmocka_unit_test(test_pagination),

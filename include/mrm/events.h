@@ -150,4 +150,17 @@ int mrm_event_import_csv(struct mrm_store *st, const struct mrm_actor *who,
 			 const struct mrm_import_opts *opts,
 			 struct mrm_import_stats *stats, struct mrm_error *err);
 
+/*
+ * mrm_import_labour_csv() (wages.h: `what` "wages" or "recruitment") for
+ * `who`: a row's event is looked up in `who`'s organisation unless the
+ * row names another (column "org"), and `who` must be allowed to write
+ * records of every organisation the file names, else MRM_ERR_ACCESS and
+ * nothing is written. opts->org is `who`'s organisation.
+ */
+int mrm_event_import_labour_csv(struct mrm_store *st,
+				const struct mrm_actor *who, FILE *fp,
+				const char *name, const char *what,
+				const struct mrm_import_opts *opts,
+				unsigned long *added, struct mrm_error *err);
+
 #endif

@@ -15,6 +15,7 @@
 #include "mrm/store.h"
 #include "mrm/utf8.h"
 #include "mrm/vocab.h"
+#include "mrm/wages.h"
 #include "record.h"
 
 #include <ctype.h>
@@ -1024,6 +1025,68 @@ out:
 	rec_row_release(&row);
 	mrm_hmap_release(&seen);
 	free(fields);
+	return rc;
+}
+
+/* The owner of every row of a wage or recruitment-cost file (its "org"
+ * column, when it has one), before anything is written. */
+static int check_labour_owners(struct mrm_store *st,
+			       const struct mrm_actor *who, FILE *fp,
+			       const char *name, struct mrm_error *err)
+{
+	struct mrm_csv_reader *r = NULL;
+	struct mrm_hmap seen;
+	size_t col = SIZE_MAX;
+	int rc, got;
+
+	mrm_hmap_init(&seen);
+	rc = mrm_csv_reader_new(&r, fp, name, NULL, err);
+	if (rc || mrm_csv_next(r, NULL) != 1)
+		goto out; /* the import tells what is wrong */
+	for (size_t i = 0; i < mrm_csv_nfields(r); i++)
+		if (!strcmp(mrm_csv_field(r, i, NULL), "org"))
+			col = i;
+	while (!rc && col != SIZE_MAX && (got = mrm_csv_next(r, NULL)) != 0) {
+		const char *org;
+
+		if (got < 0) {
+			if (!mrm_csv_recoverable(r))
+				break;
+			continue;
+		}
+		org = mrm_csv_field(r, col, NULL); /* NULL past the row */
+		if (org && *org)
+			rc = owner_allowed(st, who, &seen, org, name,
+					   mrm_csv_line(r), err);
+	}
+out:
+	mrm_csv_reader_free(r);
+	mrm_hmap_release(&seen);
+	return rc;
+}
+
+int mrm_event_import_labour_csv(struct mrm_store *st,
+				const struct mrm_actor *who, FILE *fp,
+				const char *name, const char *what,
+				const struct mrm_import_opts *opts,
+				unsigned long *added, struct mrm_error *err)
+{
+	struct mrm_import_opts o = {0};
+	int rc, ok;
+
+	*added = 0;
+	ok = may(st, who, MRM_ACT_WRITE_RECORDS, who->org_id, 0, err, err);
+	if (ok <= 0)
+		return ok < 0 ? ok : MRM_ERR_ACCESS;
+	rc = check_labour_owners(st, who, fp, name, err);
+	if (!rc && fseek(fp, 0, SEEK_SET))
+		rc = mrm_error_set(err, MRM_ERR_IO, name,
+				   "cannot read the file again");
+	if (opts)
+		o = *opts;
+	o.org = who->org;
+	if (!rc)
+		rc = mrm_import_labour_csv(st, fp, name, what, &o, added, err);
 	return rc;
 }
 

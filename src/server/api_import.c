@@ -1,4 +1,5 @@
-/* api_import.c - POST /api/v1/import: CSV, all or nothing */
+/* api_import.c - POST /api/v1/import: CSV of events, or (what=wages,
+ * what=recruitment) of wage records or recruitment costs; all or nothing */
 #include "api.h"
 
 #include "mrm/events.h"
@@ -52,18 +53,47 @@ static int refused(struct srv_req *r, struct problems *p,
 	return srv_json(r, 422, doc);
 }
 
+/* Wage records or recruitment costs: {"stats": {"wage_records": N}} or
+ * {"stats": {"recruitment_costs": N}}. */
+static int import_labour(struct srv_req *r, FILE *fp, const char *what,
+			 const struct mrm_import_opts *o, struct mrm_error *err,
+			 json_t **stats)
+{
+	unsigned long added = 0;
+	int rc = mrm_event_import_labour_csv(r->st, &r->who, fp, UPLOAD_NAME,
+					     what, o, &added, err);
+
+	if (!rc)
+		*stats = json_pack("{s:I}",
+				   !strcmp(what, "wages") ? "wage_records"
+							  : "recruitment_costs",
+				   (json_int_t)added);
+	return rc;
+}
+
 int api_import(struct srv_req *r)
 {
 	struct problems p = {PTHREAD_MUTEX_INITIALIZER, json_array()};
 	struct mrm_import_opts o = {.max_errors = PROBLEMS_MAX};
-	const char *mapping = srv_arg(r, "mapping");
+	const char *mapping = srv_arg(r, "mapping"), *what = srv_arg(r, "what");
 	struct mrm_import_stats stats;
 	struct mrm_error err;
+	json_t *figures = NULL;
 	FILE *fp = NULL;
-	int rc;
+	int rc, events = !what || !*what || !strcmp(what, "events");
 
 	if (!p.list || api_allow(r, MRM_ACT_WRITE_RECORDS, r->who.org_id))
 		goto out;
+	if (!events && strcmp(what, "wages") && strcmp(what, "recruitment")) {
+		srv_error(r, 400, "invalid", "what",
+			  "what must be events, wages or recruitment");
+		goto out;
+	}
+	if (!events && mapping && *mapping) {
+		srv_error(r, 400, "invalid", "mapping",
+			  "a mapping reads events only");
+		goto out;
+	}
 	if (!srv_content_type_is(r, "text/csv")) {
 		srv_error(r, 415, "media-type", NULL,
 			  "send the CSV as Content-Type: text/csv");
@@ -81,14 +111,20 @@ int api_import(struct srv_req *r)
 	}
 	o.on_error = on_problem;
 	o.ctx = &p;
-	rc = mrm_event_import_csv(r->st, &r->who, fp, UPLOAD_NAME,
-				  mapping && *mapping ? mapping : NULL, &o,
-				  &stats, &err);
-	if (!rc) /* with a network linkage key: the new persons' values */
-		rc = mrm_linkage_after_import(r->st, NULL, &err);
+	if (!events) {
+		rc = import_labour(r, fp, what, &o, &err, &figures);
+	} else {
+		rc = mrm_event_import_csv(r->st, &r->who, fp, UPLOAD_NAME,
+					  mapping && *mapping ? mapping : NULL,
+					  &o, &stats, &err);
+		/* with a network linkage key: the new persons' values */
+		if (!rc)
+			rc = mrm_linkage_after_import(r->st, NULL, &err);
+		if (!rc)
+			figures = stats_json(&stats);
+	}
 	if (!rc)
-		srv_json(r, 200,
-			 json_pack("{s:o}", "stats", stats_json(&stats)));
+		srv_json(r, 200, json_pack("{s:o}", "stats", figures));
 	else if (rc == MRM_ERR_INVALID && strcmp(err.where, "mapping"))
 		refused(r, &p, &err);
 	else

@@ -86,7 +86,10 @@ static const struct srv_param p_report[] = {
 	{"country", "query", 0, "policy-impact: where the acts happened"},
 	P_END};
 static const struct srv_param p_import[] = {
-	{"mapping", "query", 0, "a shipped mapping (absent: native columns)"},
+	{"what", "query", 0,
+	 "events (default), wages or recruitment (docs/wages.md)"},
+	{"mapping", "query", 0,
+	 "events: a shipped mapping (absent: native columns)"},
 	P_END};
 static const struct srv_param p_export[] = {
 	{"format", "query", 0, "json (default) or csv"},

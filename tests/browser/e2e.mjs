@@ -208,6 +208,24 @@ try {
 		'the totals by corridor sum what is owed');
 	await shot(page, 'wages');
 
+	// Wage records from a spreadsheet, on the import page: a mapping is
+	// for events only, the figures come back.
+	await page.click('[data-nav="import"]');
+	await page.waitForSelector('#import-form', { state: 'visible' });
+	await page.selectOption('#import-what', 'wages');
+	assert.ok(await page.isDisabled('#import-mapping'), 'no mapping for wage records');
+	await page.setInputFiles('#import-file', {
+		name: 'wages.csv', mimeType: 'text/csv', buffer: Buffer.from(
+			'event,employer,country,admin1,sector,period_start,period_end,days_worked,amount_paid,currency\n'
+			+ 'named-1,Site Z,TH,TH-10,construction,2025-08-01,2025-08-31,20,"6,000.00",THB\n'),
+	});
+	await page.click('#import-submit');
+	await page.waitForSelector('#import-stats', { timeout: 10000 });
+	const imported = await page.locator('#import-stats tbody tr').first().locator('th, td').allTextContents();
+	assert.deepEqual(imported.map((x) => x.trim()), ['Wage records added', '1'],
+		'the import page reports the wage record');
+	await shot(page, 'import-wages');
+
 	// Thai and Burmese interface.
 	await page.selectOption('#lang', 'th');
 	await page.waitForTimeout(300);

@@ -1,9 +1,11 @@
-// pages/import.js - upload a CSV file (POST /api/v1/import?mapping=NAME,
-// Content-Type text/csv). All or nothing: on success the import's
-// figures; on 422 the problems, one per line, as FILE:LINE:COLUMN.
+// pages/import.js - upload a CSV file of events (POST
+// /api/v1/import?mapping=NAME) or of wage records or recruitment costs
+// (?what=wages|recruitment), Content-Type text/csv. All or nothing: on
+// success the import's figures; on 422 the problems, one per line, as
+// FILE:LINE:COLUMN.
 
 import { api } from '../api.js';
-import { h, field, textEl } from '../dom.js';
+import { h, field, textEl, select } from '../dom.js';
 import { t, has } from '../i18n.js';
 import { status, pageHeading, errorText, busy, table, fmtValue, setFieldError, clearErrors } from '../ui.js';
 
@@ -66,6 +68,10 @@ function statsView(stats) {
 
 export function render(main, ctx) {
   const file = h('input', { type: 'file', id: 'import-file', name: 'file', accept: '.csv,text/csv', required: true });
+  const what = select({ id: 'import-what', name: 'what' }, [
+    { value: 'events', label: t('importWhatEvents') },
+    { value: 'wages', label: t('importWhatWages') },
+    { value: 'recruitment', label: t('importWhatRecruitment') }]);
   const mapping = h('input', { type: 'text', id: 'import-mapping', name: 'mapping', list: 'mapping-names',
     autocomplete: 'off', maxlength: '100', pattern: '[A-Za-z0-9_.-]*' });
   const names = h('datalist', { id: 'mapping-names' }, h('option', { value: 'iom-missing-migrants' }));
@@ -74,9 +80,16 @@ export function render(main, ctx) {
     h('h2', { id: 'h-result', tabindex: '-1' }, t('importResult')));
   const form = h('form', { id: 'import-form', class: 'card', novalidate: true },
     field(t('csvFile'), file, { hint: t('csvFileHint'), wide: true }),
+    field(t('importWhat'), what, { hint: t('importWhatHint') }),
     field(t('mappingName'), mapping, { hint: t('mappingHint') }),
     names,
     h('div', { class: 'actions' }, submit));
+
+  // a mapping reads events only
+  what.addEventListener('change', function () {
+    mapping.disabled = what.value !== 'events';
+    if (mapping.disabled) mapping.value = '';
+  });
 
   main.appendChild(pageHeading(t('importTitle')));
   main.appendChild(h('p', { class: 'lead' }, t('importLead')));
@@ -108,7 +121,8 @@ export function render(main, ctx) {
       return;
     }
     try {
-      const res = await api('POST', '/import', { query: { mapping: m }, body: body, contentType: 'text/csv; charset=utf-8' });
+      const kind = what.value === 'events' ? '' : what.value;
+      const res = await api('POST', '/import', { query: { what: kind, mapping: m }, body: body, contentType: 'text/csv; charset=utf-8' });
       done();
       if (!ctx.alive()) return;
       const stats = res && res.stats !== undefined ? res.stats : res;
