@@ -1065,26 +1065,45 @@ out:
 	return rc;
 }
 
+/* The options of an import by `who` (opts, or none, owned by `who`'s
+ * organisation), if `who` may write its records at all. */
+static int import_opts(struct mrm_store *st, const struct mrm_actor *who,
+		       const struct mrm_import_opts *opts,
+		       struct mrm_import_opts *o, struct mrm_error *err)
+{
+	int ok = may(st, who, MRM_ACT_WRITE_RECORDS, who->org_id, 0, err, err);
+
+	if (opts)
+		*o = *opts;
+	else
+		memset(o, 0, sizeof(*o));
+	o->org = who->org;
+	return ok < 0 ? ok : ok ? 0 : MRM_ERR_ACCESS;
+}
+
+/* Back to the start of `fp`, after the owners were checked. */
+static int read_again(FILE *fp, const char *name, struct mrm_error *err)
+{
+	return fseek(fp, 0, SEEK_SET) ? mrm_error_set(err, MRM_ERR_IO, name,
+						      "cannot read the file "
+						      "again")
+				      : 0;
+}
+
 int mrm_event_import_labour_csv(struct mrm_store *st,
 				const struct mrm_actor *who, FILE *fp,
 				const char *name, const char *what,
 				const struct mrm_import_opts *opts,
 				unsigned long *added, struct mrm_error *err)
 {
-	struct mrm_import_opts o = {0};
-	int rc, ok;
+	struct mrm_import_opts o;
+	int rc = import_opts(st, who, opts, &o, err);
 
 	*added = 0;
-	ok = may(st, who, MRM_ACT_WRITE_RECORDS, who->org_id, 0, err, err);
-	if (ok <= 0)
-		return ok < 0 ? ok : MRM_ERR_ACCESS;
-	rc = check_labour_owners(st, who, fp, name, err);
-	if (!rc && fseek(fp, 0, SEEK_SET))
-		rc = mrm_error_set(err, MRM_ERR_IO, name,
-				   "cannot read the file again");
-	if (opts)
-		o = *opts;
-	o.org = who->org;
+	if (!rc)
+		rc = check_labour_owners(st, who, fp, name, err);
+	if (!rc)
+		rc = read_again(fp, name, err);
 	if (!rc)
 		rc = mrm_import_labour_csv(st, fp, name, what, &o, added, err);
 	return rc;
@@ -1095,23 +1114,17 @@ int mrm_event_import_csv(struct mrm_store *st, const struct mrm_actor *who,
 			 const struct mrm_import_opts *opts,
 			 struct mrm_import_stats *stats, struct mrm_error *err)
 {
-	struct mrm_import_opts o = {0};
 	struct mrm_mapping *map = NULL;
-	int rc, ok;
+	struct mrm_import_opts o;
+	int rc = import_opts(st, who, opts, &o, err);
 
 	memset(stats, 0, sizeof(*stats));
-	ok = may(st, who, MRM_ACT_WRITE_RECORDS, who->org_id, 0, err, err);
-	if (ok <= 0)
-		return ok < 0 ? ok : MRM_ERR_ACCESS;
-	rc = mapping ? shipped_mapping(mapping, &map, err) : 0;
+	if (!rc && mapping)
+		rc = shipped_mapping(mapping, &map, err);
 	if (!rc)
 		rc = check_owners(st, who, fp, name, map, err);
-	if (!rc && fseek(fp, 0, SEEK_SET))
-		rc = mrm_error_set(err, MRM_ERR_IO, name,
-				   "cannot read the file again");
-	if (opts)
-		o = *opts;
-	o.org = who->org;
+	if (!rc)
+		rc = read_again(fp, name, err);
 	o.mapping = map;
 	if (!rc)
 		rc = mrm_import_csv(st, fp, name, &o, stats, err);
