@@ -505,10 +505,39 @@ static void test_welfare_table(void **state)
 	assert_non_null(strstr(b.ptr, "LA,old_age,,,,,unknown,unknown,,,no "
 				      "source found"));
 	mrm_buf_reset(&b);
-	assert_int_equal(mrm_welfare_html_section(w, &b), 0);
+	assert_int_equal(mrm_welfare_html_section(w, NULL, &b, &err), 0);
 	assert_non_null(strstr(b.ptr, "<section class=\"welfare\""));
 	assert_non_null(strstr(b.ptr, "Thai Ministry of Labour, 23 May 2024"));
+	assert_non_null(strstr(b.ptr, "Rate: employee 3.00%, employer 3.00%, "
+				      "government 1.00%<br>Migrants "
+				      "covered: yes<br>Exportable: unknown"));
+	assert_non_null(
+		strstr(b.ptr, "in force from 2022-10-01 to 2027-09-30"));
 	assert_null(strstr(b.ptr, "<html"));
+	assert_null(strstr(b.ptr, "lang=\"en\"")); /* all of it is */
+	/* in Thai and Burmese: the words translated, the sources and notes
+	 * as the file has them, marked English */
+	mrm_buf_reset(&b);
+	assert_int_equal(mrm_welfare_html_section(w, "th", &b, &err), 0);
+	assert_non_null(strstr(b.ptr, "อัตราเงินสมทบ: ลูกจ้าง 3.00%, "
+				      "นายจ้าง 3.00%, รัฐบาล 1.00%<br>"
+				      "คุ้มครองแรงงานข้ามชาติ: ใช่"));
+	assert_non_null(strstr(b.ptr, "<th scope=\"col\">ไทย</th>"));
+	assert_non_null(strstr(b.ptr, "<span lang=\"en\">Social Security Act "
+				      "B.E. 2533"));
+	assert_non_null(strstr(b.ptr, "มีผลตั้งแต่ 2022-10-01 ถึง 2027-09-30"));
+	assert_null(strstr(b.ptr, "Migrants covered"));
+	mrm_buf_reset(&b);
+	assert_int_equal(mrm_welfare_html_page(w, "my", &b, &err), 0);
+	assert_non_null(strstr(b.ptr, "<html lang=\"my\">"));
+	assert_non_null(strstr(b.ptr, "2022-10-01 မှ 2027-09-30 အထိ "
+				      "အသက်ဝင်သည်"));
+	assert_non_null(strstr(b.ptr, "<span class=\"unknown\">မသိရ</span>"));
+	mrm_buf_reset(&b);
+	assert_int_equal(mrm_welfare_html_section(w, "km", &b, &err),
+			 MRM_ERR_INVALID);
+	assert_string_equal(err.where, "--lang");
+	assert_int_equal(b.len, 0);
 	mrm_buf_release(&b);
 	free(w);
 }

@@ -175,10 +175,15 @@ static void test_period_and_languages(void **state)
 	assert_non_null(strstr(html, "สิทธิแรงงาน"));
 	row_of(html, "s1", "เมียนมา → ไทย", row, sizeof(row));
 	assert_string_equal(row, "THB|3|3440.00");
+	/* the welfare table in Thai too, its sources marked English */
+	assert_non_null(strstr(html, "ประกันสังคมสำหรับแรงงานข้ามชาติ"));
+	assert_non_null(strstr(html, "<span lang=\"en\">Social Security Act"));
+	assert_null(strstr(html, "Migrants covered"));
 	free(html);
 	html = report("my", 0, NULL, NULL);
 	assert_non_null(strstr(html, "ပေးရန်ကျန်ရှိသော လုပ်ခလစာ"));
 	assert_non_null(strstr(html, "lang=\"my\""));
+	assert_non_null(strstr(html, "ရွှေ့ပြောင်းအလုပ်သမားများ အကျုံးဝင်မှု"));
 	free(html);
 }
 

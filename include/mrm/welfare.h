@@ -57,15 +57,22 @@ void mrm_welfare_rate_text(int64_t bp, char out[32]);
 /* One row per country and branch, with a header; codes, not labels. */
 int mrm_welfare_csv(const struct mrm_welfare *w, struct mrm_buf *out);
 
+#define MRM_WELFARE_NLANGS 3 /* en, th, my */
+
 /*
  * An HTML <section> (no page around it) that a report can include: a grid
- * of branches by countries with the sources as numbered notes. Uses the
- * class names of report.c's style sheet (table.data, .note-s).
+ * of branches by countries with the sources as numbered notes, its words
+ * in `lang` ("en", "th" or "my"; NULL: "en"); the reference file's
+ * scheme codes, sources and notes stay English (marked lang="en"). Uses
+ * the class names of report.c's style sheet (table.data, .note-s).
+ * MRM_ERR_INVALID (where "--lang") for another language.
  */
-int mrm_welfare_html_section(const struct mrm_welfare *w, struct mrm_buf *out);
+int mrm_welfare_html_section(const struct mrm_welfare *w, const char *lang,
+			     struct mrm_buf *out, struct mrm_error *err);
 
 /* A whole self-contained HTML page around the section. */
-int mrm_welfare_html_page(const struct mrm_welfare *w, struct mrm_buf *out);
+int mrm_welfare_html_page(const struct mrm_welfare *w, const char *lang,
+			  struct mrm_buf *out, struct mrm_error *err);
 
 /* {"branches": [...], "countries": [...], "cells": [...]}; NULL: no memory */
 json_t *mrm_welfare_json(const struct mrm_welfare *w);

@@ -40,8 +40,10 @@ static void print_table(const struct mrm_welfare *w)
 
 int cmd_welfare(int argc, char **argv)
 {
-	const char *format = NULL;
-	const struct cli_opt opts[] = {{"format", &format, NULL, NULL}, {NULL}};
+	const char *format = NULL, *lang = NULL;
+	const struct cli_opt opts[] = {{"format", &format, NULL, NULL},
+				       {"lang", &lang, NULL, NULL},
+				       {NULL}};
 	struct mrm_buf b = MRM_BUF_INIT((size_t)4 << 20);
 	struct mrm_welfare *w = NULL;
 	struct mrm_error err;
@@ -59,6 +61,10 @@ int cmd_welfare(int argc, char **argv)
 			format);
 		goto out;
 	}
+	if (lang && !html) {
+		rc = cli_usage("welfare", "--lang goes with --format html");
+		goto out;
+	}
 	if (mrm_welfare_load(&w, &err)) {
 		rc = cli_error("welfare", &err);
 		goto out;
@@ -67,7 +73,11 @@ int cmd_welfare(int argc, char **argv)
 		print_table(w);
 		goto out;
 	}
-	if ((html ? mrm_welfare_html_page(w, &b) : mrm_welfare_csv(w, &b))) {
+	if (html && mrm_welfare_html_page(w, lang, &b, &err)) {
+		rc = cli_error("welfare", &err);
+		goto out;
+	}
+	if (csv && mrm_welfare_csv(w, &b)) {
 		fprintf(stderr, "mrm welfare: out of memory\n");
 		rc = CLI_FAIL;
 		goto out;

@@ -297,15 +297,16 @@ const struct cli_cmd cli_commands[] = {
 	 "See docs/portability.md.\n",
 	 cmd_portability},
 	{"welfare", "social security by country and branch, with sources",
-	 "usage: mrm welfare [--format table|csv|html]\n\n"
+	 "usage: mrm welfare [--format table|csv|html [--lang en|th|my]]\n\n"
 	 "The comparative welfare table: for each country and branch (old "
 	 "age,\n"
 	 "invalidity, survivors, sickness, maternity, employment injury,\n"
 	 "unemployment, family, health care) the contribution rates, whether\n"
 	 "migrants are covered and whether benefits can be taken abroad, each\n"
 	 "cell with its source and dates. What the sources do not say reads\n"
-	 "\"unknown\". html writes a self-contained page. No database is "
-	 "needed.\n",
+	 "\"unknown\". html writes a self-contained page, its words in\n"
+	 "--lang (en, th or my; the sources and notes stay English). No\n"
+	 "database is needed.\n",
 	 cmd_welfare},
 	{"ref", "reference data: minimum and living wages, fee caps, rates",
 	 "usage: mrm ref list [--format table|json|csv]\n"

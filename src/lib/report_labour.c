@@ -13,6 +13,7 @@
 #include "mrm/csv.h"
 #include "mrm/fields.h"
 #include "mrm/ref.h"
+#include "mrm/report.h"
 #include "mrm/stats.h"
 #include "mrm/store.h"
 #include "mrm/svg.h"
@@ -56,9 +57,8 @@ static const struct report_msg lmsgs[] = {
 	  "လူနေမှုအတွက် လုံလောက်သောလုပ်ခနှင့် အများဆုံးပမာဏများ"}},
 	{"part.welfare", {"Social security", "ประกันสังคม", "လူမှုဖူလုံရေး"}},
 	{"s.welfare",
-	 {"Comparative welfare table (in English)",
-	  "ตารางเปรียบเทียบสวัสดิการ (ภาษาอังกฤษ)",
-	  "လူမှုဖူလုံရေး နှိုင်းယှဉ်ဇယား (အင်္ဂလိပ်ဘာသာ)"}},
+	 {"Comparative welfare table", "ตารางเปรียบเทียบสวัสดิการ",
+	  "လူမှုဖူလုံရေး နှိုင်းယှဉ်ဇယား"}},
 	{"col.corridor", {"Corridor", "เส้นทางการย้ายถิ่น", "ရွှေ့ပြောင်းလမ်းကြောင်း"}},
 	{"col.sector", {"Sector", "ภาคเศรษฐกิจ", "လုပ်ငန်းကဏ္ဍ"}},
 	{"col.currency", {"Currency", "สกุลเงิน", "ငွေကြေး"}},
@@ -687,11 +687,11 @@ static int section_welfare(struct report_part *p, int n, struct mrm_error *err)
 	if (rc)
 		return rc;
 	section_open(p, n, "part.welfare", "s.welfare");
-	rc = mrm_welfare_html_section(wf, p->html);
+	rc = mrm_welfare_html_section(wf, mrm_report_langs[p->lang], p->html,
+				      err);
 	put(p, "</section>\n");
 	free(wf);
-	return rc ? mrm_error_set(err, MRM_ERR_NOMEM, NULL, "out of memory")
-		  : 0;
+	return rc;
 }
 
 static void toc(struct report_part *p)

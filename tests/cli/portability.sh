@@ -87,6 +87,12 @@ expect_exit 0 mrm welfare --format html
 contains out '<!DOCTYPE html>'
 contains out 'Thai Ministry of Labour, 23 May 2024'
 contains out 'in force from 2022-10-01 to 2027-09-30'
+expect_exit 0 mrm welfare --format html --lang th
+contains out '<html lang="th">'
+contains out 'มีผลตั้งแต่ 2022-10-01 ถึง 2027-09-30'
+expect_exit 1 mrm welfare --format html --lang km
+contains err 'en, th and my'
+expect_exit 2 mrm welfare --lang th
 expect_exit 0 mrm welfare
 contains out 'no source found'
 expect_exit 2 mrm welfare --format pdf
