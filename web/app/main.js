@@ -193,7 +193,13 @@ async function start() {
   await ready;
   translateShell();
   setUnauthorizedHandler(sessionEnded);
-  $('#lang').addEventListener('change', function (e) { setLang(e.target.value); });
+  $('#lang').addEventListener('change', function (e) {
+    // the texts of another language come from the server: offline, stay
+    setLang(e.target.value).catch(function () {
+      e.target.value = getLang();
+      status(t('errorNetwork'), 'error');
+    });
+  });
   onLangChange(function () {
     translateShell();
     if (current) route('lang');
