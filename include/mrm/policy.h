@@ -199,6 +199,13 @@ void mrm_policy_figure_text(const struct mrm_policy_impact *r,
 			    const struct mrm_policy_figure *f, char *out,
 			    size_t size);
 
+/* A row's six texts, in the CSV's order: acts before, after, change,
+ * persons before, after, change. */
+#define MRM_POLICY_FIGURE_MAX 24
+void mrm_policy_row_texts(const struct mrm_policy_impact *r,
+			  const struct mrm_policy_impact_row *row,
+			  char t[6][MRM_POLICY_FIGURE_MAX]);
+
 /*
  * The comparison as JSON: {"policy": {...}, "at", "window_months",
  * "before": {"from", "to"}, "after": {...}, "by", "places", "public",

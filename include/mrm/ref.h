@@ -95,6 +95,10 @@ int64_t mrm_ref_int(const struct mrm_ref_table *t, size_t row, const char *name,
  */
 int mrm_ref_date(const char *s, int last, long *out, struct mrm_error *err);
 
+/* Days since 1970-01-01 of YYYYMMDD `ymd` (a valid date; proleptic
+ * Gregorian), so that the difference of two is the days between them. */
+long mrm_ref_days(long ymd);
+
 /* 1 when row `row` of `t` is in force on YYYYMMDD `day`. */
 int mrm_ref_in_force(const struct mrm_ref_table *t, size_t row, long day);
 

@@ -201,7 +201,7 @@ static void impact_table(const struct mrm_policy_impact *r,
 {
 	const struct mrm_policy *p = &r->policy;
 	const char *scheme = mrm_stats_dim_scheme(r->by);
-	char t[6][24];
+	char t[6][MRM_POLICY_FIGURE_MAX];
 
 	printf("Policy:  %s  %s\n         %s, %s, adopted %s, in force "
 	       "from %s%s\n         source: %s%s%s\n",
@@ -222,13 +222,7 @@ static void impact_table(const struct mrm_policy_impact *r,
 				   : *row->code			     ? row->code
 						: "unknown";
 
-		for (int s = 0; s < 2; s++) {
-			mrm_policy_figure_text(r, &row->acts[s], t[s], 24);
-			mrm_policy_figure_text(r, &row->persons[s], t[3 + s],
-					       24);
-		}
-		mrm_policy_change_text(row->acts, t[2], 24);
-		mrm_policy_change_text(row->persons, t[5], 24);
+		mrm_policy_row_texts(r, row, t);
 		printf("%-24s %12s %12s %8s %12s %12s %8s", name, t[0], t[1],
 		       t[2], t[3], t[4], t[5]);
 		if (scheme && *row->code && strcmp(row->code, MRM_STATS_ALL))
@@ -236,8 +230,10 @@ static void impact_table(const struct mrm_policy_impact *r,
 			       mrm_vocab_label(v, scheme, row->code, "en"));
 		putchar('\n');
 	}
-	mrm_policy_figure_text(r, &r->unplaced_acts, t[0], 24);
-	mrm_policy_figure_text(r, &r->unplaced_persons, t[1], 24);
+	mrm_policy_figure_text(r, &r->unplaced_acts, t[0],
+			       MRM_POLICY_FIGURE_MAX);
+	mrm_policy_figure_text(r, &r->unplaced_persons, t[1],
+			       MRM_POLICY_FIGURE_MAX);
 	printf("\nDated too coarsely to place: %s acts, %s persons.\n", t[0],
 	       t[1]);
 }

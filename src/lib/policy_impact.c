@@ -428,6 +428,20 @@ void mrm_policy_figure_text(const struct mrm_policy_impact *r,
 		snprintf(out, size, "%lld", (long long)f->value);
 }
 
+void mrm_policy_row_texts(const struct mrm_policy_impact *r,
+			  const struct mrm_policy_impact_row *row,
+			  char t[6][MRM_POLICY_FIGURE_MAX])
+{
+	for (int s = 0; s < 2; s++) {
+		mrm_policy_figure_text(r, &row->acts[s], t[s],
+				       MRM_POLICY_FIGURE_MAX);
+		mrm_policy_figure_text(r, &row->persons[s], t[3 + s],
+				       MRM_POLICY_FIGURE_MAX);
+	}
+	mrm_policy_change_text(row->acts, t[2], MRM_POLICY_FIGURE_MAX);
+	mrm_policy_change_text(row->persons, t[5], MRM_POLICY_FIGURE_MAX);
+}
+
 void mrm_policy_change_text(const struct mrm_policy_figure f[2], char *out,
 			    size_t size)
 {

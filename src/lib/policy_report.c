@@ -485,7 +485,7 @@ int mrm_policy_impact_html(struct mrm_store *st,
 int mrm_policy_impact_csv(const struct mrm_policy_impact *r,
 			  struct mrm_buf *out)
 {
-	char t[6][24];
+	char t[6][MRM_POLICY_FIGURE_MAX];
 	int rc = mrm_buf_addf(out,
 			      "%s,acts_before,acts_after,acts_change,"
 			      "persons_before,persons_after,persons_change\n",
@@ -494,13 +494,7 @@ int mrm_policy_impact_csv(const struct mrm_policy_impact *r,
 	for (size_t i = 0; !rc && i < r->nrows; i++) {
 		const struct mrm_policy_impact_row *row = &r->rows[i];
 
-		for (int s = 0; s < 2; s++) {
-			mrm_policy_figure_text(r, &row->acts[s], t[s], 24);
-			mrm_policy_figure_text(r, &row->persons[s], t[3 + s],
-					       24);
-		}
-		mrm_policy_change_text(row->acts, t[2], 24);
-		mrm_policy_change_text(row->persons, t[5], 24);
+		mrm_policy_row_texts(r, row, t);
 		rc = mrm_buf_addf(out, "%s,%s,%s,%s,%s,%s,%s\n",
 				  !strcmp(row->code, MRM_STATS_ALL) ? "total"
 				  : *row->code			    ? row->code

@@ -56,6 +56,19 @@ static int days_in(int y, int m)
 	return d[m - 1];
 }
 
+long mrm_ref_days(long ymd)
+{
+	long y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 int mrm_ref_date(const char *s, int last, long *out, struct mrm_error *err)
 {
 	int y = 0, m = 0, d = 0, n = 0;

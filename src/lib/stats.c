@@ -4,6 +4,7 @@
 #include "facts.h"
 #include "mrm/buf.h"
 #include "mrm/fields.h"
+#include "mrm/ref.h"
 #include "mrm/store.h"
 #include "mrm/utf8.h"
 #include "mrm/vocab.h"
@@ -581,19 +582,6 @@ static int fact_counts(const struct squery *q, const struct fact *f)
 	}
 }
 
-static int64_t days_from_civil(int32_t packed)
-{
-	int64_t y = packed / 10000, m = packed / 100 % 100, d = packed % 100;
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* Days in detention, or -1 when the dates do not give it. */
 static int64_t detention_days(const struct squery *q, const struct fact *f)
 {
@@ -601,7 +589,7 @@ static int64_t detention_days(const struct squery *q, const struct fact *f)
 
 	if (f->prec != 3 || (f->end_prec && f->end_prec != 3) || end < f->date)
 		return -1;
-	return days_from_civil(end) - days_from_civil(f->date) + 1;
+	return mrm_ref_days(end) - mrm_ref_days(f->date) + 1;
 }
 
 /* The contribution of fact `f`: its value and its people. */

@@ -3,6 +3,7 @@
 #include "mrm/wages.h"
 
 #include "mrm/fields.h"
+#include "mrm/ref.h"
 #include "mrm/store.h"
 
 #include <sqlite3.h>
@@ -20,20 +21,6 @@ static int days_in(int y, int m)
 	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	return m == 2 && leap(y) ? 29 : d[m - 1];
-}
-
-/* Days since 1970-01-01 of YYYYMMDD. */
-static long civil(long ymd)
-{
-	long y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 /* a * num / den, rounded half up (all non-negative here). */
@@ -60,7 +47,8 @@ static int64_t over_months(int64_t monthly, long from, long to)
 		if (first > to)
 			break;
 		if (b >= a)
-			sum += scale(monthly, civil(b) - civil(a) + 1,
+			sum += scale(monthly,
+				     mrm_ref_days(b) - mrm_ref_days(a) + 1,
 				     days_in(y, m));
 		if (++m > 12)
 			m = 1, y++;
@@ -125,7 +113,7 @@ int mrm_wage_compute(const struct mrm_ref *ref, const struct mrm_wage_record *w,
 		return MRM_ERR_INVALID;
 	}
 	days = w->days_worked > 0 ? w->days_worked
-				  : civil(to) - civil(from) + 1;
+				  : mrm_ref_days(to) - mrm_ref_days(from) + 1;
 	if (mrm_ref_min_wage(ref, &q, &out->minimum, &e)) {
 		snprintf(out->min_error, sizeof(out->min_error), "%s", e.msg);
 	} else if (!strcmp(unit, "day") && w->days_worked < 0) {
